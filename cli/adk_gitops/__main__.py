@@ -1,0 +1,3 @@
+from adk_gitops.commands.app import main
+
+main()

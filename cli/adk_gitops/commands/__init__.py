@@ -1,0 +1,1 @@
+"""The Typer layer: options in, library call, output and exit code out."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def plan(
+    path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
+    output_format: Annotated[PlanFormat, typer.Option("--output", "-o", help="Output format.")] = PlanFormat.text,
+    create_namespace: Annotated[
+        str | None,
+        typer.Option(help="The Application's destination namespace, created first (CreateNamespace=true)."),
+    ] = None,
+) -> None:
+    """Show the order Argo CD will sync in, and whether the first sync can complete.
+
+    Exit 0 when the first sync can complete, 1 when it can deadlock, 2 on errors.
+    """
+    from adk_gitops.inputs import read_rendered
+    from adk_gitops.reporters.plan import plan_json, plan_text
+    from adk_gitops.syncplan import build_plan
+
+    with domain_errors():
+        rendered = read_rendered(path)
+    result = build_plan(rendered.resources, create_namespace=create_namespace)
+    text = plan_json(result) if output_format is PlanFormat.json else plan_text(result, rendered.label)
+    typer.echo(text, nl=False)
+    raise typer.Exit(EXIT_CLEAN if result.first_sync_ok else EXIT_FINDINGS)

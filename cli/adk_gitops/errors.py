@@ -1,0 +1,24 @@
+"""Domain errors. The library raises these and never prints or exits; the CLI
+turns each into one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+
+class AdkGitopsError(Exception):
+    """Base class: a failure the user can act on, with a one-line message."""
+
+
+class RendererNotFound(AdkGitopsError):
+    """Neither $ADK_GITOPS_KUSTOMIZE, `kustomize` nor `kubectl` is available."""
+
+
+class RenderError(AdkGitopsError):
+    """kustomize ran and failed (bad overlay), or timed out."""
+
+
+class ManifestError(AdkGitopsError):
+    """A YAML stream is not a list of Kubernetes objects."""
+
+
+class PodEnvError(AdkGitopsError):
+    """A container cannot be started the way the kubelet would start it."""

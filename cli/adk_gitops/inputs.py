@@ -1,0 +1,44 @@
+"""What a command reads: a kustomization directory (rendered with the real
+renderer), a rendered YAML file, or ``-`` for standard input."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from adk_gitops.errors import AdkGitopsError
+from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.renderer import Renderer, find_renderer
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    label: str  # the path as the user gave it
+    resources: tuple[Resource, ...]
+    renderer: Renderer | None  # None when the input was already rendered YAML
+
+
+def is_kustomization_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def read_rendered(target: str, renderer: Renderer | None = None) -> Rendered:
+    """Render or read ``target``; raise AdkGitopsError with a one-line reason."""
+    if target == "-":
+        return Rendered("-", load_stream(sys.stdin.read(), source="<stdin>"), None)
+    path = Path(target)
+    if path.is_dir():
+        if not is_kustomization_dir(path):
+            raise AdkGitopsError(f"{target}: not a kustomization directory (no kustomization.yaml)")
+        used = renderer or find_renderer()
+        return Rendered(target, load_stream(used.build(path), source=target), used)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AdkGitopsError(f"{target}: cannot read: {exc}") from None
+        return Rendered(target, load_stream(text, source=target), None)
+    raise AdkGitopsError(f"{target}: no such file or directory")

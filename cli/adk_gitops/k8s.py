@@ -1,0 +1,143 @@
+"""Pure helpers over Kubernetes objects: where the pod spec is, its containers,
+and the objects a pod needs before it can start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adk_gitops.manifests import Resource
+
+# Where each workload kind keeps its pod spec, as JSON pointer segments.
+POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+
+
+def pointer(*segments: str | int) -> str:
+    """An RFC 6901 JSON pointer from path segments."""
+    escaped = (str(s).replace("~", "~0").replace("/", "~1") for s in segments)
+    return "".join("/" + s for s in escaped)
+
+
+@dataclass(frozen=True)
+class PodSpec:
+    spec: Mapping[str, Any]
+    path: tuple[str, ...]
+
+    @property
+    def pointer(self) -> str:
+        return pointer(*self.path)
+
+
+def pod_spec(resource: Resource) -> PodSpec | None:
+    path = POD_SPEC_PATHS.get(resource.kind)
+    if path is None:
+        return None
+    node: Any = resource.body
+    for segment in path:
+        node = node.get(segment) if isinstance(node, Mapping) else None
+    return PodSpec(node, path) if isinstance(node, Mapping) else None
+
+
+@dataclass(frozen=True)
+class Container:
+    body: Mapping[str, Any]
+    pointer: str
+    init: bool  # listed under initContainers
+
+    @property
+    def name(self) -> str:
+        return str(self.body.get("name", ""))
+
+    @property
+    def native_sidecar(self) -> bool:
+        """An init container with ``restartPolicy: Always`` (Kubernetes >= 1.29 by default)."""
+        return self.init and self.body.get("restartPolicy") == "Always"
+
+
+def containers(pod: PodSpec) -> Iterator[Container]:
+    """Init containers first (they start first), then app containers."""
+    for key, init in (("initContainers", True), ("containers", False)):
+        items = pod.spec.get(key)
+        if isinstance(items, list):
+            for i, body in enumerate(items):
+                if isinstance(body, Mapping):
+                    yield Container(body, pointer(*pod.path, key, i), init)
+
+
+@dataclass(frozen=True, order=True)
+class Dependency:
+    """An object a pod needs to exist before it can start."""
+
+    kind: str
+    name: str
+    pointer: str  # where the pod spec refers to it
+
+
+def pod_dependencies(pod: PodSpec) -> Iterator[Dependency]:
+    """Every object the kubelet or the Job controller must find before the pod
+    runs. Optional references (``optional: true``) are left out: they never block."""
+    spec = pod.spec
+    base = pod.path
+    sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    yield Dependency("ServiceAccount", str(sa), pointer(*base, "serviceAccountName"))
+    for i, ref in enumerate(_list(spec.get("imagePullSecrets"))):
+        if ref.get("name"):
+            yield Dependency("Secret", str(ref["name"]), pointer(*base, "imagePullSecrets", i, "name"))
+    for i, vol in enumerate(_list(spec.get("volumes"))):
+        yield from _volume_dependencies(vol, pointer(*base, "volumes", i))
+    for container in containers(pod):
+        yield from _container_dependencies(container)
+
+
+_ENV_REFS = (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap"))
+_ENVFROM_REFS = (("secretRef", "Secret"), ("configMapRef", "ConfigMap"))
+
+
+def _container_dependencies(container: Container) -> Iterator[Dependency]:
+    for i, env in enumerate(_list(container.body.get("env"))):
+        value_from = env.get("valueFrom")
+        if not isinstance(value_from, Mapping):
+            continue
+        for field, kind in _ENV_REFS:
+            ref = value_from.get(field)
+            if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
+                yield Dependency(kind, str(ref["name"]), f"{container.pointer}/env/{i}/valueFrom/{field}/name")
+    for i, source in enumerate(_list(container.body.get("envFrom"))):
+        for field, kind in _ENVFROM_REFS:
+            ref = source.get(field)
+            if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
+                yield Dependency(kind, str(ref["name"]), f"{container.pointer}/envFrom/{i}/{field}/name")
+
+
+def _volume_dependencies(vol: Mapping[str, Any], at: str) -> Iterator[Dependency]:
+    secret = vol.get("secret")
+    if isinstance(secret, Mapping) and secret.get("secretName") and not secret.get("optional"):
+        yield Dependency("Secret", str(secret["secretName"]), f"{at}/secret/secretName")
+    config_map = vol.get("configMap")
+    if isinstance(config_map, Mapping) and config_map.get("name") and not config_map.get("optional"):
+        yield Dependency("ConfigMap", str(config_map["name"]), f"{at}/configMap/name")
+    claim = vol.get("persistentVolumeClaim")
+    if isinstance(claim, Mapping) and claim.get("claimName"):
+        yield Dependency("PersistentVolumeClaim", str(claim["claimName"]), f"{at}/persistentVolumeClaim/claimName")
+    projected = vol.get("projected")
+    if isinstance(projected, Mapping):
+        for i, src in enumerate(_list(projected.get("sources"))):
+            for field, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
+                ref = src.get(field)
+                if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
+                    yield Dependency(kind, str(ref["name"]), f"{at}/projected/sources/{i}/{field}/name")
+
+
+def _list(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []

@@ -1,0 +1,1 @@
+"""Reporters: pure functions from a result to the string the CLI prints."""
