@@ -34,8 +34,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp) / "requirements.txt"
         requirements.write_text(f"{WHEEL} --hash=sha256:{WHEEL_SHA256}\n")
-        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
-                "-r", str(requirements), "-d", tmp]
+        argv = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--require-hashes",
+            "-r",
+            str(requirements),
+            "-d",
+            tmp,
+        ]
         subprocess.run(argv, check=True, timeout=DOWNLOAD_TIMEOUT_S)
         wheel = next(Path(tmp).glob("*.whl"))
         if hashlib.sha256(wheel.read_bytes()).hexdigest() != WHEEL_SHA256:

@@ -112,7 +112,9 @@ def _container_dependencies(container: Container) -> Iterator[Dependency]:
         for field, kind in _ENV_REFS:
             ref = value_from.get(field)
             if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
-                yield Dependency(kind, str(ref["name"]), f"{container.pointer}/env/{i}/valueFrom/{field}/name")
+                yield Dependency(
+                    kind, str(ref["name"]), f"{container.pointer}/env/{i}/valueFrom/{field}/name"
+                )
     for i, source in enumerate(_list(container.body.get("envFrom"))):
         for field, kind in _ENVFROM_REFS:
             ref = source.get(field)
@@ -129,7 +131,9 @@ def _volume_dependencies(vol: Mapping[str, Any], at: str) -> Iterator[Dependency
         yield Dependency("ConfigMap", str(config_map["name"]), f"{at}/configMap/name")
     claim = vol.get("persistentVolumeClaim")
     if isinstance(claim, Mapping) and claim.get("claimName"):
-        yield Dependency("PersistentVolumeClaim", str(claim["claimName"]), f"{at}/persistentVolumeClaim/claimName")
+        yield Dependency(
+            "PersistentVolumeClaim", str(claim["claimName"]), f"{at}/persistentVolumeClaim/claimName"
+        )
     projected = vol.get("projected")
     if isinstance(projected, Mapping):
         for i, src in enumerate(_list(projected.get("sources"))):

@@ -89,7 +89,9 @@ def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:
         if doc is None:
             continue
         if not isinstance(doc, Mapping) or not doc.get("kind") or not doc.get("apiVersion"):
-            raise ManifestError(f"{source}: document {number} is not a Kubernetes object (no apiVersion/kind)")
+            raise ManifestError(
+                f"{source}: document {number} is not a Kubernetes object (no apiVersion/kind)"
+            )
         if doc["kind"] == "List" and isinstance(doc.get("items"), list):
             yield from _flatten(doc["items"], source)
         else:

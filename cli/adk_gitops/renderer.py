@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from adk_gitops.errors import RenderError, RendererNotFound
+from adk_gitops.errors import RendererNotFound, RenderError
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
@@ -78,10 +80,20 @@ class Renderer:
         return proc.stdout
 
 
+# kubectl logs its failure through klog: E1125 03:05:29.9 4239 run.go:72] "command failed" err="..."
+_KLOG_ERR = re.compile(r'^E\d{4} .*\] "command failed" err="(?P<msg>(?:[^"\\]|\\.)*)"')
+_ERROR_PREFIX = re.compile(r"^error: ", re.IGNORECASE)
+
+
 def summarize_kustomize_error(stderr: str) -> str:
-    """kustomize's error as one line: its ``Error:`` lines, else its last line."""
+    """kustomize's error as one line, the same whichever renderer printed it
+    (``Error: …`` from kustomize, ``error: …`` or a klog line from kubectl)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("Error:")]
+    for line in lines:
+        klog = _KLOG_ERR.match(line)
+        if klog:
+            return klog.group("msg").replace('\\"', '"')
+    errors = [_ERROR_PREFIX.sub("", line) for line in lines if _ERROR_PREFIX.match(line)]
     chosen = errors or lines[-1:] or ["kustomize failed with no message"]
     return " ".join(chosen)
 
@@ -90,18 +102,25 @@ def _flavour_of(executable: str) -> str:
     return "kubectl" if Path(executable).name.startswith("kubectl") else "kustomize"
 
 
-def find_renderer(environ: dict[str, str] | None = None) -> Renderer:
-    """Pick the renderer as documented in the module docstring, or raise RendererNotFound."""
+def path_of(env: Mapping[str, str]) -> str:
+    return env.get("PATH", os.defpath)
+
+
+def find_renderer(
+    environ: Mapping[str, str] | None = None, fallback_dirs: Sequence[str] | None = None
+) -> Renderer:
+    """Pick the renderer as documented in the module docstring, or raise RendererNotFound.
+    ``fallback_dirs`` defaults to the running interpreter's folder."""
     env = os.environ if environ is None else environ
     override = env.get(ENV_VAR, "").strip()
     if override:
-        resolved = shutil.which(override)
+        resolved = shutil.which(override, path=path_of(env))
         if resolved is None:
             raise RendererNotFound(f"${ENV_VAR}={override!r} is not an executable")
         return Renderer(resolved, _flavour_of(resolved))
-    path = env.get("PATH", os.defpath)
-    beside_python = str(Path(sys.executable).parent)
-    for search_path in (path, beside_python):
+    path = path_of(env)
+    fallback = [str(Path(sys.executable).parent)] if fallback_dirs is None else list(fallback_dirs)
+    for search_path in (path, *fallback):
         for name in ("kustomize", "kubectl"):
             found = shutil.which(name, path=search_path)
             if found:

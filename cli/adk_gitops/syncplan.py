@@ -55,10 +55,10 @@ HELM_DELETE_POLICIES: Mapping[str, str] = {
 KIND_ORDER: tuple[str, ...] = (
     "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
     "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
-    "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
-    "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob",
-    "IngressClass", "Ingress", "APIService",
+    "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
+    "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
+    "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
 )  # fmt: skip
 # rank = index - len: listed kinds are negative, every other kind (all CRs) is 0 and sorts last.
 KIND_RANK: Mapping[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumerate(KIND_ORDER)}
@@ -235,15 +235,36 @@ def _tasks_for(res: Resource, not_synced: list[NotSynced], problems: list[Proble
     info = hook_info(res)
     wave = sync_wave(res)
     for bad in wave.unparsable:
-        problems.append(Problem("sync-wave-unparsable", "error", res.id, "/metadata/annotations",
-                                f"{bad} is not an integer: Argo CD silently uses {wave.value} ({wave.source})"))
+        problems.append(
+            Problem(
+                "sync-wave-unparsable",
+                "error",
+                res.id,
+                "/metadata/annotations",
+                f"{bad} is not an integer: Argo CD silently uses {wave.value} ({wave.source})",
+            )
+        )
     for value in info.invalid:
-        problems.append(Problem("hook-value-invalid", "error", res.id, "/metadata/annotations",
-                                f"hook type {value!r} is not valid (case-sensitive: "
-                                f"{', '.join(sorted(HOOK_TYPES))}); Argo CD drops it silently"))
+        problems.append(
+            Problem(
+                "hook-value-invalid",
+                "error",
+                res.id,
+                "/metadata/annotations",
+                f"hook type {value!r} is not valid (case-sensitive: "
+                f"{', '.join(sorted(HOOK_TYPES))}); Argo CD drops it silently",
+            )
+        )
     for value in info.ignored_helm:
-        problems.append(Problem("helm-hook-unsupported", "error", res.id, "/metadata/annotations",
-                                f"Helm hook {value!r} is not supported by Argo CD"))
+        problems.append(
+            Problem(
+                "helm-hook-unsupported",
+                "error",
+                res.id,
+                "/metadata/annotations",
+                f"Helm hook {value!r} is not supported by Argo CD",
+            )
+        )
     if not info.is_hook:
         return [Task(res, Phase.SYNC, wave.value, hook=False)]
     if not info.types:
@@ -254,12 +275,21 @@ def _tasks_for(res: Resource, not_synced: list[NotSynced], problems: list[Proble
         return []
     phases = [Phase(t) for t in info.types if t in Phase.__members__.values()]
     if not phases:
-        not_synced.append(NotSynced(res, f"{'/'.join(info.types)} hook: runs only when the Application is deleted"))
+        not_synced.append(
+            NotSynced(res, f"{'/'.join(info.types)} hook: runs only when the Application is deleted")
+        )
         return []
     policies, bad_policies = delete_policies(res)
     for value in bad_policies:
-        problems.append(Problem("hook-delete-policy-invalid", "error", res.id, "/metadata/annotations",
-                                f"delete policy {value!r} is not valid; Argo CD ignores it"))
+        problems.append(
+            Problem(
+                "hook-delete-policy-invalid",
+                "error",
+                res.id,
+                "/metadata/annotations",
+                f"delete policy {value!r} is not valid; Argo CD ignores it",
+            )
+        )
     return [Task(res, phase, wave.value, hook=True, delete_policies=policies) for phase in phases]
 
 
@@ -359,27 +389,44 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
                 if (dep.kind, dep.name) in seen or (dep.kind == "ServiceAccount" and dep.name == "default"):
                     continue
                 seen.add((dep.kind, dep.name))
-                yield from _dependency_problem(task, n, step, dep, index.get(
-                    (dep.kind, task.resource.namespace, dep.name)), plan)
+                yield from _dependency_problem(
+                    task, n, step, dep, index.get((dep.kind, task.resource.namespace, dep.name)), plan
+                )
 
 
-def _dependency_problem(task: Task, n: int, step: Step, dep: k8s.Dependency, found: _Located | None,
-                        plan: SyncPlan) -> Iterable[Problem]:
+def _dependency_problem(
+    task: Task, n: int, step: Step, dep: k8s.Dependency, found: _Located | None, plan: SyncPlan
+) -> Iterable[Problem]:
     rid = task.resource.id
     where = f"{step.phase} wave {step.wave}"
     if found is None:
-        yield Problem("hook-dependency-missing", "warning", rid, dep.pointer,
-                      f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
-                      f"(the hook runs at {where})")
+        yield Problem(
+            "hook-dependency-missing",
+            "warning",
+            rid,
+            dep.pointer,
+            f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
+            f"(the hook runs at {where})",
+        )
     elif found.step is None:
-        yield Problem("hook-dependency-missing", "warning", rid, dep.pointer,
-                      f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync")
+        yield Problem(
+            "hook-dependency-missing",
+            "warning",
+            rid,
+            dep.pointer,
+            f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync",
+        )
     elif found.step >= n:
         later = plan.steps[found.step]
-        yield Problem("hook-dependency-order", "error", rid, dep.pointer,
-                      f"first sync deadlocks: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
-                      f"{later.wave}, not before this hook ({where}); its pod can never start",
-                      blocks_first_sync=True)
+        yield Problem(
+            "hook-dependency-order",
+            "error",
+            rid,
+            dep.pointer,
+            f"first sync deadlocks: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
+            f"{later.wave}, not before this hook ({where}); its pod can never start",
+            blocks_first_sync=True,
+        )
 
 
 def _hook_namespace_problem(plan: SyncPlan, task: Task, resources: Sequence[Resource]) -> Iterable[Problem]:
@@ -388,6 +435,11 @@ def _hook_namespace_problem(plan: SyncPlan, task: Task, resources: Sequence[Reso
         return
     if any(r.kind == "Namespace" and r.group == "" and r.name == ns for r in resources):
         return
-    yield Problem("hook-namespace-missing", "warning", task.resource.id, "/metadata/namespace",
-                  f"namespace {ns!r} must exist before the first sync: set CreateNamespace=true on the "
-                  "Application, or render a Namespace object")
+    yield Problem(
+        "hook-namespace-missing",
+        "warning",
+        task.resource.id,
+        "/metadata/namespace",
+        f"namespace {ns!r} must exist before the first sync: set CreateNamespace=true on the "
+        "Application, or render a Namespace object",
+    )

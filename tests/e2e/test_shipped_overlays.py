@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +28,7 @@ def one(resources: tuple[Resource, ...], kind: str, name: str | None = None) -> 
 def main_container(res: Resource) -> Mapping[str, Any]:
     pod = k8s.pod_spec(res)
     assert pod is not None
-    return [c for c in k8s.containers(pod) if not c.init][0].body
+    return next(c for c in k8s.containers(pod) if not c.init).body
 
 
 def pod(res: Resource) -> Mapping[str, Any]:
@@ -48,7 +47,11 @@ def test_migration_job_keeps_every_seed_field(overlay: tuple[str, tuple[Resource
     job = one(resources, "Job")
     spec = job.body["spec"]
     assert job.name == "adk-agent-db-migration"
-    assert (spec["ttlSecondsAfterFinished"], spec["backoffLimit"], spec["activeDeadlineSeconds"]) == (86400, 3, 300)
+    assert (spec["ttlSecondsAfterFinished"], spec["backoffLimit"], spec["activeDeadlineSeconds"]) == (
+        86400,
+        3,
+        300,
+    )
     assert (spec["parallelism"], spec["completions"]) == (1, 1)
     assert pod(job)["restartPolicy"] == "Never"
     assert pod(job)["automountServiceAccountToken"] is False
@@ -108,14 +111,16 @@ def test_first_sync_cannot_deadlock(overlay: tuple[str, tuple[Resource, ...]]) -
     plan = build_plan(resources)
     assert plan.first_sync_ok, plan.problems
     order = [(t.resource.kind, t.resource.name) for s in plan.steps for t in s.tasks]
-    assert order.index(("ServiceAccount", job_sa)) < order.index(("Job", job.name)) < order.index(
-        ("Deployment", "adk-agent")
+    assert (
+        order.index(("ServiceAccount", job_sa))
+        < order.index(("Job", job.name))
+        < order.index(("Deployment", "adk-agent"))
     )
     assert not [p for p in plan.problems if p.severity == "error"]
     # The only thing the Job needs that git does not hold: the DB Secret, created before the first sync.
-    assert {(p.code, p.message.split("'")[1]) for p in plan.problems if p.code == "hook-dependency-missing"} == {
-        ("hook-dependency-missing", "adk-agent-db")
-    }
+    assert {
+        (p.code, p.message.split("'")[1]) for p in plan.problems if p.code == "hook-dependency-missing"
+    } == {("hook-dependency-missing", "adk-agent-db")}
 
 
 def test_job_and_app_share_one_image(overlay: tuple[str, tuple[Resource, ...]]) -> None:

@@ -10,6 +10,7 @@ import typer
 from adk_gitops import __version__
 from adk_gitops.commands.plan import plan
 from adk_gitops.commands.render import render
+from adk_gitops.commands.run_hook import run_hook
 
 app = typer.Typer(
     name="adk-gitops",
@@ -38,6 +39,7 @@ def _root(
 
 app.command()(render)
 app.command()(plan)
+app.command(name="run-hook")(run_hook)
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ class PlanFormat(StrEnum):
 
 def plan(
     path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
-    output_format: Annotated[PlanFormat, typer.Option("--output", "-o", help="Output format.")] = PlanFormat.text,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--output", "-o", help="Output format.")
+    ] = PlanFormat.text,
     create_namespace: Annotated[
         str | None,
         typer.Option(help="The Application's destination namespace, created first (CreateNamespace=true)."),

@@ -38,19 +38,30 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 
 def plan_json(plan: SyncPlan) -> str:
     steps = [
-        {"phase": str(s.phase), "wave": s.wave, "waits_for": list(s.waits_for),
-         "resources": [_task_json(t) for t in s.tasks]}
+        {
+            "phase": str(s.phase),
+            "wave": s.wave,
+            "waits_for": list(s.waits_for),
+            "resources": [_task_json(t) for t in s.tasks],
+        }
         for s in plan.steps
     ]
     if plan.on_failure:
-        steps.append({"phase": "SyncFail", "wave": None, "waits_for": ["hook completion"],
-                      "resources": [_task_json(t) for t in plan.on_failure]})
+        steps.append(
+            {
+                "phase": "SyncFail",
+                "wave": None,
+                "waits_for": ["hook completion"],
+                "resources": [_task_json(t) for t in plan.on_failure],
+            }
+        )
     doc = {
         "schema_version": SCHEMA_VERSION,
         "create_namespace": plan.create_namespace,
         "steps": steps,
-        "not_synced": [{"kind": n.resource.kind, "name": n.resource.name, "reason": n.reason}
-                       for n in plan.not_synced],
+        "not_synced": [
+            {"kind": n.resource.kind, "name": n.resource.name, "reason": n.reason} for n in plan.not_synced
+        ],
         "problems": [_problem_json(p) for p in plan.problems],
         "first_sync": "ok" if plan.first_sync_ok else "deadlock",
     }
@@ -74,7 +85,10 @@ def plan_text(plan: SyncPlan, label: str) -> str:
     n = 0
     if plan.create_namespace:
         n += 1
-        out += [f"{n}. before everything: create namespace {plan.create_namespace} (CreateNamespace=true)", ""]
+        out += [
+            f"{n}. before everything: create namespace {plan.create_namespace} (CreateNamespace=true)",
+            "",
+        ]
     for step in plan.steps:
         n += 1
         out.append(f"{n}. {step.phase} wave {step.wave}: apply")

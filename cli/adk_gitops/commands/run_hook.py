@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._common import domain_errors, say
+
+
+def run_hook(
+    path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
+    secret_file: Annotated[
+        list[Path] | None,
+        typer.Option(help="YAML file of the Secret(s) the pod reads (keep it out of git). Repeatable."),
+    ] = None,
+    job: Annotated[str | None, typer.Option(help="Job name; default: the overlay's hook Job.")] = None,
+    container: Annotated[
+        str | None, typer.Option(help="Container name; default: the first app container.")
+    ] = None,
+    search_path: Annotated[
+        str | None, typer.Option("--path", help="Where to find the command (stands in for the image's PATH).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before the run is stopped.")] = 300.0,
+) -> None:
+    """Run the migration Job's container locally, with the env the kubelet would build.
+
+    Secrets come from --secret-file, never from git; $(VAR) in command and args is
+    expanded exactly as Kubernetes does. Exits with the container's exit code.
+    """
+    from adk_gitops import podenv
+    from adk_gitops.errors import PodEnvError
+    from adk_gitops.inputs import read_rendered
+    from adk_gitops.manifests import Resource, load_stream
+
+    with domain_errors():
+        rendered = read_rendered(path)
+        secrets: list[Resource] = []
+        for file in secret_file or []:
+            try:
+                secrets.extend(load_stream(file.read_text(encoding="utf-8"), source=str(file)))
+            except OSError as exc:
+                raise PodEnvError(f"{file}: cannot read: {exc.strerror}") from None
+        store = podenv.SecretStore.from_resources(secrets, rendered.resources)
+        workload = podenv.find_workload(rendered.resources, "Job", job)
+        process = podenv.prepare(workload, store, container)
+        secret_values = {v for values in store.secrets.values() for v in values.values() if v}
+        shown = [("<redacted>" if any(s in arg for s in secret_values) else arg) for arg in process.argv]
+        say(f"running {workload.id} container {process.container}: {' '.join(shown)}")
+        result = podenv.run(process, search_path=search_path, timeout=timeout)
+    typer.echo(result.stdout, nl=False)
+    typer.echo(result.stderr, nl=False, err=True)
+    raise typer.Exit(result.returncode)

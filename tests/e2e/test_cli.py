@@ -1,0 +1,165 @@
+"""The commands as users run them: exit codes, stdout for data, one stderr line for errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adk_gitops import __version__
+from adk_gitops.commands.app import app
+from adk_gitops.renderer import Renderer
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+
+def test_version_and_help_without_a_renderer(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["--version"]).stdout == f"adk-gitops {__version__}\n"
+    result = cli.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("render", "plan", "run-hook"):
+        assert command in result.stdout
+
+
+def test_python_dash_m_entry_point() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "adk_gitops", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout == f"adk-gitops {__version__}\n"
+
+
+@pytest.mark.parametrize("overlay", ["overlays/postgres", "overlays/cloudsql"])
+def test_render_prints_complete_manifests(
+    cli: CliRunner, renderer: Renderer, overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    result = cli.invoke(app, ["render", overlay])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == renderer.build(Path(overlay))
+    assert result.stderr == f"# rendered {overlay} with {renderer.description}\n"
+
+
+def test_render_failure_is_kustomizes_message_and_exit_2(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: [missing.yaml]\n")
+    result = cli.invoke(app, ["render", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"adk-gitops: error: {tmp_path}: accumulating resources")
+    assert result.stderr.count("\n") == 1
+
+
+def test_render_without_renderer_is_one_line_and_exit_2(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", "/nonexistent/kustomize")
+    result = cli.invoke(app, ["render", str(REPO / "overlays/postgres")])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == "adk-gitops: error: $ADK_GITOPS_KUSTOMIZE='/nonexistent/kustomize' is not an executable\n"
+    )
+
+
+def test_render_of_a_non_kustomization(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["render", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"adk-gitops: error: {tmp_path}: not a kustomization directory (no kustomization.yaml)\n"
+    )
+
+
+def test_plan_of_the_cloudsql_overlay(cli: CliRunner, renderer: Renderer) -> None:
+    result = cli.invoke(
+        app, ["plan", str(REPO / "overlays/cloudsql"), "--create-namespace", "adk-agent-cloudsql"]
+    )
+    assert result.exit_code == 0, result.stdout
+    text = result.stdout
+    assert (
+        text.index("PreSync wave -10")
+        < text.index("ServiceAccount/adk-agent-migration")
+        < text.index("PreSync wave -5")
+        < text.index("Job/adk-agent-db-migration")
+        < text.index("Sync wave 0")
+        < text.index("Deployment/adk-agent")
+    )
+    assert "First sync: can complete" in text
+
+
+def test_plan_json_and_deadlock_exit_1(cli: CliRunner, tmp_path: Path) -> None:
+    rendered = tmp_path / "rendered.yaml"
+    rendered.write_text("""
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: migrator, namespace: app}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: app
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  template:
+    spec:
+      serviceAccountName: migrator
+      restartPolicy: Never
+      containers: [{name: m, image: "i:1"}]
+""")
+    result = cli.invoke(app, ["plan", str(rendered), "-o", "json", "--create-namespace", "app"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["schema_version"] == 1 and doc["first_sync"] == "deadlock"
+    assert [(s["phase"], s["wave"], [r["name"] for r in s["resources"]]) for s in doc["steps"]] == [
+        ("PreSync", 0, ["migrate"]),
+        ("Sync", 0, ["migrator"]),
+    ]
+    (problem,) = doc["problems"]
+    assert (problem["code"], problem["name"], problem["blocks_first_sync"]) == (
+        "hook-dependency-order",
+        "migrate",
+        True,
+    )
+    assert "ServiceAccount 'migrator'" in problem["message"]
+
+
+def test_plan_reads_stdin(cli: CliRunner) -> None:
+    result = cli.invoke(
+        app, ["plan", "-", "-o", "json"], input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["steps"][0]["resources"][0]["name"] == "c"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [("a: [", "invalid YAML"), ("- just\n- a list\n", "document 1 is not a Kubernetes object")],
+)
+def test_plan_of_bad_yaml_is_one_line(cli: CliRunner, stdin: str, message: str) -> None:
+    result = cli.invoke(app, ["plan", "-"], input=stdin)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_run_hook_missing_key_is_exit_2(cli: CliRunner, renderer: Renderer, tmp_path: Path) -> None:
+    secret = tmp_path / "s.yaml"
+    secret.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: adk-agent-db}\nstringData: {username: u}\n"
+    )
+    result = cli.invoke(app, ["run-hook", str(REPO / "overlays/cloudsql"), "--secret-file", str(secret)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "adk-gitops: error: CreateContainerConfigError: couldn't find key password in "
+        "Secret adk-agent-cloudsql/adk-agent-db\n"
+    )
