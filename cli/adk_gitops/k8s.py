@@ -97,14 +97,14 @@ def pod_dependencies(pod: PodSpec) -> Iterator[Dependency]:
     for i, vol in enumerate(_list(spec.get("volumes"))):
         yield from _volume_dependencies(vol, pointer(*base, "volumes", i))
     for container in containers(pod):
-        yield from _container_dependencies(container)
+        yield from container_dependencies(container)
 
 
 _ENV_REFS = (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap"))
 _ENVFROM_REFS = (("secretRef", "Secret"), ("configMapRef", "ConfigMap"))
 
 
-def _container_dependencies(container: Container) -> Iterator[Dependency]:
+def container_dependencies(container: Container) -> Iterator[Dependency]:
     for i, env in enumerate(_list(container.body.get("env"))):
         value_from = env.get("valueFrom")
         if not isinstance(value_from, Mapping):

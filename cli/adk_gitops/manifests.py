@@ -35,6 +35,7 @@ class Resource:
 
     body: Mapping[str, Any] = field(compare=False, hash=False)
     index: int = 0
+    source: str = ""  # the file (or overlay) it was read from
 
     @property
     def api_version(self) -> str:
@@ -81,7 +82,7 @@ def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ManifestError(f"{source}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
     bodies = list(_flatten(docs, source))
-    return tuple(Resource(body, i) for i, body in enumerate(bodies))
+    return tuple(Resource(body, i, source) for i, body in enumerate(bodies))
 
 
 def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:

@@ -17,7 +17,7 @@ import binascii
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,34 +30,41 @@ from adk_gitops.syncplan import hook_info
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 
 
-def expand(text: str, env: Mapping[str, str]) -> str:
-    """Kubernetes' ``$(VAR)`` expansion, character for character."""
-    out: list[str] = []
-    i = 0
-    n = len(text)
+def _tokens(text: str) -> Iterator[tuple[bool, str]]:
+    """Kubernetes' expansion grammar: (True, NAME) for a ``$(NAME)`` reference,
+    (False, text) for literal text (``$$`` already reduced to ``$``)."""
+    i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch != "$" or i + 1 >= n:
-            out.append(ch)
+            yield False, ch
             i += 1
             continue
         nxt = text[i + 1]
         if nxt == "$":  # escaped operator
-            out.append("$")
+            yield False, "$"
             i += 2
         elif nxt == "(":
             close = text.find(")", i + 2)
             if close == -1:  # incomplete reference: kept as written
-                out.append("$(")
+                yield False, "$("
                 i += 2
             else:
-                name = text[i + 2 : close]
-                out.append(env.get(name, f"$({name})"))
+                yield True, text[i + 2 : close]
                 i = close + 1
         else:  # a lone operator
-            out.append("$" + nxt)
+            yield False, "$" + nxt
             i += 2
-    return "".join(out)
+
+
+def expand(text: str, env: Mapping[str, str]) -> str:
+    """Kubernetes' ``$(VAR)`` expansion, character for character."""
+    return "".join((env.get(tok, f"$({tok})") if is_ref else tok) for is_ref, tok in _tokens(text))
+
+
+def references(text: str) -> list[str]:
+    """The variable names ``text`` refers to with ``$(NAME)`` (escapes excluded)."""
+    return [tok for is_ref, tok in _tokens(text) if is_ref]
 
 
 @dataclass(frozen=True)

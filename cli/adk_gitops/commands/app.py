@@ -3,13 +3,17 @@ bodies import what they need, so ``--help`` and ``--version`` are fast."""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
 
 from adk_gitops import __version__
+from adk_gitops.commands.check import check
 from adk_gitops.commands.plan import plan
 from adk_gitops.commands.render import render
+from adk_gitops.commands.rules import rules_app
 from adk_gitops.commands.run_hook import run_hook
 
 app = typer.Typer(
@@ -37,10 +41,26 @@ def _root(
     """Run Google ADK agents on Kubernetes with Argo CD: render, plan and check GitOps overlays."""
 
 
+app.command()(check)
 app.command()(render)
 app.command()(plan)
 app.command(name="run-hook")(run_hook)
+app.add_typer(rules_app, name="rules")
 
 
 def main() -> None:
-    app()
+    """Entry point. A bug surfaces as one line and exit 2, never a traceback,
+    unless ADK_GITOPS_DEBUG is set."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("ADK_GITOPS_DEBUG"):
+            raise
+        print(
+            f"adk-gitops: internal error: {type(exc).__name__}: {exc} "
+            "(a bug: please report it; ADK_GITOPS_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(2)

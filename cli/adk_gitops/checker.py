@@ -1,0 +1,186 @@
+"""``check``'s pipeline: targets -> render (in parallel) -> rules -> report.
+
+A target that fails to build is recorded as a ``render-failed`` finding and the
+others still run; only a missing renderer or bad options stop the run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from adk_gitops import kustomization
+from adk_gitops.engine import finding, run_rules
+from adk_gitops.errors import AdkGitopsError, ManifestError, RenderError
+from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.renderer import Renderer, find_renderer
+from adk_gitops.rules import get
+from adk_gitops.rules._context import Context, RepoIndex
+from adk_gitops.schemas import SchemaSet
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    path: Path | None  # None: standard input
+    kind: str  # "kustomization" | "file" | "stdin" | "folder" (YAML files, e.g. argocd/)
+
+    @property
+    def default_file(self) -> str:
+        if self.kind == "kustomization" and self.path is not None:
+            found = kustomization.kustomization_file(self.path)
+            return f"{self.label.rstrip('/')}/{found.name if found else 'kustomization.yaml'}"
+        return self.label
+
+
+def discover(root: Path) -> list[Target]:
+    """Every overlay under overlays/ (kind Kustomization, not Component), then argocd/."""
+    targets: list[Target] = []
+    overlays = root / "overlays"
+    if overlays.is_dir():
+        for directory in sorted(p for p in overlays.rglob("*") if p.is_dir()):
+            if kustomization.kustomization_file(directory) and not kustomization.is_component(directory):
+                targets.append(Target(_label(directory, root), directory, "kustomization"))
+    argocd = root / "argocd"
+    if argocd.is_dir():
+        targets.append(_target_for(argocd, _label(argocd, root)))
+    return targets
+
+
+def targets_from_args(paths: Sequence[str]) -> list[Target]:
+    out = []
+    for raw in paths:
+        if raw == "-":
+            out.append(Target("-", None, "stdin"))
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise AdkGitopsError(f"{raw}: no such file or directory")
+        out.append(_target_for(path, raw))
+    return out
+
+
+def _target_for(path: Path, label: str) -> Target:
+    if path.is_dir():
+        if kustomization.kustomization_file(path):
+            if kustomization.is_component(path):
+                raise AdkGitopsError(
+                    f"{label}: a Kustomize Component cannot be built alone; check an overlay"
+                )
+            return Target(label, path, "kustomization")
+        return Target(label, path, "folder")
+    return Target(label, path, "file")
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    target: Target
+    resources: tuple[Resource, ...]
+    error: str  # "" when loaded
+    rendered_by: str
+
+
+def _load(target: Target, renderer: Renderer | None) -> _Loaded:
+    try:
+        if target.kind == "kustomization":
+            assert renderer is not None and target.path is not None
+            text = renderer.build(target.path)
+            return _Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
+        if target.kind == "stdin":
+            return _Loaded(target, load_stream(sys.stdin.read(), source="-"), "", "")
+        assert target.path is not None
+        files = (
+            [target.path]
+            if target.kind == "file"
+            else sorted(p for p in target.path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        )
+        resources: list[Resource] = []
+        for file in files:
+            label = _label(file, Path.cwd())
+            resources.extend(load_stream(file.read_text(encoding="utf-8"), source=label))
+        return _Loaded(target, tuple(resources), "", "")
+    except (RenderError, ManifestError) as exc:
+        return _Loaded(target, (), str(exc), "")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _Loaded(target, (), f"{target.label}: cannot read: {exc}", "")
+
+
+def _namespace_of(resources: Sequence[Resource]) -> str:
+    namespaces = {r.namespace for r in resources if r.namespace}
+    return namespaces.pop() if len(namespaces) == 1 else ""
+
+
+def _repo_index(root: Path, loaded: Sequence[_Loaded]) -> RepoIndex:
+    rendered = {
+        item.target.path.resolve(): item.resources
+        for item in loaded
+        if item.target.kind == "kustomization" and item.target.path is not None
+    }
+    namespaces: dict[str, str] = {}
+    for target in discover(root):
+        if target.kind != "kustomization" or target.path is None:
+            continue
+        resources = rendered.get(target.path.resolve())
+        declared = str(kustomization.load(target.path).get("namespace") or "")
+        namespaces[target.label] = _namespace_of(resources) if resources else declared
+    return RepoIndex(root, namespaces)
+
+
+ProgressFn = Callable[[str], None]
+
+
+def check(
+    targets: Sequence[Target],
+    *,
+    kubernetes_versions: tuple[str, ...],
+    fail_on: Severity = Severity.ERROR,
+    repo_root: Path | None = None,
+    renderer: Renderer | None = None,
+    jobs: int | None = None,
+    on_progress: ProgressFn | None = None,
+) -> Report:
+    """Check every target; raise AdkGitopsError only for what stops the whole run."""
+    needs_renderer = any(t.kind == "kustomization" for t in targets)
+    if needs_renderer and renderer is None:
+        renderer = find_renderer()
+    workers = max(1, jobs or min(8, (os.cpu_count() or 1) * 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_load, t, renderer) for t in targets]
+        for future in as_completed(futures):
+            if on_progress is not None:
+                on_progress(future.result().target.label)
+        loaded = [f.result() for f in futures]
+    repo = _repo_index(repo_root or Path.cwd(), loaded)
+    schemas = SchemaSet(kubernetes_versions)
+    findings: list[Finding] = []
+    results: list[TargetResult] = []
+    for item in loaded:
+        target = item.target
+        if item.error:
+            findings.append(
+                finding(get("render-failed"), target.label, message=item.error, file=target.default_file)
+            )
+        else:
+            ctx = Context(
+                target.label,
+                item.resources,
+                kubernetes_versions,
+                target.path if target.kind == "kustomization" else None,
+                repo,
+                schemas,
+                target.default_file,
+            )
+            findings.extend(run_rules(ctx))
+        results.append(TargetResult(target.label, len(item.resources), item.rendered_by))
+    return Report(tuple(sorted(findings)), tuple(results), kubernetes_versions, fail_on)

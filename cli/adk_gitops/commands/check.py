@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors, write_output
+
+PROGRESS_MIN_TARGETS = 4
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Overlay directories, rendered YAML files or - for stdin. Default: every overlay "
+            "under overlays/ and the Argo CD manifests under argocd/."
+        ),
+    ] = None,
+    kubernetes_version: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kubernetes-version",
+            "-k",
+            help="Kubernetes minor to validate for (repeatable).",
+            show_default="1.34",
+        ),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-o", help="Report format.")
+    ] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option(help="Write the report to FILE instead of stdout.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Lowest severity that fails the check (exit 1).")
+    ] = FailOn.error,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Overlays rendered in parallel.")] = None,
+) -> None:
+    """Render every overlay with real kustomize and prove it right.
+
+    Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or no renderer.
+    """
+    from adk_gitops import checker, schemas
+    from adk_gitops.errors import AdkGitopsError
+    from adk_gitops.model import Severity
+    from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+
+    with domain_errors():
+        wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
+        versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
+        targets = checker.targets_from_args(paths) if paths else checker.discover(Path.cwd())
+        if not targets:
+            raise AdkGitopsError("nothing to check: no overlays/ here and no PATH given")
+        with _progress(len(targets)) as advance:
+            report = checker.check(
+                targets,
+                kubernetes_versions=versions,
+                fail_on=Severity(fail_on.value),
+                jobs=jobs,
+                on_progress=advance,
+            )
+    color = (
+        output is None
+        and output_format is CheckFormat.text
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    text = {
+        CheckFormat.text: lambda: check_text.render(report, color=color),
+        CheckFormat.json: lambda: check_json.render(report),
+        CheckFormat.sarif: lambda: check_sarif.render(report),
+        CheckFormat.junit: lambda: check_junit.render(report),
+        CheckFormat.github: lambda: check_github.render(report),
+    }[output_format]()
+    write_output(text, output)
+    raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A transient progress bar on stderr when checking several overlays on a terminal."""
+    if total < PROGRESS_MIN_TARGETS or not sys.stderr.isatty():
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("rendering overlays", total=total)
+        yield lambda label: progress.advance(task)

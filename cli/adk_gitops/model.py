@@ -1,0 +1,72 @@
+"""The data ``check`` produces: frozen, sortable, free of presentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule yields: where (the object and a JSON pointer in it) and what.
+    The engine adds the rule id, severity and overlay."""
+
+    pointer: str
+    message: str
+    kind: str = ""
+    namespace: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    overlay: str
+    kind: str
+    namespace: str
+    name: str
+    rule: str
+    pointer: str
+    message: str = field(compare=False)
+    severity: Severity = field(compare=False)
+    fix: str = field(compare=False, default="")
+    suppressed: bool = field(compare=False, default=False)
+    suppression_reason: str = field(compare=False, default="")
+    file: str = field(compare=False, default="")  # where to annotate: the object's source file
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One overlay (or rendered file, or the argocd/ folder) and how it went."""
+
+    label: str
+    resources: int
+    rendered_by: str  # the renderer's description, "" when not rendered
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    targets: tuple[TargetResult, ...]
+    kubernetes_versions: tuple[str, ...]
+    fail_on: Severity = Severity.ERROR
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.suppressed)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.active if f.severity is severity)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity.rank >= self.fail_on.rank for f in self.active)

@@ -1,0 +1,52 @@
+"""``-o text``: for people. Color only when asked (the CLI decides: a terminal,
+and no NO_COLOR)."""
+
+from __future__ import annotations
+
+import io
+
+from adk_gitops.model import Finding, Report, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _where(f: Finding) -> str:
+    obj = f"{f.kind}/{f.name}" if f.kind else ""
+    if f.namespace:
+        obj += f" -n {f.namespace}"
+    return " ".join(p for p in (obj, f.pointer) if p)
+
+
+def render(report: Report, *, color: bool = False, width: int = 100) -> str:
+    from rich.console import Console
+    from rich.markup import escape
+
+    out = io.StringIO()
+    console = Console(
+        file=out, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=True
+    )
+    by_overlay: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_overlay.setdefault(f.overlay, []).append(f)
+    for overlay, findings in by_overlay.items():
+        console.print(f"[bold]{escape(overlay)}[/bold]")
+        for f in findings:
+            label = "suppressed" if f.suppressed else str(f.severity)
+            style = "dim" if f.suppressed else _STYLE[f.severity]
+            console.print(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold] {escape(_where(f))}")
+            console.print(f"    {escape(f.message)}")
+            if f.suppressed:
+                console.print(f"    [dim]reason: {escape(f.suppression_reason)}[/dim]")
+            elif f.fix:
+                console.print(f"    [dim]fix: {escape(f.fix)}[/dim]")
+    clean = [t.label for t in report.targets if t.label not in by_overlay]
+    for label in clean:
+        console.print(f"[bold]{escape(label)}[/bold]: [green]no findings[/green]")
+    counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in Severity)
+    suppressed = sum(1 for f in report.findings if f.suppressed)
+    verdict = "[bold red]FAILED[/bold red]" if report.failed else "[bold green]passed[/bold green]"
+    console.print(
+        f"\n{len(report.targets)} checked (Kubernetes {', '.join(report.kubernetes_versions)}): "
+        f"{counts}, {suppressed} suppressed: {verdict} at --fail-on {report.fail_on}"
+    )
+    return out.getvalue()

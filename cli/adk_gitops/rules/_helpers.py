@@ -1,0 +1,180 @@
+"""Shared vocabulary for rules: workloads, containers, images, database URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adk_gitops import k8s
+from adk_gitops.manifests import Resource
+from adk_gitops.model import Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.syncplan import hook_info
+
+APP_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"})
+
+
+def violation(res: Resource, pointer: str, message: str) -> Violation:
+    return Violation(pointer, message, res.kind, res.namespace, res.name)
+
+
+def pods(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec]]:
+    for res in ctx.resources:
+        spec = k8s.pod_spec(res)
+        if spec is not None:
+            yield res, spec
+
+
+def containers(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec, k8s.Container]]:
+    for res, spec in pods(ctx):
+        for container in k8s.containers(spec):
+            yield res, spec, container
+
+
+def argv(container: Mapping[str, Any]) -> list[str]:
+    return [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
+
+
+def main_container(res: Resource) -> k8s.Container | None:
+    spec = k8s.pod_spec(res)
+    if spec is None:
+        return None
+    return next((c for c in k8s.containers(spec) if not c.init), None)
+
+
+def is_migration_job(res: Resource) -> bool:
+    """A Job that runs ``adk migrate ...``, or is labelled as the migration."""
+    if res.kind != "Job":
+        return False
+    labels = res.metadata.get("labels") or {}
+    if labels.get("app.kubernetes.io/component") == "migration":
+        return True
+    spec = k8s.pod_spec(res)
+    for c in k8s.containers(spec) if spec else ():
+        words = argv(c.body)
+        if words and words[0].rsplit("/", 1)[-1] == "adk" and "migrate" in words[1:3]:
+            return True
+    return False
+
+
+def migration_jobs(ctx: Context) -> list[Resource]:
+    return [r for r in ctx.resources if is_migration_job(r)]
+
+
+def is_adk_app(res: Resource) -> bool:
+    """A long-running workload that serves an ADK agent (not a hook)."""
+    if res.kind not in APP_KINDS or hook_info(res).is_hook:
+        return False
+    spec = k8s.pod_spec(res)
+    for c in k8s.containers(spec) if spec else ():
+        words = argv(c.body)
+        if (
+            words
+            and words[0].rsplit("/", 1)[-1] == "adk"
+            and any(w in ("api_server", "web") for w in words[1:3])
+        ):
+            return True
+        if any(str(e.get("name", "")).startswith("ADK_") for e in c.body.get("env") or []):
+            return True
+    return False
+
+
+def adk_apps(ctx: Context) -> list[Resource]:
+    return [r for r in ctx.resources if is_adk_app(r)]
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    name: str  # registry/path, without tag or digest
+    tag: str
+    digest: str
+
+
+def parse_image(ref: str) -> ImageRef:
+    name, _, digest = ref.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:  # a ':' after the last '/' is a tag, not a registry port
+        return ImageRef(name[:colon], name[colon + 1 :], digest)
+    return ImageRef(name, "", digest)
+
+
+def is_placeholder_image(ref: str) -> bool:
+    """A bare name like ``adk-agent``: the base's placeholder no ``images:`` entry rewrote."""
+    image = parse_image(ref)
+    return "/" not in image.name and not image.tag and not image.digest
+
+
+PROXY_IMAGE = re.compile(r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy)(:|@|$)")
+
+
+def is_cloudsql_proxy(container: k8s.Container) -> bool:
+    return bool(PROXY_IMAGE.search(str(container.body.get("image", ""))))
+
+
+# postgresql+asyncpg://user:pass@host:5432/db, also inside --flag=URL arguments.
+DB_URL = re.compile(r"(?P<scheme>(?:postgres(?:ql)?|mysql|mariadb)(?:\+[a-z0-9_]+)?)://(?P<rest>[^\s\"']*)")
+
+
+@dataclass(frozen=True)
+class DbUrl:
+    pointer: str
+    text: str
+    userinfo: str  # before the last '@' of the authority, "" if none
+    host: str
+    port: int | None
+
+
+def _authority(rest: str) -> str:
+    # The authority ends at the first '/' after the last '@' (a password may hold '/').
+    at = rest.rfind("@")
+    end = rest.find("/", at + 1 if at >= 0 else 0)
+    return rest if end < 0 else rest[:end]
+
+
+def db_urls(container: k8s.Container) -> Iterator[DbUrl]:
+    """Database URLs written literally in env values, command or args."""
+    body = container.body
+    places: list[tuple[str, str]] = []
+    for i, env in enumerate(body.get("env") or []):
+        if "value" in env:
+            places.append((f"{container.pointer}/env/{i}/value", str(env["value"])))
+    for field_name in ("command", "args"):
+        for i, arg in enumerate(body.get(field_name) or []):
+            places.append((f"{container.pointer}/{field_name}/{i}", str(arg)))
+    for pointer, text in places:
+        for match in DB_URL.finditer(text):
+            authority = _authority(match.group("rest"))
+            userinfo, _, hostport = authority.rpartition("@")
+            host, _, port = hostport.partition(":")
+            yield DbUrl(pointer, match.group(0), userinfo, host, int(port) if port.isdigit() else None)
+
+
+def env_value(container: k8s.Container, name: str) -> str | None:
+    for env in container.body.get("env") or []:
+        if env.get("name") == name and "value" in env:
+            return str(env["value"])
+    return None
+
+
+# Pod-level securityContext fields a container inherits unless it sets its own.
+_INHERITED = ("runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile")
+
+
+def effective_security(pod: k8s.PodSpec, container: k8s.Container) -> dict[str, Any]:
+    """The securityContext the kubelet applies to this container."""
+    pod_sc = pod.spec.get("securityContext") or {}
+    merged = {k: pod_sc[k] for k in _INHERITED if k in pod_sc}
+    merged.update(container.body.get("securityContext") or {})
+    return merged
+
+
+def display_path(path: Path) -> str:
+    """A path as users wrote it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

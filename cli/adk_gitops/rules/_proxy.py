@@ -1,0 +1,58 @@
+"""Reading the Cloud SQL Auth Proxy's configuration from its container."""
+
+from __future__ import annotations
+
+from adk_gitops import k8s
+from adk_gitops.rules._helpers import argv, env_value
+
+POSTGRES_DEFAULT_PORT = 5432
+
+
+def positional_args(proxy: k8s.Container) -> list[tuple[int, str]]:
+    """(index in args, value) of the instance connection names. Flags with a
+    separate value (``--port 5432``) are skipped with their value."""
+    args = [str(a) for a in proxy.body.get("args") or []]
+    out: list[tuple[int, str]] = []
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = "=" not in arg and arg.lstrip("-") in _FLAGS_WITH_VALUE
+        else:
+            out.append((i, arg))
+    return out
+
+
+_FLAGS_WITH_VALUE = frozenset({
+    "port", "p", "address", "a", "http-port", "http-address", "admin-port", "credentials-file", "token",
+    "login-token", "max-connections", "max-sigterm-delay", "min-sigterm-delay", "unix-socket", "fuse",
+    "fuse-tmp-dir", "sqladmin-api-endpoint", "quota-project", "impersonate-service-account",
+    "telemetry-project", "telemetry-prefix", "telemetry-sample-rate", "prometheus-namespace",
+    "universe-domain", "config-file",
+})  # fmt: skip
+
+
+def instance_names(proxy: k8s.Container) -> list[tuple[str, str]]:
+    """(pointer, name) of every instance the proxy serves: positional args or
+    CSQL_PROXY_INSTANCE_CONNECTION_NAME. A ``?port=N`` query is kept."""
+    names = [(f"{proxy.pointer}/args/{i}", value) for i, value in positional_args(proxy)]
+    for i, env in enumerate(proxy.body.get("env") or []):
+        if str(env.get("name", "")).startswith("CSQL_PROXY_INSTANCE_CONNECTION_NAME") and "value" in env:
+            names.append((f"{proxy.pointer}/env/{i}/value", str(env["value"])))
+    return names
+
+
+def listen_port(proxy: k8s.Container) -> int:
+    words = argv(proxy.body)
+    for i, word in enumerate(words):
+        if word.startswith(("--port=", "-p=")):
+            return _int(word.split("=", 1)[1])
+        if word in ("--port", "-p") and i + 1 < len(words):
+            return _int(words[i + 1])
+    from_env = env_value(proxy, "CSQL_PROXY_PORT")
+    return _int(from_env) if from_env else POSTGRES_DEFAULT_PORT
+
+
+def _int(text: str) -> int:
+    return int(text) if text.strip().isdigit() else -1

@@ -1,0 +1,72 @@
+"""## What it does
+Checks that a pod running the Cloud SQL Auth Proxy uses a ServiceAccount,
+rendered in the same overlay, annotated with a well-formed
+`iam.gke.io/gcp-service-account: NAME@PROJECT.iam.gserviceaccount.com`.
+
+## Why is this bad?
+Without Workload Identity the proxy has no Google credentials: it cannot reach
+the Cloud SQL Admin API and the migration cannot connect.
+
+## Example
+```yaml
+kind: ServiceAccount
+metadata:
+  name: adk-agent
+```
+
+## Use instead
+```yaml
+kind: ServiceAccount
+metadata:
+  name: adk-agent
+  annotations:
+    iam.gke.io/gcp-service-account: adk-agent@my-project.iam.gserviceaccount.com
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from adk_gitops import k8s
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import is_cloudsql_proxy, pods, violation
+from adk_gitops.rules._rule import Rule
+
+ANNOTATION = "iam.gke.io/gcp-service-account"
+GSA = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com")
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res, pod in pods(ctx):
+        if not any(is_cloudsql_proxy(c) for c in k8s.containers(pod)):
+            continue
+        sa_name = str(pod.spec.get("serviceAccountName") or "default")
+        sa = ctx.find("ServiceAccount", sa_name, res.namespace)
+        if sa is None:
+            continue  # not rendered: hook-dependency-preexisting lists it
+        value = sa.annotations.get(ANNOTATION)
+        if value is None:
+            yield violation(
+                sa,
+                "/metadata/annotations",
+                f"runs the Cloud SQL proxy for {res.kind} {res.name!r} without {ANNOTATION}",
+            )
+        elif not GSA.fullmatch(value):
+            yield violation(
+                sa,
+                "/metadata/annotations/iam.gke.io~1gcp-service-account",
+                f"{value!r} is not NAME@PROJECT.iam.gserviceaccount.com",
+            )
+
+
+RULE = Rule(
+    id="cloudsql-workload-identity",
+    severity=Severity.ERROR,
+    summary="Pods running the Cloud SQL proxy use a Workload Identity ServiceAccount.",
+    fix="Annotate the ServiceAccount with iam.gke.io/gcp-service-account (the overlay's gcpServiceAccount).",
+    check=_check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,56 @@
+"""## What it does
+Checks that every hook delete policy is one of `HookSucceeded`, `HookFailed`,
+`BeforeHookCreation` (or Helm's `hook-succeeded`, `hook-failed`,
+`before-hook-creation`).
+
+## Why is this bad?
+Argo CD ignores unknown values without a word, so the hook behaves as if the
+policy were not there.
+
+## Example
+```yaml
+argocd.argoproj.io/hook-delete-policy: OnSuccess
+```
+
+## Use instead
+```yaml
+argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import violation
+from adk_gitops.rules._rule import Rule
+from adk_gitops.syncplan import DELETE_POLICY, delete_policies, hook_info
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res in ctx.resources:
+        if not hook_info(res).is_hook:
+            continue
+        for value in delete_policies(res)[1]:
+            key = (
+                DELETE_POLICY
+                if value in res.annotations.get(DELETE_POLICY, "")
+                else "helm.sh/hook-delete-policy"
+            )
+            yield violation(
+                res,
+                f"/metadata/annotations/{key.replace('/', '~1')}",
+                f"delete policy {value!r} is not valid and is ignored",
+            )
+
+
+RULE = Rule(
+    id="hook-delete-policy-valid",
+    severity=Severity.ERROR,
+    summary="Hook delete policies are values Argo CD knows.",
+    fix="Use HookSucceeded, HookFailed or BeforeHookCreation.",
+    check=_check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,59 @@
+"""## What it does
+Checks, with the same model as `adk-gitops plan`, that every object a hook's pod
+needs and that the overlay renders — its ServiceAccount, Secrets and ConfigMaps
+(env, envFrom, volumes), image pull Secrets, PVCs — is applied in an earlier
+Argo CD step than the hook.
+
+## Why is this bad?
+A PreSync hook runs before every Sync-phase object exists. On a new environment
+the Job's pod can never be created (missing ServiceAccount) or started (missing
+Secret): the Job neither succeeds nor fails and the first sync waits forever.
+
+## Example
+```yaml
+kind: ServiceAccount          # a plain resource: created in the Sync phase
+metadata: {name: migrator}
+---
+kind: Job
+metadata:
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  template:
+    spec: {serviceAccountName: migrator}
+```
+
+## Use instead
+```yaml
+kind: ServiceAccount
+metadata:
+  name: migrator
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/sync-wave: "-10"   # before the Job's wave
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for problem in ctx.plan.problems:
+        if problem.code == "hook-dependency-order":
+            rid = problem.resource
+            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name)
+
+
+RULE = Rule(
+    id="hook-dependency-order",
+    severity=Severity.ERROR,
+    summary="Everything a hook's pod needs is applied before the hook (no first-sync deadlock).",
+    fix="Make the dependency a hook at an earlier wave, or create it outside the Application.",
+    check=_check,
+    doc=__doc__ or "",
+)

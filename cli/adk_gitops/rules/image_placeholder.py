@@ -1,0 +1,52 @@
+"""## What it does
+Flags images that are still a base's placeholder: a bare name with no
+registry, tag or digest (such as `adk-agent`), which no `images:` entry rewrote.
+
+## Why is this bad?
+The kubelet pulls `docker.io/library/adk-agent:latest`, which does not exist
+(or, worse, is someone else's): ImagePullBackOff, and the migration never runs.
+
+## Example
+```yaml
+images:
+  - name: adk-agnet        # typo: matches nothing
+    newName: us-docker.pkg.dev/my-project/adk/adk-agent
+    newTag: "2026.11.1"
+```
+
+## Use instead
+```yaml
+images:
+  - name: adk-agent
+    newName: us-docker.pkg.dev/my-project/adk/adk-agent
+    newTag: "2026.11.1"
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import containers, is_placeholder_image, violation
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res, _, container in containers(ctx):
+        ref = str(container.body.get("image", ""))
+        if ref and is_placeholder_image(ref):
+            yield violation(
+                res, f"{container.pointer}/image", f"image {ref!r} is a placeholder no images: entry rewrote"
+            )
+
+
+RULE = Rule(
+    id="image-placeholder",
+    severity=Severity.ERROR,
+    summary="No base image placeholder reaches the rendered output.",
+    fix="Add (or fix the name of) the overlay's images: entry for this placeholder.",
+    check=_check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,49 @@
+"""## What it does
+Checks that every image has a tag other than `latest`, or a digest. (A bare
+placeholder name is `image-placeholder`'s finding.)
+
+## Why is this bad?
+`latest` or no tag deploys whatever was pushed last: the migration and the app
+may even pull different builds, and a rollback rolls back nothing.
+
+## Example
+```yaml
+image: us-docker.pkg.dev/my-project/adk/adk-agent:latest
+```
+
+## Use instead
+```yaml
+image: us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import containers, is_placeholder_image, parse_image, violation
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res, _, container in containers(ctx):
+        ref = str(container.body.get("image", ""))
+        if not ref or is_placeholder_image(ref):
+            continue
+        image = parse_image(ref)
+        if not image.digest and image.tag in ("", "latest"):
+            yield violation(
+                res, f"{container.pointer}/image", f"image {ref!r} is {'latest' if image.tag else 'untagged'}"
+            )
+
+
+RULE = Rule(
+    id="image-tag-pinned",
+    severity=Severity.ERROR,
+    summary="Every image has a real tag or a digest (never latest).",
+    fix='Set the tag in the overlay\'s images: entry (newTag: "…") or pin a digest.',
+    check=_check,
+    doc=__doc__ or "",
+)

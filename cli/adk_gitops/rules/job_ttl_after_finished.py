@@ -1,0 +1,51 @@
+"""## What it does
+Checks that a hook Job's `ttlSecondsAfterFinished`, when set, is at least 60.
+
+## Why is this bad?
+A Job deleted seconds after it finishes may vanish before Argo CD records its
+result. Before Argo CD 3.0 (hook finalizer, gitops-engine#646) the hook then
+hung forever; since, it fails as "missing". Its logs are gone for debugging too.
+
+## Example
+```yaml
+spec:
+  ttlSecondsAfterFinished: 0
+```
+
+## Use instead
+```yaml
+spec:
+  ttlSecondsAfterFinished: 86400
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import violation
+from adk_gitops.rules._jobs import hook_jobs
+from adk_gitops.rules._rule import Rule
+
+MIN_TTL = 60
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for job, spec in hook_jobs(ctx):
+        ttl = spec.get("ttlSecondsAfterFinished")
+        if isinstance(ttl, int) and ttl < MIN_TTL:
+            yield violation(
+                job, "/spec/ttlSecondsAfterFinished", f"ttlSecondsAfterFinished {ttl} is below {MIN_TTL}"
+            )
+
+
+RULE = Rule(
+    id="job-ttl-after-finished",
+    severity=Severity.WARNING,
+    summary="Hook Jobs are kept at least a minute after they finish.",
+    fix="Raise ttlSecondsAfterFinished (BeforeHookCreation already cleans up), or remove it.",
+    check=_check,
+    doc=__doc__ or "",
+)

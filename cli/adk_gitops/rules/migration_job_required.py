@@ -1,0 +1,52 @@
+"""## What it does
+Checks that an overlay deploying an ADK app renders exactly one migration Job
+(a Job running `adk migrate ...`, or labelled `app.kubernetes.io/component: migration`).
+
+## Why is this bad?
+Without it, the app starts against a schema nobody migrated (with
+`ADK_AUTO_MIGRATE_DB=false` it refuses to start, or fails on first use). With
+two, both migrate at once: `adk migrate` takes no lock.
+
+## Example
+```yaml
+# overlays/prod/kustomization.yaml renders a Deployment running `adk api_server`, and no Job
+resources: [../../bases/agent-without-migration]
+```
+
+## Use instead
+```yaml
+resources: [../../bases/adk-agent]   # Deployment + the PreSync migration Job
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    apps = adk_apps(ctx)
+    if not apps:
+        return
+    jobs = migration_jobs(ctx)
+    if not jobs:
+        yield violation(apps[0], "", "this ADK app has no migration Job in the same overlay")
+    for extra in jobs[1:]:
+        yield violation(
+            extra, "", f"a second migration Job (besides {jobs[0].name!r}): migrations would race"
+        )
+
+
+RULE = Rule(
+    id="migration-job-required",
+    severity=Severity.ERROR,
+    summary="An overlay that deploys an ADK app renders exactly one migration Job.",
+    fix="Include the base's migration Job once; remove duplicates.",
+    check=_check,
+    doc=__doc__ or "",
+)

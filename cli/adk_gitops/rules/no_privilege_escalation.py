@@ -1,0 +1,50 @@
+"""## What it does
+Checks that every container sets `allowPrivilegeEscalation: false`.
+
+## Why is this bad?
+Without it a process can gain more privileges than its parent (setuid
+binaries), the first step of most container escapes.
+
+## Example
+```yaml
+securityContext:
+  runAsNonRoot: true
+```
+
+## Use instead
+```yaml
+securityContext:
+  runAsNonRoot: true
+  allowPrivilegeEscalation: false
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import containers, violation
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res, _, container in containers(ctx):
+        sc = container.body.get("securityContext") or {}
+        if sc.get("allowPrivilegeEscalation") is not False:
+            yield violation(
+                res,
+                f"{container.pointer}/securityContext/allowPrivilegeEscalation",
+                f"container {container.name!r} allows privilege escalation",
+            )
+
+
+RULE = Rule(
+    id="no-privilege-escalation",
+    severity=Severity.ERROR,
+    summary="Every container sets allowPrivilegeEscalation: false.",
+    fix="Set securityContext.allowPrivilegeEscalation: false on the container.",
+    check=_check,
+    doc=__doc__ or "",
+)

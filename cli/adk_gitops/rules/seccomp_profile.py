@@ -1,0 +1,54 @@
+"""## What it does
+Checks that every container runs under a seccomp profile, `RuntimeDefault` or
+`Localhost` (set on the container or the pod).
+
+## Why is this bad?
+`Unconfined` (the default on many clusters) exposes every system call of the
+node's kernel to the container.
+
+## Example
+```yaml
+spec:
+  securityContext:
+    runAsNonRoot: true
+```
+
+## Use instead
+```yaml
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import containers, effective_security, violation
+from adk_gitops.rules._rule import Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res, pod, container in containers(ctx):
+        profile = effective_security(pod, container).get("seccompProfile") or {}
+        if profile.get("type") not in ("RuntimeDefault", "Localhost"):
+            yield violation(
+                res,
+                f"{container.pointer}/securityContext/seccompProfile",
+                f"container {container.name!r} runs without a seccomp profile",
+            )
+
+
+RULE = Rule(
+    id="seccomp-profile",
+    severity=Severity.WARNING,
+    summary="Every container runs under the RuntimeDefault (or a Localhost) seccomp profile.",
+    fix="Set securityContext.seccompProfile.type: RuntimeDefault on the pod.",
+    check=_check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,142 @@
+"""Offline, strict schema validation: Kubernetes objects against the schemas
+kubernetes-validate ships (1.25 to 1.37; we accept 1.28 onward), Argo CD
+objects against ``argocd.json`` (the fields users write).
+
+kubernetes-validate's own ``validate()`` re-reads the schema files on every
+call and stops at the first error; here each (version, apiVersion, kind) gets
+one compiled validator, reused, and every error is reported with its pointer.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from adk_gitops.errors import AdkGitopsError
+from adk_gitops.manifests import Resource
+
+MIN_VERSION = (1, 28)
+DEFAULT_VERSION = "1.34"
+ARGOCD_KINDS = frozenset({"Application", "AppProject", "ApplicationSet"})
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?")
+
+
+class SchemaVersionError(AdkGitopsError):
+    """A --kubernetes-version this build cannot check."""
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    version: str
+    pointer: str
+    message: str
+
+
+def _schema_root() -> Path:
+    spec = importlib.util.find_spec("kubernetes_validate")  # locate the data without importing the package
+    if spec is None or not spec.submodule_search_locations:
+        raise AdkGitopsError("kubernetes-validate is not installed: pip install kubernetes-validate")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
+
+
+@cache
+def available_versions() -> tuple[str, ...]:
+    found = []
+    for entry in _schema_root().glob("v*-local-strict"):
+        match = _VERSION.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2))))
+    return tuple(f"{a}.{b}" for a, b in sorted(found) if (a, b) >= MIN_VERSION)
+
+
+def normalize_version(text: str) -> str:
+    """'v1.30.2' -> '1.30'; raise SchemaVersionError for versions we cannot check."""
+    match = _VERSION.fullmatch(text.strip())
+    supported = available_versions()
+    if not match or f"{int(match.group(1))}.{int(match.group(2))}" not in supported:
+        raise SchemaVersionError(
+            f"Kubernetes version {text!r} is not supported: use one of {supported[0]} to {supported[-1]}"
+        )
+    return f"{int(match.group(1))}.{int(match.group(2))}"
+
+
+def _file_stem(kind: str, api_version: str) -> str:
+    # kubernetes-validate's naming: rbac.authorization.k8s.io/v1 -> rbac-v1, batch/v1 -> batch-v1.
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    return f"{kind.lower()}-{group_version}"
+
+
+@cache
+def _registry(version: str) -> Any:
+    from referencing import Registry
+    from referencing import Resource as RefResource
+
+    defs = json.loads((_schema_root() / f"v{version}.0-local-strict" / "_definitions.json").read_text())
+    return RefResource.from_contents(defs) @ Registry()
+
+
+@cache
+def _argocd_schemas() -> dict[str, Any]:
+    text = importlib.resources.files("adk_gitops.schemas").joinpath("argocd.json").read_text(encoding="utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+@cache
+def _validator(version: str, api_version: str, kind: str) -> Any:
+    """One compiled validator per (version, apiVersion, kind), or None if no schema exists."""
+    from jsonschema import Draft202012Validator
+
+    if kind in ARGOCD_KINDS and api_version == "argoproj.io/v1alpha1":
+        schemas = _argocd_schemas()
+        schema = {"$ref": f"#/$defs/{kind}", "$defs": schemas["$defs"]}
+        return Draft202012Validator(schema)
+    path = _schema_root() / f"v{version}.0-local-strict" / f"{_file_stem(kind, api_version)}.json"
+    if not path.is_file():
+        return None
+    return Draft202012Validator(json.loads(path.read_text()), registry=_registry(version))
+
+
+class NoSchema(Exception):
+    """No schema for this apiVersion/kind (a custom resource)."""
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+class SchemaSet:
+    def __init__(self, versions: tuple[str, ...]) -> None:
+        self.versions = versions
+
+    def validate(self, resource: Resource) -> Iterator[SchemaError]:
+        """Every schema error of this object, for each version; NoSchema if none applies."""
+        any_schema = False
+        for version in self.versions:
+            validator = _validator(version, resource.api_version, resource.kind)
+            if validator is None:
+                continue
+            any_schema = True
+            for error in validator.iter_errors(dict(resource.body)):
+                yield _schema_error(version, error)
+        if not any_schema:
+            raise NoSchema(f"{resource.api_version}/{resource.kind}")
+
+
+def _schema_error(version: str, error: Any) -> SchemaError:
+    pointer = _pointer(error.absolute_path)
+    message = str(error.message)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set((error.schema or {}).get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in known)
+        if len(extra) == 1:
+            pointer = f"{pointer}/{extra[0]}"
+            message = f"unknown field {extra[0]!r}"
+    return SchemaError(version, pointer, message)
