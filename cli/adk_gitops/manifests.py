@@ -56,11 +56,16 @@ class Resource:
 
     @property
     def name(self) -> str:
-        return str(self.metadata.get("name") or self.metadata.get("generateName") or "")
+        # str() of whatever YAML gave (`name: false` is a bool): the schema rule reports the type.
+        name = self.metadata.get("name")
+        if name is None:
+            name = self.metadata.get("generateName")
+        return "" if name is None else str(name)
 
     @property
     def namespace(self) -> str:
-        return str(self.metadata.get("namespace") or "")
+        namespace = self.metadata.get("namespace")
+        return "" if namespace is None else str(namespace)
 
     @property
     def annotations(self) -> Mapping[str, str]:

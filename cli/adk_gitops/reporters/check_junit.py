@@ -11,7 +11,7 @@ from adk_gitops.model import Finding, Report
 
 def _case_name(f: Finding) -> str:
     obj = f"{f.kind}/{f.name}" if f.kind else f.overlay
-    return f"{f.rule} {obj}{f.pointer}"
+    return " ".join(part for part in (f.rule, obj, f.pointer) if part)
 
 
 def render(report: Report) -> str:

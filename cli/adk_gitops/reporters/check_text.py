@@ -33,7 +33,8 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
         for f in findings:
             label = "suppressed" if f.suppressed else str(f.severity)
             style = "dim" if f.suppressed else _STYLE[f.severity]
-            console.print(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold] {escape(_where(f))}")
+            where = f" {escape(_where(f))}" if _where(f) else ""
+            console.print(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold]{where}")
             console.print(f"    {escape(f.message)}")
             if f.suppressed:
                 console.print(f"    [dim]reason: {escape(f.suppression_reason)}[/dim]")

@@ -1,0 +1,146 @@
+"""`adk-gitops check` as CI runs it: the shipped repo passes, every broken
+variant fails naming its rule, and no input produces a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adk_gitops.commands.app import app
+from adk_gitops.renderer import Renderer
+from tests.conftest import FIXTURES, REPO
+
+pytestmark = pytest.mark.e2e
+BROKEN = FIXTURES / "broken-overlays"
+
+
+def run(cli: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = cli.invoke(app, ["check", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def active(stdout: str) -> list[dict[str, object]]:
+    return [f for f in json.loads(stdout)["findings"] if not f["suppressed"]]
+
+
+def test_the_shipped_repo_passes(cli: CliRunner, renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, err = run(cli, "-o", "json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert [t["overlay"] for t in doc["summary"]["targets"]] == ["overlays/cloudsql", "overlays/postgres"]
+    assert [f for f in active(out) if f["severity"] != "info"] == []
+    # The deliberate out-of-git DB Secret stays visible, marked suppressed.
+    assert {(f["overlay"], f["rule"]) for f in doc["findings"] if f["suppressed"]} == {
+        ("overlays/cloudsql", "hook-dependency-preexisting"),
+        ("overlays/postgres", "hook-dependency-preexisting"),
+    }
+    code, out, _ = run(cli)
+    assert code == 0 and "passed at --fail-on error" in out
+
+
+BROKEN_CASES = [(p.name, "error") for p in sorted(BROKEN.iterdir()) if p.name != "db-url-password-variable"]
+BROKEN_CASES.append(("db-url-password-variable", "warning"))
+
+
+@pytest.mark.parametrize(("rule", "fail_on"), BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_each_broken_variant_fails_naming_its_rule(
+    cli: CliRunner, renderer: Renderer, rule: str, fail_on: str
+) -> None:
+    code, out, err = run(cli, str(BROKEN / rule), "-o", "json", "--fail-on", fail_on)
+    assert code == 1, err
+    failing = {f["rule"] for f in active(out) if f["severity"] in ("error", fail_on)}
+    assert rule in failing
+
+
+def test_native_sidecars_fail_for_kubernetes_1_28(cli: CliRunner, renderer: Renderer) -> None:
+    code, out, _ = run(cli, str(REPO / "overlays/cloudsql"), "-k", "1.28", "-k", "1.33", "-o", "json")
+    assert code == 1
+    rules = {f["rule"] for f in active(out)}
+    assert "native-sidecar-kubernetes-version" in rules
+    assert json.loads(out)["summary"]["kubernetes_versions"] == ["1.28", "1.33"]
+
+
+def test_one_broken_overlay_does_not_stop_the_others(cli: CliRunner, renderer: Renderer) -> None:
+    code, out, _ = run(cli, str(BROKEN / "render-failed"), str(REPO / "overlays/postgres"), "-o", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert [t["resources"] > 0 for t in doc["summary"]["targets"]] == [False, True]
+    assert {(f["rule"], f["overlay"].split("/")[-1]) for f in active(out) if f["severity"] == "error"} == {
+        ("render-failed", "render-failed")
+    }
+
+
+def test_rendered_yaml_from_stdin_and_output_file(cli: CliRunner, renderer: Renderer, tmp_path: Path) -> None:
+    rendered = renderer.build(REPO / "overlays/postgres")
+    report = tmp_path / "report.sarif"
+    code, out, _ = run(cli, "-", "-o", "sarif", "--output", str(report), stdin=rendered)
+    assert (code, out) == (0, "")
+    assert json.loads(report.read_text())["version"] == "2.1.0"
+
+
+def test_fail_on_info_counts_the_sidecar_note(cli: CliRunner, renderer: Renderer) -> None:
+    assert run(cli, str(REPO / "overlays/cloudsql"), "--fail-on", "info")[0] == 1
+    assert run(cli, str(REPO / "overlays/cloudsql"), "--fail-on", "warning")[0] == 0
+
+
+def test_argocd_applications_are_checked_against_the_repo(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "rules" / "application-namespace-matches" / "fail-repo", repo)
+    monkeypatch.chdir(repo)
+    code, out, _ = run(cli, "-o", "json")
+    assert code == 1
+    assert {(f["overlay"], f["rule"]) for f in active(out) if f["severity"] == "error"} == {
+        ("argocd", "application-namespace-matches")
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope/"], "nope/: no such file or directory"),
+        (["-k", "1.99"], "Kubernetes version '1.99' is not supported"),
+        ([str(REPO / "components/db-postgres")], "a Kustomize Component cannot be built alone"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(cli: CliRunner, args: list[str], message: str) -> None:
+    code, out, err = run(cli, *args)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_files_are_findings_not_crashes(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("kind: [")
+    (tmp_path / "binary.yaml").write_bytes(b"\x00\xff\xfe")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    code, out, err = run(
+        cli, *(str(tmp_path / n) for n in ("bad.yaml", "binary.yaml", "list.yaml")), "-o", "json"
+    )
+    assert code == 1 and "Traceback" not in err
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["render-failed"] * 3
+
+
+def test_nothing_to_check(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(cli)
+    assert code == 2 and "nothing to check" in err
+
+
+def test_rules_list_and_explain(cli: CliRunner) -> None:
+    listing = cli.invoke(app, ["rules"]).stdout
+    assert "hook-dependency-order" in listing and "Cloud SQL proxy:" in listing
+    explained = cli.invoke(app, ["rules", "explain", "hook-dependency-order"])
+    assert explained.exit_code == 0
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in explained.stdout
+    missing = cli.invoke(app, ["rules", "explain", "nope"])
+    assert (
+        missing.exit_code == 2
+        and missing.stderr == "adk-gitops: error: no such rule: 'nope' (see `adk-gitops rules`)\n"
+    )

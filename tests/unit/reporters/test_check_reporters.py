@@ -1,0 +1,145 @@
+"""Reporters are pure functions of a Report: golden files pin their output.
+Regenerate with UPDATE_GOLDEN=1 after an intended change, and review the diff."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+from adk_gitops import __version__
+from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+from tests.conftest import FIXTURES, REPO
+
+GOLDEN = REPO / "tests" / "golden" / "reporters"
+
+
+def finding(rule: str, severity: Severity, **kw: str | bool) -> Finding:
+    base: dict[str, object] = {
+        "overlay": "overlays/prod",
+        "kind": "Job",
+        "namespace": "adk-agent-prod",
+        "name": "adk-agent-db-migration",
+        "pointer": "",
+        "message": "m",
+        "fix": "f",
+        "file": "overlays/prod/kustomization.yaml",
+    }
+    base.update(kw)
+    return Finding(rule=rule, severity=severity, **base)  # type: ignore[arg-type]
+
+
+PROD_TARGETS = (
+    TargetResult("overlays/broken", 0, ""),
+    TargetResult("overlays/prod", 6, "kubectl kustomize (v5.6.0)"),
+    TargetResult("overlays/staging", 6, "kubectl kustomize (v5.6.0)"),
+)
+SIDECAR_NOTE = "hook Job with native sidecar 'cloud-sql-proxy': see argoproj/argo-cd#27407"
+REPORT = Report(
+    findings=tuple(sorted([
+        finding("job-active-deadline", Severity.ERROR, pointer="/spec/activeDeadlineSeconds",
+                message="hook Job without a deadline can block syncs forever",
+                fix="Set spec.activeDeadlineSeconds, sized for your slowest migration."),
+        finding("hook-dependency-preexisting", Severity.WARNING, pointer="/spec/template/spec/volumes/0",
+                message="ServiceAccount 'x' is not rendered: it must exist before the first sync",
+                suppressed=True, suppression_reason="created by the platform team"),
+        finding("hook-native-sidecar-finalizer", Severity.INFO, pointer="/spec/initContainers/0",
+                message=SIDECAR_NOTE),
+        finding("kustomize-deprecated-fields", Severity.WARNING, kind="Kustomization", namespace="",
+                name="overlays/prod/kustomization.yaml", pointer="/commonLabels",
+                message="commonLabels is deprecated: use labels, 50% of the time: now",
+                file="overlays/prod/kustomization.yaml"),
+        finding("render-failed", Severity.ERROR, overlay="overlays/broken", kind="", namespace="", name="",
+                message="overlays/broken: accumulating resources: 'missing.yaml': no such file",
+                file="overlays/broken/kustomization.yaml"),
+    ])),
+    targets=PROD_TARGETS,
+    kubernetes_versions=("1.34",),
+    fail_on=Severity.ERROR,
+)  # fmt: skip
+
+RENDERERS = {
+    "text.txt": lambda r: check_text.render(r, color=False),
+    "text-color.txt": lambda r: check_text.render(r, color=True),
+    "json.json": check_json.render,
+    "sarif.json": check_sarif.render,
+    "junit.xml": check_junit.render,
+    "github.txt": check_github.render,
+}
+
+
+@pytest.mark.parametrize("name", RENDERERS)
+def test_golden(name: str) -> None:
+    text = RENDERERS[name](REPORT).replace(__version__, "VERSION")
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def test_sarif_validates_against_the_2_1_0_schema() -> None:
+    schema = json.loads((FIXTURES / "schemas" / "sarif-2.1.0.json").read_text())
+    doc = json.loads(check_sarif.render(REPORT))
+    jsonschema.Draft4Validator(schema).validate(doc)
+    (run,) = doc["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert all(r["help"]["markdown"] and r["shortDescription"]["text"] for r in rules)
+    by_rule = {res["ruleId"]: res for res in run["results"]}
+    assert by_rule["hook-dependency-preexisting"]["suppressions"] == [
+        {"kind": "inSource", "justification": "created by the platform team"}
+    ]
+    assert "suppressions" not in by_rule["job-active-deadline"]
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+
+
+def test_json_contract() -> None:
+    doc = json.loads(check_json.render(REPORT))
+    assert doc["schema_version"] == 1
+    keys = {
+        "rule",
+        "severity",
+        "overlay",
+        "kind",
+        "namespace",
+        "name",
+        "pointer",
+        "message",
+        "fix",
+        "suppressed",
+    }
+    assert all(set(f) == keys for f in doc["findings"])
+    assert doc["summary"] | {"targets": None} == {
+        "errors": 2,
+        "warnings": 1,
+        "infos": 1,
+        "suppressed": 1,
+        "fail_on": "error",
+        "failed": True,
+        "kubernetes_versions": ["1.34"],
+        "targets": None,
+    }
+
+
+def test_junit_counts_and_skips() -> None:
+    root = ET.fromstring(check_junit.render(REPORT))
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "2", "3")
+    staging = root.find("testsuite[@name='overlays/staging']")
+    assert staging is not None and [c.get("name") for c in staging] == ["check"]
+
+
+def test_github_annotations_escape_and_skip_suppressed() -> None:
+    lines = check_github.render(REPORT).splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("50%25 of the time" in line for line in lines)
+    assert not any("hook-dependency-preexisting" in line for line in lines)
+
+
+def test_text_has_no_color_codes_unless_asked() -> None:
+    assert "\x1b[" not in check_text.render(REPORT, color=False)
+    assert "\x1b[" in check_text.render(REPORT, color=True)
