@@ -32,7 +32,11 @@ def test_the_shipped_repo_passes(cli: CliRunner, renderer: Renderer, monkeypatch
     code, out, err = run(cli, "-o", "json")
     assert (code, err) == (0, "")
     doc = json.loads(out)
-    assert [t["overlay"] for t in doc["summary"]["targets"]] == ["overlays/cloudsql", "overlays/postgres"]
+    assert [t["overlay"] for t in doc["summary"]["targets"]] == [
+        "overlays/cloudsql",
+        "overlays/postgres",
+        "argocd",
+    ]
     assert [f for f in active(out) if f["severity"] != "info"] == []
     # The deliberate out-of-git DB Secret stays visible, marked suppressed.
     assert {(f["overlay"], f["rule"]) for f in doc["findings"] if f["suppressed"]} == {

@@ -97,6 +97,16 @@ def test_plan_of_the_cloudsql_overlay(cli: CliRunner, renderer: Renderer) -> Non
     assert "First sync: can complete" in text
 
 
+def test_plan_reads_create_namespace_from_the_overlays_application(
+    cli: CliRunner, renderer: Renderer
+) -> None:
+    result = cli.invoke(app, ["plan", str(REPO / "overlays/postgres"), "-o", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["create_namespace"] == "adk-agent-postgres"
+    assert "from Application adk-agent-postgres (argocd/apps/postgres.yaml)" in result.stderr
+    assert not [p for p in json.loads(result.stdout)["problems"] if p["code"] == "hook-namespace-missing"]
+
+
 def test_plan_json_and_deadlock_exit_1(cli: CliRunner, tmp_path: Path) -> None:
     rendered = tmp_path / "rendered.yaml"
     rendered.write_text("""

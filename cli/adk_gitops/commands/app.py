@@ -11,10 +11,12 @@ import typer
 
 from adk_gitops import __version__
 from adk_gitops.commands.check import check
+from adk_gitops.commands.new_env import new_env
 from adk_gitops.commands.plan import plan
 from adk_gitops.commands.render import render
 from adk_gitops.commands.rules import rules_app
 from adk_gitops.commands.run_hook import run_hook
+from adk_gitops.commands.set_image import promote, set_image
 
 app = typer.Typer(
     name="adk-gitops",
@@ -45,6 +47,9 @@ app.command()(check)
 app.command()(render)
 app.command()(plan)
 app.command(name="run-hook")(run_hook)
+app.command(name="new-env")(new_env)
+app.command(name="set-image")(set_image)
+app.command()(promote)
 app.add_typer(rules_app, name="rules")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors
+from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors, say
 
 
 class PlanFormat(StrEnum):
@@ -20,19 +20,31 @@ def plan(
     ] = PlanFormat.text,
     create_namespace: Annotated[
         str | None,
-        typer.Option(help="The Application's destination namespace, created first (CreateNamespace=true)."),
+        typer.Option(
+            help="Namespace Argo CD creates first (CreateNamespace=true). Default: read from the "
+            "overlay's Application under argocd/."
+        ),
     ] = None,
 ) -> None:
     """Show the order Argo CD will sync in, and whether the first sync can complete.
 
     Exit 0 when the first sync can complete, 1 when it can deadlock, 2 on errors.
     """
+    from pathlib import Path
+
+    from adk_gitops.applications import application_for
     from adk_gitops.inputs import read_rendered
     from adk_gitops.reporters.plan import plan_json, plan_text
     from adk_gitops.syncplan import build_plan
 
     with domain_errors():
         rendered = read_rendered(path)
+    if create_namespace is None and path != "-" and Path(path).is_dir():
+        found = application_for(Path(path))
+        if found is not None and found.create_namespace:
+            create_namespace = found.destination_namespace
+            namespace = found.destination_namespace
+            say(f"# CreateNamespace={namespace} from Application {found.name} ({found.file})")
     result = build_plan(rendered.resources, create_namespace=create_namespace)
     text = plan_json(result) if output_format is PlanFormat.json else plan_text(result, rendered.label)
     typer.echo(text, nl=False)

@@ -40,27 +40,57 @@ PROD_TARGETS = (
 )
 SIDECAR_NOTE = "hook Job with native sidecar 'cloud-sql-proxy': see argoproj/argo-cd#27407"
 REPORT = Report(
-    findings=tuple(sorted([
-        finding("job-active-deadline", Severity.ERROR, pointer="/spec/activeDeadlineSeconds",
-                message="hook Job without a deadline can block syncs forever",
-                fix="Set spec.activeDeadlineSeconds, sized for your slowest migration."),
-        finding("hook-dependency-preexisting", Severity.WARNING, pointer="/spec/template/spec/volumes/0",
-                message="ServiceAccount 'x' is not rendered: it must exist before the first sync",
-                suppressed=True, suppression_reason="created by the platform team"),
-        finding("hook-native-sidecar-finalizer", Severity.INFO, pointer="/spec/initContainers/0",
-                message=SIDECAR_NOTE),
-        finding("kustomize-deprecated-fields", Severity.WARNING, kind="Kustomization", namespace="",
-                name="overlays/prod/kustomization.yaml", pointer="/commonLabels",
-                message="commonLabels is deprecated: use labels, 50% of the time: now",
-                file="overlays/prod/kustomization.yaml"),
-        finding("render-failed", Severity.ERROR, overlay="overlays/broken", kind="", namespace="", name="",
-                message="overlays/broken: accumulating resources: 'missing.yaml': no such file",
-                file="overlays/broken/kustomization.yaml"),
-    ])),
+    findings=tuple(
+        sorted(
+            [
+                finding(
+                    "job-active-deadline",
+                    Severity.ERROR,
+                    pointer="/spec/activeDeadlineSeconds",
+                    message="hook Job without a deadline can block syncs forever",
+                    fix="Set spec.activeDeadlineSeconds, sized for your slowest migration.",
+                ),
+                finding(
+                    "hook-dependency-preexisting",
+                    Severity.WARNING,
+                    pointer="/spec/template/spec/volumes/0",
+                    message="ServiceAccount 'x' is not rendered: it must exist before the first sync",
+                    suppressed=True,
+                    suppression_reason="created by the platform team",
+                ),
+                finding(
+                    "hook-native-sidecar-finalizer",
+                    Severity.INFO,
+                    pointer="/spec/initContainers/0",
+                    message=SIDECAR_NOTE,
+                ),
+                finding(
+                    "kustomize-deprecated-fields",
+                    Severity.WARNING,
+                    kind="Kustomization",
+                    namespace="",
+                    name="overlays/prod/kustomization.yaml",
+                    pointer="/commonLabels",
+                    message="commonLabels is deprecated: use labels, 50% of the time: now",
+                    file="overlays/prod/kustomization.yaml",
+                ),
+                finding(
+                    "render-failed",
+                    Severity.ERROR,
+                    overlay="overlays/broken",
+                    kind="",
+                    namespace="",
+                    name="",
+                    message="overlays/broken: accumulating resources: 'missing.yaml': no such file",
+                    file="overlays/broken/kustomization.yaml",
+                ),
+            ]
+        )
+    ),
     targets=PROD_TARGETS,
     kubernetes_versions=("1.34",),
     fail_on=Severity.ERROR,
-)  # fmt: skip
+)
 
 RENDERERS = {
     "text.txt": lambda r: check_text.render(r, color=False),

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._common import EXIT_CLEAN, domain_errors, say
+from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+
+
+class Db(StrEnum):
+    postgres = "postgres"
+    cloudsql = "cloudsql"
+
+
+class Registration(StrEnum):
+    app = "app"
+    appset = "appset"
+
+
+class SyncPolicy(StrEnum):
+    manual = "manual"
+    automated = "automated"
+
+
+class ObjectFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+def new_env(
+    name: Annotated[str, typer.Argument(help="Environment name (DNS-1123 label), e.g. staging.")],
+    db: Annotated[Db | None, typer.Option(help="Database flavour (default: the repo config's).")] = None,
+    image: Annotated[str | None, typer.Option(help="REPO:TAG or REPO@sha256:DIGEST.")] = None,
+    namespace: Annotated[str | None, typer.Option(help="Namespace (default <app>-<NAME>).")] = None,
+    db_secret: Annotated[str | None, typer.Option(help="The DB Secret's name (default <app>-db).")] = None,
+    cloudsql_instance: Annotated[str | None, typer.Option(help="PROJECT:REGION:INSTANCE (cloudsql).")] = None,
+    gsa: Annotated[str | None, typer.Option(help="NAME@PROJECT.iam.gserviceaccount.com (cloudsql).")] = None,
+    iam_auth: Annotated[
+        bool, typer.Option(help="Cloud SQL IAM database authentication: no password.")
+    ] = False,
+    replicas: Annotated[int | None, typer.Option(min=0, help="Agent replicas.")] = None,
+    cpu_request: Annotated[str | None, typer.Option(help="Agent CPU request, e.g. 500m.")] = None,
+    cpu_limit: Annotated[str | None, typer.Option(help="Agent CPU limit.")] = None,
+    memory_request: Annotated[str | None, typer.Option(help="Agent memory request, e.g. 1Gi.")] = None,
+    memory_limit: Annotated[str | None, typer.Option(help="Agent memory limit.")] = None,
+    from_env: Annotated[
+        str | None, typer.Option("--from", help="Start from this environment's values.")
+    ] = None,
+    values_file: Annotated[Path | None, typer.Option(help="YAML/JSON file of values (flags win).")] = None,
+    registration: Annotated[
+        Registration | None, typer.Option(help="One Application, or an ApplicationSet.")
+    ] = None,
+    project: Annotated[str | None, typer.Option(help="Argo CD project.")] = None,
+    dest_server: Annotated[str | None, typer.Option(help="Argo CD destination cluster URL.")] = None,
+    repo_url: Annotated[str | None, typer.Option(help="Git URL Argo CD reads this repository from.")] = None,
+    revision: Annotated[str | None, typer.Option(help="Git revision Argo CD tracks.")] = None,
+    sync_policy: Annotated[SyncPolicy | None, typer.Option(help="Argo CD sync policy.")] = None,
+    self_heal: Annotated[bool, typer.Option(help="Automated sync: revert drift.")] = False,
+    auto_prune: Annotated[bool, typer.Option(help="Automated sync: delete what git no longer has.")] = False,
+    output: Annotated[
+        ObjectFormat | None,
+        typer.Option("--output", "-o", help="Print the generated objects; write nothing."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite this environment's own files when they differ.")
+    ] = False,
+    dry_run: DryRunOpt = False,
+    no_validate: NoValidateOpt = False,
+    repo: RepoOpt = Path(),
+) -> None:
+    """Write a validated environment overlay and its Argo CD Application.
+
+    Every input is checked first; the result is rendered with real kustomize and
+    checked in a temporary copy before anything is written. Re-running with the
+    same inputs changes nothing.
+    """
+    from adk_gitops.envgen import flow, service
+    from adk_gitops.envgen.spec import EnvInput
+    from adk_gitops.renderer import find_renderer
+
+    flags = EnvInput(
+        namespace=namespace,
+        db=db.value if db else None,
+        image=image,
+        db_secret=db_secret,
+        cloudsql_instance=cloudsql_instance,
+        gsa=gsa,
+        iam_auth=iam_auth or None,
+        replicas=replicas,
+        cpu_request=cpu_request,
+        cpu_limit=cpu_limit,
+        memory_request=memory_request,
+        memory_limit=memory_limit,
+        registration=registration.value if registration else None,
+        project=project,
+        dest_server=dest_server,
+        repo_url=repo_url,
+        revision=revision,
+        sync_policy=sync_policy.value if sync_policy else None,
+        self_heal=self_heal or None,
+        auto_prune=auto_prune or None,
+    )
+    with domain_errors():
+        plan = service.plan_new_env(repo, name, flags, from_env=from_env, values_file=values_file)
+        if output is not None:
+            typer.echo(_objects(plan.changes, output), nl=False)
+            raise typer.Exit(EXIT_CLEAN)
+        result = flow.land(
+            repo,
+            plan.changes,
+            f"overlays/{name}",
+            conflicts=plan.conflicts,
+            force=force,
+            dry_run=dry_run,
+            check_first=not no_validate,
+            renderer=find_renderer,
+        )
+    report(result, f"environment {name}")
+    written = [c.path for c in result.changes if c.status != "unchanged"]
+    say(service.next_steps(plan.spec, written).rstrip())
+
+
+def _objects(changes: object, fmt: ObjectFormat) -> str:
+    import yaml
+
+    from adk_gitops.envgen.apply import FileChange
+
+    assert isinstance(changes, tuple)
+    docs = [doc for c in changes if isinstance(c, FileChange) for doc in yaml.safe_load_all(c.new) if doc]
+    if fmt is ObjectFormat.json:
+        return json.dumps(docs, indent=2) + "\n"
+    return yaml.safe_dump_all(docs, sort_keys=False)

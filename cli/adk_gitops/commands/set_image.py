@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._common import domain_errors
+from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+
+
+def set_image(
+    env: Annotated[str, typer.Argument(help="Environment, e.g. staging.")],
+    image: Annotated[str, typer.Argument(help="REPO:TAG or REPO@sha256:DIGEST.")],
+    dry_run: DryRunOpt = False,
+    no_validate: NoValidateOpt = False,
+    repo: RepoOpt = Path(),
+) -> None:
+    """Point an environment's app and migration at another image (comments kept)."""
+    from adk_gitops.envgen import flow, service
+    from adk_gitops.renderer import find_renderer
+
+    with domain_errors():
+        changes = service.plan_set_image(repo, env, image)
+        result = flow.land(
+            repo,
+            changes,
+            f"overlays/{env}",
+            dry_run=dry_run,
+            check_first=not no_validate,
+            renderer=find_renderer,
+        )
+    report(result, f"environment {env}")
+
+
+def promote(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Environment whose image to take.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Environment to update.")],
+    dry_run: DryRunOpt = False,
+    no_validate: NoValidateOpt = False,
+    repo: RepoOpt = Path(),
+) -> None:
+    """Give environment TO the image environment FROM runs."""
+    from adk_gitops.commands._common import say
+    from adk_gitops.envgen import flow, service
+    from adk_gitops.renderer import find_renderer
+
+    with domain_errors():
+        image, changes = service.plan_promote(repo, source, target)
+        say(f"promoting {image} from {source} to {target}")
+        result = flow.land(
+            repo,
+            changes,
+            f"overlays/{target}",
+            dry_run=dry_run,
+            check_first=not no_validate,
+            renderer=find_renderer,
+        )
+    report(result, f"environment {target}")

@@ -1,0 +1,1 @@
+"""Generating and editing environments: ``new-env``, ``set-image``, ``promote``."""

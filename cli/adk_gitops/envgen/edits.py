@@ -1,0 +1,110 @@
+"""Round-trip edits of users' YAML (ruamel.yaml): comments, key order and
+quoting survive; only the touched values change. Never a PyYAML dump of a
+user's file."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, ImageRef
+from adk_gitops.errors import AdkGitopsError
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 4096
+    return rt
+
+
+def _load(text: str, source: str) -> tuple[Any, Any]:
+    rt = _yaml()
+    try:
+        return rt, rt.load(text)
+    except Exception as exc:  # ruamel raises many error types, all mean "not YAML we can edit"
+        raise AdkGitopsError(f"{source}: cannot parse for editing: {exc}") from None
+
+
+def _dump(rt: Any, doc: Any) -> str:
+    out = io.StringIO()
+    rt.dump(doc, out)
+    return out.getvalue()
+
+
+def set_image(text: str, image: ImageRef, source: str) -> str:
+    """The kustomization with its placeholder's images: entry pointing at ``image``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict):
+        raise AdkGitopsError(f"{source}: not a kustomization")
+    images = doc.get("images")
+    if images is None:
+        images = doc["images"] = CommentedSeq()
+    entry = next((e for e in images if isinstance(e, dict) and e.get("name") == IMAGE_PLACEHOLDER), None)
+    if entry is None:
+        entry = CommentedMap([("name", IMAGE_PLACEHOLDER)])
+        images.append(entry)
+    entry["newName"] = image.repository
+    for key, value in (("newTag", image.tag), ("digest", image.digest)):
+        if value is None:
+            entry.pop(key, None)
+        else:
+            # Tags are always quoted: unquoted 1.10 is a float, 706798e8 a number.
+            entry[key] = DoubleQuotedScalarString(value) if key == "newTag" else value
+    return _dump(rt, doc)
+
+
+def add_project_destination(text: str, project: str, server: str, namespace: str, source: str) -> str | None:
+    """The AppProject with ``server``/``namespace`` allowed, or None when it is not
+    this project's or already allows it."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict) or doc.get("kind") != "AppProject":
+        return None
+    if (doc.get("metadata") or {}).get("name") != project:
+        return None
+    spec = doc.setdefault("spec", CommentedMap())
+    destinations = spec.get("destinations")
+    if destinations is None:
+        destinations = spec["destinations"] = CommentedSeq()
+    for dest in destinations:
+        if (
+            isinstance(dest, dict)
+            and dest.get("namespace") in (namespace, "*")
+            and dest.get("server") in (server, "*")
+        ):
+            return None
+    entry = CommentedMap([("server", server), ("namespace", namespace)])
+    trailing = _take_trailing_comment(destinations)
+    destinations.append(entry)
+    if trailing is not None:
+        # ruamel keeps a comment that follows a list on the list's last item; keep it after the list.
+        entry.ca.items["namespace"] = [None, None, trailing, None]
+    return _dump(rt, doc)
+
+
+def _take_trailing_comment(node: Any) -> Any:
+    """Detach and return the comment token that follows ``node``'s last element, if any."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedSeq) and len(node):
+        held = node.ca.items.get(len(node) - 1)
+        if held and held[0] is not None:
+            token, held[0] = held[0], None
+            return token
+        return _take_trailing_comment(node[-1])
+    if isinstance(node, CommentedMap) and len(node):
+        last = list(node.keys())[-1]
+        held = node.ca.items.get(last)
+        if held and len(held) > 2 and held[2] is not None:
+            token, held[2] = held[2], None
+            return token
+        return _take_trailing_comment(node[last])
+    return None

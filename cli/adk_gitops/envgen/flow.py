@@ -1,0 +1,58 @@
+"""The one way every environment edit lands: no-op, preview, refusal, or a
+checked, atomic write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from adk_gitops.envgen.apply import FileChange, unified_diff, validate, write
+from adk_gitops.model import Report
+from adk_gitops.renderer import Renderer
+
+
+class Outcome(StrEnum):
+    UNCHANGED = "unchanged"  # identical re-run: nothing to do
+    PREVIEW = "preview"  # --dry-run: nothing written
+    CONFLICT = "conflict"  # existing files differ and --force was not given
+    CHECK_FAILED = "check-failed"  # the result would not pass check: nothing written
+    WRITTEN = "written"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    changes: tuple[FileChange, ...]
+    diff: str
+    report: Report | None = None
+
+    def summary(self) -> str:
+        return "".join(f"  {c.status:<9} {c.path}\n" for c in self.changes)
+
+
+def land(
+    root: Path,
+    changes: Sequence[FileChange],
+    overlay: str,
+    *,
+    conflicts: Sequence[FileChange] = (),
+    force: bool = False,
+    dry_run: bool = False,
+    check_first: bool = True,
+    renderer: Callable[[], Renderer],
+) -> Result:
+    changes = tuple(changes)
+    diff = unified_diff(changes)
+    if all(c.status == "unchanged" for c in changes):
+        return Result(Outcome.UNCHANGED, changes, diff)
+    if dry_run:
+        return Result(Outcome.PREVIEW, changes, diff)
+    if conflicts and not force:
+        return Result(Outcome.CONFLICT, changes, unified_diff(conflicts))
+    report = validate(root, changes, overlay, renderer()) if check_first else None
+    if report is not None and report.failed:
+        return Result(Outcome.CHECK_FAILED, changes, diff, report)
+    write(root, changes)
+    return Result(Outcome.WRITTEN, changes, diff, report)

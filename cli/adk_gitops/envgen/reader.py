@@ -1,0 +1,86 @@
+"""Reading an existing environment back into inputs (for ``--from``, ``promote``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from adk_gitops.envgen.config import ConfigError, read_yaml
+from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, ImageRef
+
+
+def env_dir(root: Path, name: str) -> Path:
+    if not DNS_LABEL.fullmatch(name):
+        raise ConfigError(f"environment {name!r} is not a DNS-1123 label")
+    directory = root / "overlays" / name
+    if not (directory / "kustomization.yaml").is_file():
+        raise ConfigError(f"unknown environment {name!r}: no overlays/{name}/kustomization.yaml")
+    return directory
+
+
+def image_entry(kustomization: Any) -> dict[str, Any] | None:
+    for entry in (kustomization or {}).get("images") or []:
+        if isinstance(entry, dict) and entry.get("name") == IMAGE_PLACEHOLDER:
+            return entry
+    return None
+
+
+def current_image(root: Path, name: str) -> ImageRef:
+    directory = env_dir(root, name)
+    entry = image_entry(read_yaml(directory / "kustomization.yaml", "kustomization"))
+    if entry is None or not (entry.get("newTag") or entry.get("digest")):
+        raise ConfigError(f"overlays/{name}: no images: entry for {IMAGE_PLACEHOLDER} with a tag or digest")
+    repository = str(entry.get("newName") or IMAGE_PLACEHOLDER)
+    tag = str(entry["newTag"]) if entry.get("newTag") is not None else None
+    digest = str(entry["digest"]) if entry.get("digest") else None
+    return ImageRef(repository, tag, digest)
+
+
+def read_env(root: Path, name: str) -> EnvInput:
+    """The values of an existing environment, for ``new-env --from`` (namespace and
+    Argo CD settings are the new environment's own, so they are not copied)."""
+    directory = env_dir(root, name)
+    kustomization = read_yaml(directory / "kustomization.yaml", "kustomization") or {}
+    components = [str(c) for c in kustomization.get("components") or []]
+    db = "cloudsql" if any(c.endswith("db-cloudsql") for c in components) else "postgres"
+    iam = any(c.endswith("cloudsql-iam-auth") for c in components)
+    replicas = next(
+        (
+            int(r["count"])
+            for r in kustomization.get("replicas") or []
+            if isinstance(r, dict) and r.get("name") == IMAGE_PLACEHOLDER
+        ),
+        None,
+    )
+    data: dict[str, Any] = {}
+    if (directory / "values.yaml").is_file():
+        data = (read_yaml(directory / "values.yaml", "values file") or {}).get("data") or {}
+    resources: dict[str, Any] = {}
+    if (directory / "resources.yaml").is_file():
+        resources = _agent_resources(read_yaml(directory / "resources.yaml", "resources patch"))
+    requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+    return EnvInput(
+        db=db,
+        image=str(current_image(root, name)),
+        db_secret=data.get("dbSecret"),
+        cloudsql_instance=data.get("instanceConnectionName"),
+        gsa=data.get("gcpServiceAccount"),
+        iam_auth=iam or None,
+        replicas=replicas,
+        cpu_request=_text(requests.get("cpu")),
+        cpu_limit=_text(limits.get("cpu")),
+        memory_request=_text(requests.get("memory")),
+        memory_limit=_text(limits.get("memory")),
+    )
+
+
+def _agent_resources(doc: Any) -> dict[str, Any]:
+    try:
+        containers = doc["spec"]["template"]["spec"]["containers"]
+        return next(c.get("resources") or {} for c in containers if c.get("name") == "agent")
+    except (KeyError, TypeError, StopIteration):
+        return {}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

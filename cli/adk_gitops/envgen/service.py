@@ -1,0 +1,125 @@
+"""What ``new-env``, ``set-image`` and ``promote`` do, as functions of their
+inputs; the commands only parse options and print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from adk_gitops.envgen import edits, files, reader
+from adk_gitops.envgen.apply import FileChange, changes_for
+from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
+from adk_gitops.envgen.spec import EnvInput, EnvSpec, ImageRef, parse_image, resolve
+
+PROJECT_FILE = "argocd/project.yaml"
+
+
+@dataclass(frozen=True)
+class NewEnvPlan:
+    spec: EnvSpec
+    changes: tuple[FileChange, ...]
+    own: frozenset[str]  # paths only this environment owns: --force may overwrite them
+
+    @property
+    def conflicts(self) -> tuple[FileChange, ...]:
+        return tuple(c for c in self.changes if c.status == "update" and c.path in self.own)
+
+
+def plan_new_env(
+    root: Path, name: str, flags: EnvInput, *, from_env: str | None = None, values_file: Path | None = None
+) -> NewEnvPlan:
+    config = load_config(root)
+    given = EnvInput()
+    if from_env is not None:
+        given = reader.read_env(root, from_env).over(given)
+    if values_file is not None:
+        doc = read_yaml(values_file, "values file")
+        validate(doc, "values.schema.json", str(values_file))
+        given = EnvInput.from_values(doc).over(given)
+    spec = resolve(name, flags.over(given), config)
+    env_files = files.env_files(spec)
+    own = frozenset(p for p in env_files if spec.registration == "app" or not p.startswith("argocd/appsets/"))
+    project = _project_destination(root, spec)
+    if project is not None:
+        env_files[PROJECT_FILE] = project
+    return NewEnvPlan(spec, tuple(changes_for(root, env_files)), own)
+
+
+def _project_destination(root: Path, spec: EnvSpec) -> str | None:
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        return None
+    return edits.add_project_destination(
+        path.read_text(encoding="utf-8"), spec.project, spec.dest_server, spec.namespace, PROJECT_FILE
+    )
+
+
+def plan_set_image(root: Path, env: str, image: str | ImageRef) -> list[FileChange]:
+    ref = image if isinstance(image, ImageRef) else parse_image(image, label="image")
+    directory = reader.env_dir(root, env)
+    rel = f"overlays/{env}/kustomization.yaml"
+    text = (directory / "kustomization.yaml").read_text(encoding="utf-8")
+    return changes_for(root, {rel: edits.set_image(text, ref, rel)})
+
+
+def plan_promote(root: Path, source: str, target: str) -> tuple[ImageRef, list[FileChange]]:
+    if source == target:
+        raise ConfigError(f"promote {source} {target}: the environments must differ")
+    reader.env_dir(root, target)
+    image = reader.current_image(root, source)
+    return image, plan_set_image(root, target, image)
+
+
+def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
+    """What the user does after the files are written."""
+    registration = files.application_path(spec)
+    paths = " ".join(sorted(written))
+    steps = [
+        f"Next steps for environment {spec.name}:",
+        f"  1. Commit: git add {paths} && git commit -m 'Add environment {spec.name}'",
+        "  2. Before the first sync, create the database Secret (keys only here; the values are yours):",
+    ]
+    secret = f"kubectl -n {spec.namespace} create secret generic {spec.db_secret}"
+    if spec.db == "postgres":
+        steps.append(
+            f"       {secret} --from-literal=url='postgresql+asyncpg://USER:ENCODED_PASSWORD@HOST:5432/DB'"
+        )
+    elif spec.iam_auth:
+        steps.append(f"       {secret} --from-literal=username=IAM_USER --from-literal=database=DB")
+    else:
+        steps.append(
+            f'       {secret} --from-literal=username=USER --from-literal=password="$PASSWORD" '
+            "--from-literal=database=DB"
+        )
+    if spec.db == "cloudsql" and spec.gsa and spec.cloudsql_instance:
+        gsa = spec.gsa
+        sql_project = spec.cloudsql_instance.split(":")[-3]
+        pool = gsa.split("@", 1)[1].split(".", 1)[0]
+        steps.append(
+            "  3. Grant the Google service account (GKE Workload Identity; the pool is your cluster's"
+            f" project, assumed {pool}):"
+        )
+        roles = ["roles/cloudsql.client"] + (["roles/cloudsql.instanceUser"] if spec.iam_auth else [])
+        for role in roles:
+            steps.append(
+                f"       gcloud projects add-iam-policy-binding {sql_project} "
+                f"--member=serviceAccount:{gsa} --role={role}"
+            )
+        for ksa in ("adk-agent", "adk-agent-migration"):
+            steps.append(
+                f"       gcloud iam service-accounts add-iam-policy-binding {gsa} "
+                f"--role=roles/iam.workloadIdentityUser "
+                f"--member='serviceAccount:{pool}.svc.id.goog[{spec.namespace}/{ksa}]'"
+            )
+    n = len([s for s in steps if s[:3].strip().rstrip(".").isdigit()]) + 1
+    if spec.registration == "app":
+        steps.append(
+            f"  {n}. Argo CD picks up {registration} through your app-of-apps, or: "
+            f"kubectl apply -n {spec.argocd_namespace} -f {registration}"
+        )
+    else:
+        steps.append(
+            f"  {n}. The ApplicationSet in {registration} creates {spec.application_name} once pushed."
+        )
+    return "\n".join(steps) + "\n"

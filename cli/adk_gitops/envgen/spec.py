@@ -1,0 +1,268 @@
+"""An environment's complete, validated description. Inputs merge in this order,
+later winning: repository config < ``--from ENV`` < ``--values-file`` < flags.
+Every check runs before anything is written; each failure is one line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from adk_gitops.envgen.config import ConfigError, RepoConfig
+from adk_gitops.rules.cloudsql_instance_name import CONNECTION_NAME
+from adk_gitops.rules.cloudsql_workload_identity import GSA
+
+# The placeholder image name in bases/adk-agent; an env's images: entry rewrites it.
+IMAGE_PLACEHOLDER = "adk-agent"
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+REPOSITORY = re.compile(r"[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+")
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
+QUANTITY = re.compile(r"(?P<num>[0-9]+(\.[0-9]*)?|\.[0-9]+)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?")
+_SUFFIX: dict[str, Decimal | int] = {
+    "": 1,
+    "m": Decimal("0.001"),
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+    "T": 10**12,
+    "P": 10**15,
+    "E": 10**18,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+    "Pi": 2**50,
+    "Ei": 2**60,
+}
+MAX_NAME = 63
+
+
+class SpecError(ConfigError):
+    """An input that would produce a broken environment."""
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    def __str__(self) -> str:
+        return (
+            self.repository
+            + (f":{self.tag}" if self.tag else "")
+            + (f"@{self.digest}" if self.digest else "")
+        )
+
+
+def parse_image(text: str, label: str = "--image") -> ImageRef:
+    """REPO:TAG, REPO@sha256:DIGEST or REPO:TAG@sha256:DIGEST; a release, never latest."""
+    rest, _, digest = text.strip().partition("@")
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    repository, tag = (rest[:colon], rest[colon + 1 :]) if colon > slash else (rest, "")
+    if not REPOSITORY.fullmatch(repository):
+        raise SpecError(f"{label} {text!r}: {repository!r} is not an image repository (registry/path/name)")
+    if tag and not TAG.fullmatch(tag):
+        raise SpecError(f"{label} {text!r}: {tag!r} is not a valid tag")
+    if digest and not DIGEST.fullmatch(digest):
+        raise SpecError(f"{label} {text!r}: digest must be sha256: and 64 hex characters")
+    if not tag and not digest:
+        raise SpecError(
+            f"{label} {text!r}: add :TAG or @sha256:DIGEST (an untagged image deploys whatever is latest)"
+        )
+    if tag == "latest":
+        raise SpecError(f"{label} {text!r}: 'latest' is not a release; use a version tag or a digest")
+    return ImageRef(repository, tag or None, digest or None)
+
+
+def quantity(text: str, option: str) -> Decimal:
+    match = QUANTITY.fullmatch(text.strip())
+    if not match:
+        raise SpecError(f"{option} {text!r} is not a Kubernetes quantity (e.g. 250m, 1, 512Mi, 2Gi)")
+    return Decimal(match.group("num")) * Decimal(_SUFFIX[match.group("suffix") or ""])
+
+
+@dataclass(frozen=True)
+class EnvInput:
+    """Everything a user can say about an environment; None means "not said"."""
+
+    namespace: str | None = None
+    db: str | None = None
+    image: str | None = None
+    db_secret: str | None = None
+    cloudsql_instance: str | None = None
+    gsa: str | None = None
+    iam_auth: bool | None = None
+    replicas: int | None = None
+    cpu_request: str | None = None
+    cpu_limit: str | None = None
+    memory_request: str | None = None
+    memory_limit: str | None = None
+    registration: str | None = None
+    project: str | None = None
+    dest_server: str | None = None
+    repo_url: str | None = None
+    revision: str | None = None
+    sync_policy: str | None = None
+    self_heal: bool | None = None
+    auto_prune: bool | None = None
+
+    def over(self, base: EnvInput) -> EnvInput:
+        """self's values where said, base's elsewhere."""
+        said = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return replace(base, **said)
+
+    @classmethod
+    def from_values(cls, doc: dict[str, Any]) -> EnvInput:
+        """From a validated --values-file document (camelCase keys)."""
+        argocd = doc.get("argocd") or {}
+        text = {k: (str(doc[k]) if k in doc else None) for k in ("cpuRequest", "cpuLimit")}
+        return cls(
+            namespace=doc.get("namespace"),
+            db=doc.get("db"),
+            image=doc.get("image"),
+            db_secret=doc.get("dbSecret"),
+            cloudsql_instance=doc.get("cloudsqlInstance"),
+            gsa=doc.get("gsa"),
+            iam_auth=doc.get("iamAuth"),
+            replicas=doc.get("replicas"),
+            cpu_request=text["cpuRequest"],
+            cpu_limit=text["cpuLimit"],
+            memory_request=doc.get("memoryRequest"),
+            memory_limit=doc.get("memoryLimit"),
+            registration=doc.get("registration"),
+            project=argocd.get("project"),
+            dest_server=argocd.get("destServer"),
+            repo_url=argocd.get("repoURL"),
+            revision=argocd.get("revision"),
+            sync_policy=argocd.get("syncPolicy"),
+            self_heal=argocd.get("selfHeal"),
+            auto_prune=argocd.get("autoPrune"),
+        )
+
+
+@dataclass(frozen=True)
+class Resources:
+    cpu_request: str | None = None
+    cpu_limit: str | None = None
+    memory_request: str | None = None
+    memory_limit: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    app: str
+    name: str
+    namespace: str
+    db: str
+    image: ImageRef
+    db_secret: str
+    cloudsql_instance: str | None
+    gsa: str | None
+    iam_auth: bool
+    replicas: int | None
+    resources: Resources
+    registration: str
+    project: str
+    dest_server: str
+    repo_url: str
+    revision: str
+    sync_policy: str
+    self_heal: bool
+    auto_prune: bool
+    argocd_namespace: str
+
+    @property
+    def application_name(self) -> str:
+        return f"{self.app}-{self.name}"
+
+
+def _label(value: str, what: str) -> str:
+    if len(value) > MAX_NAME or not DNS_LABEL.fullmatch(value):
+        raise SpecError(
+            f"{what} {value!r} is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)"
+        )
+    return value
+
+
+def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
+    """Validate everything; the first problem raises SpecError."""
+    _label(name, "environment name")
+    if len(f"{config.app}-{name}") > MAX_NAME:
+        raise SpecError(f"Application name {config.app}-{name!r} is longer than {MAX_NAME} characters")
+    db = given.db or config.db
+    if db not in ("postgres", "cloudsql"):
+        raise SpecError(f"--db {db!r}: choose postgres or cloudsql")
+    namespace = _label(given.namespace or f"{config.app}-{name}", "--namespace")
+    image = parse_image(given.image) if given.image else None
+    if image is None:
+        raise SpecError(f"--image is required: {config.image}:TAG (or @sha256:DIGEST)")
+    db_secret = given.db_secret or config.db_secret
+    if len(db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(db_secret):
+        raise SpecError(f"--db-secret {db_secret!r} is not a valid Secret name")
+    instance, gsa, iam = given.cloudsql_instance, given.gsa, bool(given.iam_auth)
+    if db == "cloudsql":
+        if not instance:
+            raise SpecError("--db cloudsql needs --cloudsql-instance PROJECT:REGION:INSTANCE")
+        if not CONNECTION_NAME.fullmatch(instance):
+            raise SpecError(f"--cloudsql-instance {instance!r} is not PROJECT:REGION:INSTANCE")
+        if not gsa:
+            raise SpecError(
+                "--db cloudsql needs --gsa NAME@PROJECT.iam.gserviceaccount.com (Workload Identity)"
+            )
+        if not GSA.fullmatch(gsa):
+            raise SpecError(f"--gsa {gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+    else:
+        for option, value in (("--cloudsql-instance", instance), ("--gsa", gsa), ("--iam-auth", iam or None)):
+            if value:
+                raise SpecError(f"{option} only applies to --db cloudsql")
+        instance = gsa = None
+    if given.replicas is not None and given.replicas < 0:
+        raise SpecError(f"--replicas {given.replicas}: must be 0 or more")
+    resources = Resources(given.cpu_request, given.cpu_limit, given.memory_request, given.memory_limit)
+    for option, request, limit in (
+        ("cpu", resources.cpu_request, resources.cpu_limit),
+        ("memory", resources.memory_request, resources.memory_limit),
+    ):
+        req = quantity(request, f"--{option}-request") if request else None
+        lim = quantity(limit, f"--{option}-limit") if limit else None
+        if req is not None and lim is not None and req > lim:
+            raise SpecError(f"--{option}-request {request} is above --{option}-limit {limit}")
+    registration = given.registration or config.registration
+    if registration == "appset" and namespace != f"{config.app}-{name}":
+        raise SpecError(
+            f"--registration appset names namespaces {config.app}-<env>; drop --namespace {namespace}"
+        )
+    sync_policy = given.sync_policy or config.sync_policy
+    if sync_policy == "manual" and (given.self_heal or given.auto_prune):
+        raise SpecError("--self-heal and --auto-prune need --sync-policy automated")
+    return EnvSpec(
+        app=config.app,
+        name=name,
+        namespace=namespace,
+        db=db,
+        image=image,
+        db_secret=db_secret,
+        cloudsql_instance=instance,
+        gsa=gsa,
+        iam_auth=iam,
+        replicas=given.replicas,
+        resources=resources,
+        registration=registration,
+        project=given.project or config.project,
+        dest_server=given.dest_server or config.dest_server,
+        repo_url=given.repo_url or config.repo_url,
+        revision=given.revision or config.revision,
+        sync_policy=sync_policy,
+        self_heal=bool(given.self_heal),
+        auto_prune=bool(given.auto_prune),
+        argocd_namespace=config.argocd_namespace,
+    )

@@ -1,0 +1,273 @@
+"""new-env, set-image and promote on a real repository tree, rendered and checked
+with the real renderer. Every refusal leaves the tree byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from adk_gitops.commands.app import app
+from adk_gitops.renderer import Renderer
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.e2e
+GOLDEN = REPO / "tests" / "golden" / "envgen"
+IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
+CLOUDSQL = [
+    "--db",
+    "cloudsql",
+    "--cloudsql-instance",
+    "my-project:europe-west1:adk-sessions",
+    "--gsa",
+    "adk-agent@my-project.iam.gserviceaccount.com",
+]
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, renderer: Renderer) -> Path:
+    """A fresh GitOps repository: this repo's bases, components, config and AppProject, no envs."""
+    root = tmp_path / "gitops"
+    for name in ("bases", "components"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "argocd").mkdir()
+    shutil.copy(REPO / "argocd" / "project.yaml", root / "argocd" / "project.yaml")
+    project = (root / "argocd" / "project.yaml").read_text()
+    start = project.index("  destinations:")
+    end = project.index("  # Namespaced objects only")
+    (root / "argocd" / "project.yaml").write_text(project[:start] + "  destinations: []\n" + project[end:])
+    shutil.copy(REPO / "adk-gitops.yaml", root / "adk-gitops.yaml")
+    return root
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def run(cli: CliRunner, repo: Path, *args: str) -> tuple[int, str, str]:
+    result = cli.invoke(app, [*args, "--repo", str(repo)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def files_of(root: Path, env: str) -> dict[str, str]:
+    paths = [*sorted((root / "overlays" / env).iterdir()), root / "argocd" / "apps" / f"{env}.yaml"]
+    return {str(p.relative_to(root)): p.read_text() for p in paths}
+
+
+GOLDEN_CASES = {
+    "postgres-dev": ["new-env", "dev", "--image", IMAGE],
+    "cloudsql-prod": [
+        "new-env",
+        "prod",
+        *CLOUDSQL,
+        "--image",
+        IMAGE,
+        "--iam-auth",
+        "--replicas",
+        "3",
+        "--cpu-request",
+        "500m",
+        "--memory-request",
+        "1Gi",
+        "--memory-limit",
+        "2Gi",
+        "--sync-policy",
+        "automated",
+        "--self-heal",
+        "--auto-prune",
+    ],
+}
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+def test_golden_trees_render_and_pass_check(
+    cli: CliRunner, repo: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = GOLDEN_CASES[case]
+    code, _, err = run(cli, repo, *args)
+    assert code == 0, err
+    env = args[1]
+    got = files_of(repo, env)
+    golden = GOLDEN / case
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(golden, ignore_errors=True)
+        for rel, text in got.items():
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_text(text)
+    want = {str(p.relative_to(golden)): p.read_text() for p in sorted(golden.rglob("*")) if p.is_file()}
+    assert got == want
+    monkeypatch.chdir(repo)
+    check = cli.invoke(app, ["check", "-o", "json"])
+    assert check.exit_code == 0, check.stdout
+    assert f"adk-agent-{env}" in (repo / "argocd" / "project.yaml").read_text()
+    assert "Next steps" in err and "kubectl -n adk-agent-" in err
+
+
+def test_cloudsql_next_steps_name_the_iam_bindings(cli: CliRunner, repo: Path) -> None:
+    _, _, err = run(cli, repo, "new-env", "prod", *CLOUDSQL, "--image", IMAGE, "--iam-auth")
+    for role in ("roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/iam.workloadIdentityUser"):
+        assert role in err
+    assert "my-project.svc.id.goog[adk-agent-prod/adk-agent-migration]" in err
+    assert "--from-literal=password" not in err  # IAM auth: no password at all
+
+
+def test_rerun_is_a_no_op(cli: CliRunner, repo: Path) -> None:
+    assert run(cli, repo, "new-env", "dev", "--image", IMAGE)[0] == 0
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert (code, tree_hash(repo)) == (0, before)
+    assert "already up to date" in err
+
+
+def test_differences_are_refused_with_the_diff_unless_forced(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    before = tree_hash(repo)
+    code, out, err = run(cli, repo, "new-env", "dev", "--image", IMAGE.replace("2026.11.1", "2026.12.0"))
+    assert (code, tree_hash(repo)) == (1, before)
+    assert '+    newTag: "2026.12.0"' in out and "--force overwrites" in err
+    code, _, _ = run(
+        cli, repo, "new-env", "dev", "--image", IMAGE.replace("2026.11.1", "2026.12.0"), "--force"
+    )
+    assert code == 0 and '"2026.12.0"' in (repo / "overlays/dev/kustomization.yaml").read_text()
+
+
+def test_new_env_never_touches_another_env(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    dev = files_of(repo, "dev")
+    run(cli, repo, "new-env", "qa", "--from", "dev")
+    assert files_of(repo, "dev") == dev
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new-env", "Bad_Name", "--image", IMAGE], "is not a DNS-1123 label"),
+        (["new-env", "dev", "--image", IMAGE, "--db", "mysql"], "Invalid value for '--db'"),
+        (["new-env", "dev", *CLOUDSQL[:2], "--image", IMAGE], "needs --cloudsql-instance"),
+        (["new-env", "dev", *CLOUDSQL[:4], "--gsa", "x@y", "--image", IMAGE], "is not NAME@PROJECT"),
+        (["new-env", "dev", "--image", "nope"], "is not an image repository"),
+        (["new-env", "dev", "--from", "missing"], "unknown environment 'missing'"),
+        (
+            ["new-env", "dev", "--image", IMAGE, "--cpu-request", "2", "--cpu-limit", "1"],
+            "is above --cpu-limit",
+        ),
+        (["set-image", "missing", IMAGE], "unknown environment 'missing'"),
+        (["promote", "missing", "dev"], "unknown environment"),
+    ],
+)
+def test_bad_input_leaves_the_tree_identical(
+    cli: CliRunner, repo: Path, args: list[str], message: str
+) -> None:
+    run(cli, repo, "new-env", "qa", "--image", IMAGE)
+    before = tree_hash(repo)
+    code, out, err = run(cli, repo, *args)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert tree_hash(repo) == before
+
+
+def test_values_file_is_validated_naming_the_field(cli: CliRunner, repo: Path, tmp_path: Path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("image: r.example/a/b:1\nargocd:\n  syncPolicy: sometimes\n")
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "new-env", "dev", "--values-file", str(values))
+    assert (code, tree_hash(repo)) == (2, before)
+    assert "argocd.syncPolicy: 'sometimes' is not one of ['manual', 'automated']" in err
+    values.write_text(
+        f"image: {IMAGE}\ndb: cloudsql\ncloudsqlInstance: p-roject:us-east1:i\n"
+        "gsa: adk-agent@my-project.iam.gserviceaccount.com\nreplicas: 2\n"
+    )
+    assert run(cli, repo, "new-env", "dev", "--values-file", str(values), "--replicas", "4")[0] == 0
+    text = (repo / "overlays/dev/kustomization.yaml").read_text()
+    assert "db-cloudsql" in text and "count: 4" in text
+
+
+def test_config_errors_name_the_field(cli: CliRunner, repo: Path) -> None:
+    (repo / "adk-gitops.yaml").write_text("app: adk-agent\nimage: r.example/a\nargocd: {repoURL: ftp://x}\n")
+    code, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert code == 2 and "adk-gitops.yaml: argocd.repoURL: 'ftp://x' does not match" in err
+    (repo / "adk-gitops.yaml").unlink()
+    assert "no adk-gitops.yaml" in run(cli, repo, "new-env", "dev", "--image", IMAGE)[2]
+
+
+def test_dry_run_and_output_write_nothing(cli: CliRunner, repo: Path) -> None:
+    before = tree_hash(repo)
+    code, out, err = run(cli, repo, "new-env", "dev", "--image", IMAGE, "--dry-run")
+    assert (code, tree_hash(repo)) == (0, before)
+    assert "+++ b/overlays/dev/kustomization.yaml" in out and "create    argocd/apps/dev.yaml" in err
+    code, out, _ = run(cli, repo, "new-env", "dev", "--image", IMAGE, "-o", "json")
+    assert (code, tree_hash(repo)) == (0, before)
+    kinds = [d["kind"] for d in json.loads(out)]
+    assert kinds == ["Application", "AppProject", "Kustomization", "ConfigMap"]
+    code, out, _ = run(cli, repo, "new-env", "dev", "--image", IMAGE, "-o", "yaml")
+    assert [d["kind"] for d in yaml.safe_load_all(out)] == kinds
+
+
+def test_a_result_that_fails_check_is_not_written(cli: CliRunner, repo: Path) -> None:
+    (repo / "components/db-postgres/agent-env.yaml").unlink()  # the component no longer builds
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert (code, tree_hash(repo)) == (1, before)
+    assert "render-failed" in err and "nothing written" in err
+    code, _, _ = run(cli, repo, "new-env", "dev", "--image", IMAGE, "--no-validate")
+    assert code == 0 and (repo / "overlays/dev/kustomization.yaml").is_file()
+
+
+def test_appset_registration(cli: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run(cli, repo, "new-env", "dev", "--image", IMAGE, "--registration", "appset")[0] == 0
+    appset = yaml.safe_load((repo / "argocd/appsets/adk-agent.yaml").read_text())
+    assert appset["spec"]["generators"][0]["git"]["directories"] == [{"path": "overlays/*"}]
+    assert appset["spec"]["syncPolicy"]["preserveResourcesOnDeletion"] is True
+    assert not (repo / "argocd/apps").exists()
+    assert run(cli, repo, "new-env", "qa", "--image", IMAGE, "--registration", "appset")[0] == 0
+    monkeypatch.chdir(repo)
+    assert cli.invoke(app, ["check"]).exit_code == 0
+
+
+def test_set_image_keeps_comments_order_and_quotes(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    path = repo / "overlays/dev/kustomization.yaml"
+    path.write_text(path.read_text().replace("images:\n", "images:  # bumped by CI\n"))
+    code, _, err = run(cli, repo, "set-image", "dev", "us-docker.pkg.dev/my-project/adk/adk-agent:1.10")
+    assert code == 0, err
+    text = path.read_text()
+    assert "images:  # bumped by CI\n" in text and 'newTag: "1.10"' in text
+    assert text.startswith("# Environment dev, generated by `adk-gitops new-env`.")
+    digest = "sha256:" + "d" * 64
+    assert run(cli, repo, "set-image", "dev", f"us-docker.pkg.dev/my-project/adk/adk-agent@{digest}")[0] == 0
+    entry = yaml.safe_load(path.read_text())["images"][0]
+    assert entry == {
+        "name": "adk-agent",
+        "newName": "us-docker.pkg.dev/my-project/adk/adk-agent",
+        "digest": digest,
+    }
+
+
+def test_promote_copies_the_image_and_is_idempotent(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "staging", "--image", IMAGE.replace("2026.11.1", "2026.12.0"))
+    run(cli, repo, "new-env", "prod", *CLOUDSQL, "--image", IMAGE)
+    before = tree_hash(repo)
+    code, out, _ = run(cli, repo, "promote", "staging", "prod", "--dry-run")
+    assert (code, tree_hash(repo)) == (0, before) and '+    newTag: "2026.12.0"' in out
+    assert run(cli, repo, "promote", "staging", "prod")[0] == 0
+    assert '"2026.12.0"' in (repo / "overlays/prod/kustomization.yaml").read_text()
+    code, _, err = run(cli, repo, "promote", "staging", "prod")
+    assert code == 0 and "already up to date" in err
+
+
+def test_the_shipped_examples_are_exactly_what_new_env_generates(cli: CliRunner, renderer: Renderer) -> None:
+    for args in (
+        ["new-env", "postgres", "--image", IMAGE],
+        ["new-env", "cloudsql", *CLOUDSQL, "--image", IMAGE],
+    ):
+        code, _, err = run(cli, REPO, *args, "--dry-run")
+        assert code == 0 and "already up to date" in err, err
