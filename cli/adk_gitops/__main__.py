@@ -1,3 +1,3 @@
-from adk_gitops.commands.app import main
+from adk_gitops.entry import main
 
 main()

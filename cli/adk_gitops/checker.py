@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import kustomization
+from adk_gitops.batch import render_batch
 from adk_gitops.engine import finding, run_rules
 from adk_gitops.errors import AdkGitopsError, ManifestError, RenderError
-from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.renderer import Renderer, find_renderer
 from adk_gitops.rules import get
@@ -42,13 +43,18 @@ def discover(root: Path) -> list[Target]:
     targets: list[Target] = []
     overlays = root / "overlays"
     if overlays.is_dir():
-        for directory in sorted(p for p in overlays.rglob("*") if p.is_dir()):
+        # Dot-folders are skipped, as Argo CD's git generator does (and batch folders start with one).
+        for directory in sorted(p for p in overlays.rglob("*") if p.is_dir() and not _hidden(p, overlays)):
             if kustomization.kustomization_file(directory) and not kustomization.is_component(directory):
                 targets.append(Target(_label(directory, root), directory, "kustomization"))
     argocd = root / "argocd"
     if argocd.is_dir():
         targets.append(_target_for(argocd, _label(argocd, root)))
     return targets
+
+
+def _hidden(path: Path, under: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(under).parts)
 
 
 def targets_from_args(paths: Sequence[str]) -> list[Target]:
@@ -138,6 +144,32 @@ def _repo_index(root: Path, loaded: Sequence[_Loaded]) -> RepoIndex:
 
 
 ProgressFn = Callable[[str], None]
+MIN_BATCH = 4  # below this, one process per overlay is as fast
+
+
+def _load_chunk(chunk: Sequence[Target], renderer: Renderer | None) -> list[_Loaded]:
+    """Render a chunk of overlays in one kustomize process; on any failure, one
+    process per overlay (which also names the broken one)."""
+    if len(chunk) > 1 and renderer is not None:
+        try:
+            outputs = render_batch(renderer, [t.path for t in chunk if t.path is not None])
+        except RenderError:
+            pass
+        else:
+            return [
+                _Loaded(t, resources_from(docs, t.default_file), "", renderer.description)
+                for t, docs in zip(chunk, outputs, strict=True)
+            ]
+    return [_load(t, renderer) for t in chunk]
+
+
+def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
+    overlays = [t for t in targets if t.kind == "kustomization"]
+    others = [[t] for t in targets if t.kind != "kustomization"]
+    if not batch or len(overlays) < MIN_BATCH:
+        return [[t] for t in overlays] + others
+    count = min(workers, max(1, len(overlays) // MIN_BATCH))
+    return [overlays[i::count] for i in range(count)] + others
 
 
 def check(
@@ -148,19 +180,26 @@ def check(
     repo_root: Path | None = None,
     renderer: Renderer | None = None,
     jobs: int | None = None,
+    batch: bool = True,
     on_progress: ProgressFn | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run."""
     needs_renderer = any(t.kind == "kustomization" for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
-    workers = max(1, jobs or min(8, (os.cpu_count() or 1) * 2))
+    workers = max(1, jobs or os.cpu_count() or 1)
+    by_target: dict[int, _Loaded] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_load, t, renderer) for t in targets]
+        futures = [
+            pool.submit(_load_chunk, chunk, renderer)
+            for chunk in _chunks(targets, workers, batch and renderer is not None)
+        ]
         for future in as_completed(futures):
-            if on_progress is not None:
-                on_progress(future.result().target.label)
-        loaded = [f.result() for f in futures]
+            for item in future.result():
+                by_target[id(item.target)] = item
+                if on_progress is not None:
+                    on_progress(item.target.label)
+    loaded = [by_target[id(t)] for t in targets]
     repo = _repo_index(repo_root or Path.cwd(), loaded)
     schemas = SchemaSet(kubernetes_versions)
     findings: list[Finding] = []

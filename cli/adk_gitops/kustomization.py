@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from adk_gitops.inputs import KUSTOMIZATION_FILES
+from adk_gitops.manifests import SafeLoader
 
 
 def kustomization_file(directory: Path) -> Path | None:
@@ -24,7 +26,18 @@ def load(directory: Path) -> Mapping[str, Any]:
     if path is None:
         return {}
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return {}
+    return _parse(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _parse(path: Path, mtime_ns: int, size: int) -> Mapping[str, Any]:
+    # Keyed by modification time and size: a fleet's overlays share their base and
+    # components, which are read once per run instead of once per overlay.
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return doc if isinstance(doc, Mapping) else {}

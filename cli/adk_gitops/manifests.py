@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ import yaml
 from adk_gitops.errors import ManifestError
 
 # libyaml's loader is ~8x faster on large streams; fall back to pure Python.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -77,17 +77,24 @@ class Resource:
         return ResourceId(self.group, self.kind, self.namespace, self.name)
 
 
-def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:
-    """Parse a multi-document YAML stream; empty documents are skipped, and
-    ``kind: List`` is flattened as kubectl does."""
+def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str, Any]]:
+    """The objects of a multi-document YAML stream; empty documents are skipped,
+    and ``kind: List`` is flattened as kubectl does."""
     try:
-        docs = list(yaml.load_all(text, Loader=_Loader))
+        docs = list(yaml.load_all(text, Loader=SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ManifestError(f"{source}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    bodies = list(_flatten(docs, source))
+    return list(_flatten(docs, source))
+
+
+def resources_from(bodies: Sequence[Mapping[str, Any]], source: str) -> tuple[Resource, ...]:
     return tuple(Resource(body, i, source) for i, body in enumerate(bodies))
+
+
+def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:
+    return resources_from(parse_documents(text, source=source), source)
 
 
 def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, say
-from adk_gitops.envgen.flow import Outcome, Result
+
+if TYPE_CHECKING:
+    from adk_gitops.envgen.flow import Result
 
 RepoOpt = Annotated[Path, typer.Option("--repo", help="The GitOps repository's root.")]
 DryRunOpt = Annotated[
@@ -22,6 +24,7 @@ NoValidateOpt = Annotated[
 
 def report(result: Result, what: str) -> None:
     """Print the outcome (diffs are data: stdout; messages: stderr) and exit."""
+    from adk_gitops.envgen.flow import Outcome
     from adk_gitops.reporters import check_text
 
     if result.outcome is Outcome.UNCHANGED:

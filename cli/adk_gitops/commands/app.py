@@ -7,10 +7,16 @@ import os
 import sys
 from typing import Annotated
 
+# Plain click help and errors: Typer's rich formatting imports ~200 ms of
+# markdown and layout code on every start, and --help must stay fast. A user's
+# explicit TYPER_USE_RICH still wins.
+os.environ.setdefault("TYPER_USE_RICH", "0")
+
 import typer
 
 from adk_gitops import __version__
 from adk_gitops.commands.check import check
+from adk_gitops.commands.init import init
 from adk_gitops.commands.new_env import new_env
 from adk_gitops.commands.plan import plan
 from adk_gitops.commands.render import render
@@ -43,6 +49,7 @@ def _root(
     """Run Google ADK agents on Kubernetes with Argo CD: render, plan and check GitOps overlays."""
 
 
+app.command()(init)
 app.command()(check)
 app.command()(render)
 app.command()(plan)

@@ -53,7 +53,15 @@ def check(
     fail_on: Annotated[
         FailOn, typer.Option(help="Lowest severity that fails the check (exit 1).")
     ] = FailOn.error,
-    jobs: Annotated[int | None, typer.Option(min=1, help="Overlays rendered in parallel.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Parallel kustomize processes (default: CPUs).")
+    ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            help="Render several overlays per kustomize process (falls back per overlay on failure)."
+        ),
+    ] = True,
 ) -> None:
     """Render every overlay with real kustomize and prove it right.
 
@@ -76,6 +84,7 @@ def check(
                 kubernetes_versions=versions,
                 fail_on=Severity(fail_on.value),
                 jobs=jobs,
+                batch=batch,
                 on_progress=advance,
             )
     color = (

@@ -29,15 +29,10 @@ from adk_gitops.rules._rule import Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    from adk_gitops.schemas import NoSchema
-
     if ctx.schemas is None:
         return
     for res in ctx.resources:
-        try:
-            for _ in ctx.schemas.validate(res):
-                break
-        except NoSchema:
+        if not ctx.schemas.has_schema(res):
             yield violation(res, "", f"no schema for {res.api_version} {res.kind}: not validated")
 
 

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""adk-gitops benchmark: `check` of N environments against the cost of rendering them.
+
+Generates N environments (both flavours, alternating) with new-env's own code in
+a temporary repository, then measures, as medians of several repetitions:
+  (a) render only: one kustomize process per overlay, serially (the naive baseline);
+  (b) `adk-gitops check` of every overlay (wall time), and how much of it is rules and validation;
+  (c) schema validation alone of the same rendered manifests: ours vs the kubernetes-validate CLI;
+  (d) `adk-gitops --help` and `--version`;
+  (e) the peak RSS of (b)'s Python process.
+Prints ratios next to absolute medians and the machine; `--write-readme` also
+replaces the results table in bench/README.md. Not a test: numbers vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
+VERSION = "1.34"
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+# Runs `check` in this interpreter and reports its wall time, the time spent in
+# rules and schema validation (every run_rules call, timed), and its own peak RSS
+# (kustomize's processes excluded).
+CHECK_PROBE = """
+import resource, sys, time
+from pathlib import Path
+from adk_gitops import checker
+root = Path(sys.argv[1])
+spent = [0.0]
+run_rules = checker.run_rules
+def timed_rules(ctx):
+    start = time.perf_counter()
+    try:
+        return run_rules(ctx)
+    finally:
+        spent[0] += time.perf_counter() - start
+checker.run_rules = timed_rules
+start = time.perf_counter()
+report = checker.check(checker.discover(root), kubernetes_versions=("1.34",), repo_root=root)
+end = time.perf_counter()
+print(end - start, spent[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(report.findings))
+"""
+SCHEMA_PROBE = """
+import sys
+from adk_gitops.manifests import load_stream
+from adk_gitops.schemas import SchemaSet
+schemas = SchemaSet(("1.34",))
+errors = sum(1 for r in load_stream(open(sys.argv[1]).read()) for _ in schemas.validate(r))
+sys.exit(1 if errors else 0)
+"""
+
+
+def make_fleet(root: Path, n: int) -> list[Path]:
+    from adk_gitops.envgen import flow, service
+    from adk_gitops.envgen.spec import EnvInput
+    from adk_gitops.renderer import find_renderer
+
+    for name in ("bases", "components"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "adk-gitops.yaml", root / "adk-gitops.yaml")
+    cloudsql = EnvInput(
+        db="cloudsql",
+        cloudsql_instance="my-project:europe-west1:adk-sessions",
+        gsa="adk-agent@my-project.iam.gserviceaccount.com",
+    )
+    renderer = find_renderer()
+    for i in range(n):
+        given = EnvInput(image=IMAGE) if i % 2 == 0 else EnvInput(image=IMAGE).over(cloudsql)
+        plan = service.plan_new_env(root, f"env{i:03d}", given)
+        flow.land(root, plan.changes, f"overlays/env{i:03d}", check_first=False, renderer=lambda: renderer)
+    return sorted(p for p in (root / "overlays").iterdir() if p.is_dir())
+
+
+def timed(argv: list[str], *, cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=1800, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(argv[:3])}… exited {proc.returncode}: {proc.stderr[-500:]}")
+    return elapsed
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def bench(n: int, reps: int, work: Path) -> dict[str, float]:
+    from adk_gitops.renderer import find_renderer
+
+    renderer = find_renderer()
+    root = work / f"fleet-{n}"
+    overlays = make_fleet(root, n)
+    serial = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        for overlay in overlays:
+            renderer.build(overlay)
+        serial.append(time.perf_counter() - start)
+    adk = str(Path(sys.executable).with_name("adk-gitops"))
+    check = [timed([adk, "check", "-o", "json"], cwd=root, ok=(0, 1)) for _ in range(reps)]
+    probes = []
+    for _ in range(reps):
+        out = subprocess.run(
+            [sys.executable, "-c", CHECK_PROBE, str(root)],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=True,
+        ).stdout.split()
+        probes.append((float(out[0]), float(out[1]), int(out[2])))
+    rendered = work / f"rendered-{n}.yaml"
+    rendered.write_text("---\n".join(renderer.build(o) for o in overlays))
+    docs = rendered.read_text().count("\nkind: ") + rendered.read_text().startswith("kind: ")
+    ours = [timed([sys.executable, "-c", SCHEMA_PROBE, str(rendered)]) for _ in range(reps)]
+    kv = [
+        timed(
+            [
+                str(Path(sys.executable).with_name("kubernetes-validate")),
+                "--strict",
+                "--quiet",
+                "-k",
+                VERSION,
+                str(rendered),
+            ]
+        )
+        for _ in range(reps)
+    ]
+    help_runs = [timed([adk, "--help"]) for _ in range(max(reps, 7))]
+    version_runs = [timed([adk, "--version"]) for _ in range(max(reps, 7))]
+    total, rules, rss = (median([p[i] for p in probes]) for i in range(3))
+    return {
+        "n": n,
+        "docs": docs,
+        "a_serial": median(serial),
+        "b_check": median(check),
+        "rules_share": rules / total,
+        "c_ours": median(ours),
+        "c_kv": median(kv),
+        "d_help": median(help_runs),
+        "d_version": median(version_runs),
+        "e_rss_mib": rss / 1024,
+    }
+
+
+def machine() -> str:
+    from adk_gitops.renderer import find_renderer
+
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
+        f"Python {platform.python_version()}, renderer: {find_renderer().description}"
+    )
+
+
+def marginal(results: list[dict[str, float]]) -> str:
+    """Per-document validation cost between the smallest and largest fleet: start-up excluded."""
+    if len(results) < 2:
+        return ""
+    small, large = results[0], results[-1]
+    docs = large["docs"] - small["docs"]
+    ours = (large["c_ours"] - small["c_ours"]) / docs
+    kv = (large["c_kv"] - small["c_kv"]) / docs
+    return (
+        f"\nSchema validation per additional document (start-up excluded): ours {ours * 1000:.2f} ms, "
+        f"kubernetes-validate {kv * 1000:.2f} ms: 1/{kv / ours:.0f}.\n"
+    )
+
+
+def table(results: list[dict[str, float]]) -> str:
+    columns = [
+        "N envs (docs)", "(a) serial render", "(b) check", "b/a (target ≤ 0.5)",
+        "rules+validation share of b (≤ 15%)", "(c) schemas: ours", "(c) kubernetes-validate",
+        "c_ours/c_kv (≤ 1/30)", "(d) --help (≤ 150 ms)", "--version", "(e) peak RSS of b (≤ 300 MiB)",
+    ]  # fmt: skip
+    rows = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in results:
+        cells = [
+            f"{r['n']:.0f} ({r['docs']:.0f})",
+            f"{r['a_serial']:.2f} s",
+            f"{r['b_check']:.2f} s",
+            f"{r['b_check'] / r['a_serial']:.2f}",
+            f"{r['rules_share']:.0%}",
+            f"{r['c_ours']:.2f} s",
+            f"{r['c_kv']:.2f} s",
+            f"1/{r['c_kv'] / r['c_ours']:.0f}",
+            f"{r['d_help'] * 1000:.0f} ms",
+            f"{r['d_version'] * 1000:.0f} ms",
+            f"{r['e_rss_mib']:.0f} MiB",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--envs", type=int, nargs="+", default=[10, 100], help="fleet sizes (default 10 100)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement (default 3)")
+    parser.add_argument("--write-readme", action="store_true", help="update the table in bench/README.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
+        results = [bench(n, args.reps, Path(tmp)) for n in args.envs]
+    text = f"Machine: {machine()}\n\n{table(results)}\n{marginal(results)}"
+    print(text)
+    if args.write_readme:
+        readme = Path(__file__).with_name("README.md")
+        body = readme.read_text()
+        head, _, rest = body.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        readme.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""``adk-gitops init``: a GitOps repository for an existing ADK agent.
+
+The bases and components come from the package's ``assets/`` folder, which in
+this repository are symlinks to its own ``bases/`` and ``components/``: one
+source, copied into wheels at build time, so a scaffold can never drift from
+what this project tests."""
+
+from __future__ import annotations
+
+import importlib.resources
+import subprocess
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from adk_gitops import __version__
+from adk_gitops.envgen.apply import FileChange, changes_for
+from adk_gitops.envgen.config import ConfigError, validate
+from adk_gitops.envgen.files import scalar
+
+PLACEHOLDER_REPO_URL = "https://github.com/example/adk-agent-gitops.git"
+HOOK_FILES = r"^(bases|components|overlays|argocd)/|^adk-gitops\.yaml$"
+
+
+@dataclass(frozen=True)
+class ScaffoldOptions:
+    app: str = "adk-agent"
+    image: str = "us-docker.pkg.dev/my-project/adk/adk-agent"
+    repo_url: str = PLACEHOLDER_REPO_URL
+    revision: str = "main"
+    dest_server: str = "https://kubernetes.default.svc"
+
+    @property
+    def project(self) -> str:
+        return self.app
+
+
+def git_origin(directory: Path) -> str | None:
+    """The folder's git remote ``origin``, to prefill the Argo CD repo URL."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(directory), "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    url = out.stdout.strip()
+    return url if out.returncode == 0 and url else None
+
+
+def _walk(node: Traversable, prefix: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        path = f"{prefix}/{child.name}"
+        if child.is_dir():
+            files.update(_walk(child, path))
+        elif child.name.endswith((".yaml", ".yml")):
+            files[path] = child.read_text(encoding="utf-8")
+    return files
+
+
+def shipped_manifests() -> dict[str, str]:
+    """bases/ and components/ exactly as this adk-gitops version ships them."""
+    assets = importlib.resources.files("adk_gitops") / "assets"
+    return {**_walk(assets / "bases", "bases"), **_walk(assets / "components", "components")}
+
+
+def config(o: ScaffoldOptions) -> str:
+    return f"""# Repository defaults for `adk-gitops new-env`.
+app: {scalar(o.app)}
+# The agent's image repository (no tag): each environment picks its tag.
+image: {scalar(o.image)}
+db: postgres
+dbSecret: {scalar(o.app + "-db")}
+argocd:
+  repoURL: {scalar(o.repo_url)}
+  revision: {scalar(o.revision)}
+  project: {scalar(o.project)}
+  destServer: {scalar(o.dest_server)}
+  namespace: argocd
+  syncPolicy: manual
+"""
+
+
+def project(o: ScaffoldOptions) -> str:
+    return f"""# The Argo CD project of this repository's environments: it may only deploy
+# from this repository, into the namespaces listed here (new-env adds one per
+# environment, keeping this file's comments and order).
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: {scalar(o.project)}
+  namespace: argocd
+spec:
+  description: ADK agent environments managed by adk-gitops
+  sourceRepos:
+    - {scalar(o.repo_url)}
+  destinations:
+    # The Applications themselves live in argocd's namespace (app of apps).
+    - server: {scalar(o.dest_server)}
+      namespace: argocd
+  # Namespaced objects only: the overlays create no cluster-scoped objects.
+  clusterResourceWhitelist: []
+"""
+
+
+def root_application(o: ScaffoldOptions) -> str:
+    return f"""# App of apps: apply this once (kubectl apply -n argocd -f argocd/root.yaml);
+# it then syncs every Application new-env writes under argocd/apps/.
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {scalar(o.app + "-root")}
+  namespace: argocd
+spec:
+  project: {scalar(o.project)}
+  source:
+    repoURL: {scalar(o.repo_url)}
+    targetRevision: {scalar(o.revision)}
+    path: argocd/apps
+  destination:
+    server: {scalar(o.dest_server)}
+    namespace: argocd
+  syncPolicy:
+    automated:
+      prune: false
+      selfHeal: true
+"""
+
+
+def workflow() -> str:
+    return f"""# Checks every overlay on each pull request: findings become inline annotations
+# and code-scanning alerts (SARIF).
+name: adk-gitops
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  security-events: write  # upload SARIF
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    env:
+      # Pin the adk-gitops you use (a PyPI version, or a git URL: "adk-gitops @ git+https://...").
+      ADK_GITOPS: "adk-gitops=={__version__}"
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install adk-gitops
+        run: pip install "$ADK_GITOPS"
+      - name: Renderer
+        # GitHub's Ubuntu runners ship kubectl (kustomize built in); adk-gitops finds it on PATH.
+        run: kubectl version --client
+      - name: Check (annotations)
+        run: adk-gitops check -o github
+      - name: Check (SARIF)
+        if: always()
+        run: adk-gitops check -o sarif --output adk-gitops.sarif || true
+      - uses: github/codeql-action/upload-sarif@v3
+        if: always()
+        with:
+          sarif_file: adk-gitops.sarif
+          category: adk-gitops
+"""
+
+
+def precommit() -> str:
+    return f"""# pre-commit install, then every commit touching manifests runs adk-gitops check.
+repos:
+  - repo: local
+    hooks:
+      - id: adk-gitops-check
+        name: adk-gitops check
+        entry: adk-gitops check
+        language: system
+        pass_filenames: false
+        files: {HOOK_FILES}
+"""
+
+
+def readme(o: ScaffoldOptions) -> str:
+    return f"""# {o.app}: GitOps environments
+
+Generated by `adk-gitops init` ({__version__}). Argo CD deploys the ADK agent `{o.app}` from here; every
+environment runs the session-database migration once, as a PreSync hook, before its new pods start.
+
+- `bases/`, `components/`: the agent, its migration Job, and the database flavours (plain PostgreSQL,
+  Cloud SQL through the Auth Proxy). Shipped by adk-gitops; change them deliberately.
+- `overlays/<env>/`: one folder per environment, data only. Create with
+  `adk-gitops new-env <env> --image {o.image}:TAG` (add `--db cloudsql --cloudsql-instance P:R:I --gsa ...`).
+- `argocd/`: the AppProject, the app of apps (`root.yaml`, apply it once) and one Application per environment.
+- `adk-gitops.yaml`: defaults for `new-env`. Check `argocd.repoURL`.
+
+Day to day:
+
+```sh
+adk-gitops check                  # what CI runs (.github/workflows/adk-gitops.yaml)
+adk-gitops plan overlays/<env>    # the order Argo CD will sync in
+adk-gitops set-image <env> {o.image}:TAG
+adk-gitops promote staging prod
+pre-commit install                # run check before each commit
+```
+
+Before an environment's first sync, create its database Secret (`new-env` prints the command).
+"""
+
+
+def scaffold_files(o: ScaffoldOptions) -> dict[str, str]:
+    files = shipped_manifests()
+    files.update(
+        {
+            "adk-gitops.yaml": config(o),
+            "argocd/project.yaml": project(o),
+            "argocd/root.yaml": root_application(o),
+            "argocd/apps/.gitkeep": "",
+            "overlays/.gitkeep": "",
+            ".github/workflows/adk-gitops.yaml": workflow(),
+            ".pre-commit-config.yaml": precommit(),
+            "README.md": readme(o),
+        }
+    )
+    return files
+
+
+@dataclass(frozen=True)
+class InitPlan:
+    root: Path
+    create: tuple[FileChange, ...]  # written
+    kept: tuple[str, ...]  # existing files that differ from the scaffold: never overwritten
+    unchanged: tuple[str, ...]
+
+
+def plan_init(root: Path, options: ScaffoldOptions, *, force: bool) -> InitPlan:
+    """What init would do; raise ConfigError before anything is written."""
+    import yaml
+
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"{root}: exists and is not a folder")
+    existing = [p.name for p in root.iterdir() if p.name != ".git"] if root.is_dir() else []
+    if existing and not force:
+        raise ConfigError(
+            f"{root} is not empty: --force adds the scaffold's missing files and keeps every existing one"
+        )
+    files = scaffold_files(options)
+    validate(
+        yaml.safe_load(files["adk-gitops.yaml"]), "config.schema.json", "adk-gitops.yaml (from the options)"
+    )
+    changes = (
+        changes_for(root, files)
+        if root.is_dir()
+        else [FileChange(p, None, t) for p, t in sorted(files.items())]
+    )
+    return InitPlan(
+        root,
+        tuple(c for c in changes if c.status == "create"),
+        tuple(c.path for c in changes if c.status == "update"),
+        tuple(c.path for c in changes if c.status == "unchanged"),
+    )

@@ -1,0 +1,69 @@
+"""Generated and duplicated documentation stays in step with its source."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from adk_gitops.docgen import rules_markdown
+from adk_gitops.renderer import Renderer
+from adk_gitops.rules import ALL_RULES
+from tests.conftest import REPO
+
+
+def test_rules_reference_is_generated_from_the_docstrings() -> None:
+    text = (REPO / "docs" / "rules.md").read_text()
+    assert text == rules_markdown(), "docs/rules.md is stale: run python scripts/gen-docs.py"
+    for rule in ALL_RULES:
+        assert f"### {rule.id}\n" in text
+
+
+def _table(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("| ")]
+
+
+def test_seed_mapping_table_is_the_same_in_readme_and_docs() -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme[
+        readme.index("## From the seed's Helm Job") : readme.index("## Creating the database Secret")
+    ]
+    assert _table(section) == _table((REPO / "docs" / "seed-mapping.md").read_text())
+    assert len(_table(section)) > 20
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_second() -> None:
+    readme = (REPO / "README.md").read_text()
+    setup = readme[readme.index("## Set up") : readme.index("## Quick start")]
+    commands = [c.strip() for c in re.findall(r"```sh\n(.+?)\n\s*```", setup, flags=re.S)]
+    assert len(commands) == 2
+    assert commands[1].strip() == "bash .ci/run"
+    assert "adk-gitops render overlays/postgres" in commands[0] and "render overlays/cloudsql" in commands[0]
+
+
+@pytest.mark.e2e
+def test_the_pre_commit_hook_runs(renderer: Renderer) -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["pass_filenames"] is False and hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    for path in (
+        "overlays/dev/kustomization.yaml",
+        "bases/adk-agent/migration-job.yaml",
+        "components/db-cloudsql/proxy-sidecar.yaml",
+        "argocd/apps/dev.yaml",
+        "adk-gitops.yaml",
+    ):
+        assert pattern.search(path), path
+    assert not pattern.search("README.md") and not pattern.search("cli/adk_gitops/checker.py")
+    argv = shlex.split(hook["entry"])
+    assert argv[0] == "adk-gitops"
+    executable = Path(sys.executable).with_name("adk-gitops")
+    result = subprocess.run(
+        [str(executable), *argv[1:]], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
