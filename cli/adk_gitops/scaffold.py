@@ -19,6 +19,11 @@ from adk_gitops.envgen.config import ConfigError, validate
 from adk_gitops.envgen.files import scalar
 
 PLACEHOLDER_REPO_URL = "https://github.com/example/adk-agent-gitops.git"
+KUSTOMIZE_VERSION = "5.6.0"  # what the scaffolded CI renders with (the same as our pinned kubectl's)
+KUSTOMIZE_URL = (
+    "https://github.com/kubernetes-sigs/kustomize/releases/download/"
+    f"kustomize%2Fv{KUSTOMIZE_VERSION}/kustomize_v{KUSTOMIZE_VERSION}_linux_amd64.tar.gz"
+)
 HOOK_FILES = r"^(bases|components|overlays|argocd)/|^adk-gitops\.yaml$"
 
 
@@ -155,9 +160,13 @@ jobs:
           python-version: "3.12"
       - name: Install adk-gitops
         run: pip install "$ADK_GITOPS"
-      - name: Renderer
-        # GitHub's Ubuntu runners ship kubectl (kustomize built in); adk-gitops finds it on PATH.
-        run: kubectl version --client
+      - name: Install kustomize
+        # Pinned, so every run renders with the same kustomize; adk-gitops prefers it to kubectl.
+        run: |
+          mkdir -p "$HOME/.local/bin"
+          curl -fsSL "{KUSTOMIZE_URL}" | tar -xz -C "$HOME/.local/bin" kustomize
+          echo "$HOME/.local/bin" >> "$GITHUB_PATH"
+          "$HOME/.local/bin/kustomize" version
       - name: Check (annotations)
         run: adk-gitops check -o github
       - name: Check (SARIF)
