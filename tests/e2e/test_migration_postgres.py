@@ -92,6 +92,23 @@ def migrated_by(pg: PostgresServer, database: str) -> list[object]:
     return [row[0] for row in pg.query(database, "SELECT migrated_by FROM adk_gitops_migration_marker")]
 
 
+def assert_migrates_then_serves(
+    resources: tuple[Resource, ...],
+    secrets: list[Resource],
+    user: str,
+    database: str,
+    pg: PostgresServer,
+    adk: AdkCli,
+    record_property: pytest.RecordProperty,
+) -> None:
+    """The Job migrates as ``user``, then the app stores and reads a session."""
+    result = run_job(resources, secrets, pg, adk, record_property)
+    assert result.returncode == 0, result.stderr
+    assert "Migration completed successfully." in result.stdout
+    assert migrated_by(pg, database) == [user]
+    assert "stored and read back" in run_app(resources, secrets, pg)
+
+
 def cases() -> list[tuple[str, str]]:
     return [*[(slug, f"pw{ch}mid{ch}end") for slug, ch in SPECIAL.items()], ("all", ALL_AT_ONCE)]
 
@@ -109,12 +126,9 @@ def test_postgres_overlay_with_percent_encoded_url(
     pg.create_login(user, password, database)
     url = f"postgresql+asyncpg://{user}:{quote(password, safe='')}@127.0.0.1:5432/{database}"
     secrets = [secret("adk-agent-db", url=url)]
-    resources = render("overlays/postgres")
-    result = run_job(resources, secrets, pg, adk_cli, record_property)
-    assert result.returncode == 0, result.stderr
-    assert "Migration completed successfully." in result.stdout
-    assert migrated_by(pg, database) == [user]
-    assert "stored and read back" in run_app(resources, secrets, pg)
+    assert_migrates_then_serves(
+        render("overlays/postgres"), secrets, user, database, pg, adk_cli, record_property
+    )
 
 
 @pytest.mark.parametrize(("slug", "password"), cases())
@@ -129,11 +143,9 @@ def test_cloudsql_overlay_with_raw_password(
     user, database = f"cs_{slug}", f"cs_{slug}_db"
     pg.create_login(user, password, database)
     secrets = [secret("adk-agent-db", username=user, password=password, database=database)]
-    resources = render("overlays/cloudsql")
-    result = run_job(resources, secrets, pg, adk_cli, record_property)
-    assert result.returncode == 0, result.stderr
-    assert migrated_by(pg, database) == [user]
-    assert "stored and read back" in run_app(resources, secrets, pg)
+    assert_migrates_then_serves(
+        render("overlays/cloudsql"), secrets, user, database, pg, adk_cli, record_property
+    )
 
 
 def test_cloudsql_iam_auth_needs_no_password(
@@ -147,10 +159,7 @@ def test_cloudsql_iam_auth_needs_no_password(
     pg.create_login(IAM_USER, None, database)
     secrets = [secret("adk-agent-db", username=IAM_USER, database=database)]
     resources = render("tests/fixtures/overlays/cloudsql-iam")
-    result = run_job(resources, secrets, pg, adk_cli, record_property)
-    assert result.returncode == 0, result.stderr
-    assert migrated_by(pg, database) == [IAM_USER]
-    assert "stored and read back" in run_app(resources, secrets, pg)
+    assert_migrates_then_serves(resources, secrets, IAM_USER, database, pg, adk_cli, record_property)
 
 
 def test_wrong_password_fails_the_job_with_a_clear_error(

@@ -62,6 +62,7 @@ def test_init_then_new_env_then_check(
     workflow = yaml.safe_load((repo / ".github/workflows/adk-gitops.yaml").read_text())
     runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
     assert "adk-gitops check -o github" in runs
+    assert any("kustomize_v5.6.0_linux_amd64.tar.gz" in r for r in runs)  # installs a pinned renderer
     assert any("check -o sarif" in r for r in runs)
     assert any(
         step.get("uses", "").startswith("github/codeql-action/upload-sarif")

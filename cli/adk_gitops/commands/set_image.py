@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from adk_gitops.commands._common import domain_errors
+from adk_gitops.commands._common import domain_errors, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+
+if TYPE_CHECKING:
+    from adk_gitops.envgen.apply import FileChange
 
 
 def set_image(
@@ -17,20 +20,11 @@ def set_image(
     repo: RepoOpt = Path(),
 ) -> None:
     """Point an environment's app and migration at another image (comments kept)."""
-    from adk_gitops.envgen import flow, service
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.envgen import service
 
     with domain_errors():
         changes = service.plan_set_image(repo, env, image)
-        result = flow.land(
-            repo,
-            changes,
-            f"overlays/{env}",
-            dry_run=dry_run,
-            check_first=not no_validate,
-            renderer=find_renderer,
-        )
-    report(result, f"environment {env}")
+        _land(repo, env, changes, dry_run=dry_run, no_validate=no_validate)
 
 
 def promote(
@@ -41,19 +35,20 @@ def promote(
     repo: RepoOpt = Path(),
 ) -> None:
     """Give environment TO the image environment FROM runs."""
-    from adk_gitops.commands._common import say
-    from adk_gitops.envgen import flow, service
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.envgen import service
 
     with domain_errors():
         image, changes = service.plan_promote(repo, source, target)
         say(f"promoting {image} from {source} to {target}")
-        result = flow.land(
-            repo,
-            changes,
-            f"overlays/{target}",
-            dry_run=dry_run,
-            check_first=not no_validate,
-            renderer=find_renderer,
-        )
-    report(result, f"environment {target}")
+        _land(repo, target, changes, dry_run=dry_run, no_validate=no_validate)
+
+
+def _land(repo: Path, env: str, changes: list[FileChange], *, dry_run: bool, no_validate: bool) -> None:
+    """Check and write an edit of one environment, then report how it went."""
+    from adk_gitops.envgen import flow
+    from adk_gitops.renderer import find_renderer
+
+    result = flow.land(
+        repo, changes, f"overlays/{env}", dry_run=dry_run, check_first=not no_validate, renderer=find_renderer
+    )
+    report(result, f"environment {env}")

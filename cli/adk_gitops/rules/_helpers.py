@@ -21,6 +21,14 @@ def violation(res: Resource, pointer: str, message: str) -> Violation:
     return Violation(pointer, message, res.kind, res.namespace, res.name)
 
 
+def plan_problems(ctx: Context, code: str) -> Iterator[Violation]:
+    """The sync plan's problems of one kind, as violations (rules that surface ``plan``'s model)."""
+    for problem in ctx.plan.problems:
+        if problem.code == code:
+            rid = problem.resource
+            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name)
+
+
 def pods(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec]]:
     for res in ctx.resources:
         spec = k8s.pod_spec(res)

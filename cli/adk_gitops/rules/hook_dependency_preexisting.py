@@ -32,14 +32,12 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import plan_problems
 from adk_gitops.rules._rule import Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    for problem in ctx.plan.problems:
-        if problem.code == "hook-dependency-missing":
-            rid = problem.resource
-            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name)
+    return plan_problems(ctx, "hook-dependency-missing")
 
 
 RULE = Rule(
