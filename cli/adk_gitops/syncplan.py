@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from adk_gitops import k8s
@@ -364,18 +364,15 @@ def _steps(tasks: list[Task]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-@dataclass(frozen=True)
-class _Located:
-    step: int | None  # None: rendered but never applied
-    resource: Resource | None = field(default=None)
+NOT_RENDERED = -1
 
 
 def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Iterable[Problem]:
     """Every object a hook's pod needs must exist before the hook's step."""
-    index: dict[tuple[str, str, str], _Located] = {}
-    for res in resources:
-        key = (res.kind, res.namespace, res.name)
-        index[key] = _Located(plan.step_index(res.id), res)
+    # (kind, namespace, name) -> the first step applying it; None: rendered but never applied.
+    first_step: dict[tuple[str, str, str], int | None] = {
+        (res.kind, res.namespace, res.name): plan.step_index(res.id) for res in resources
+    }
     for n, step in enumerate(plan.steps):
         for task in step.tasks:
             if not task.hook:
@@ -389,17 +386,17 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
                 if (dep.kind, dep.name) in seen or (dep.kind == "ServiceAccount" and dep.name == "default"):
                     continue
                 seen.add((dep.kind, dep.name))
-                yield from _dependency_problem(
-                    task, n, step, dep, index.get((dep.kind, task.resource.namespace, dep.name)), plan
-                )
+                found = first_step.get((dep.kind, task.resource.namespace, dep.name), NOT_RENDERED)
+                yield from _dependency_problem(task, n, step, dep, found, plan)
 
 
 def _dependency_problem(
-    task: Task, n: int, step: Step, dep: k8s.Dependency, found: _Located | None, plan: SyncPlan
+    task: Task, n: int, step: Step, dep: k8s.Dependency, found: int | None, plan: SyncPlan
 ) -> Iterable[Problem]:
+    """``found``: the dependency's first step, None if rendered but never applied, NOT_RENDERED."""
     rid = task.resource.id
     where = f"{step.phase} wave {step.wave}"
-    if found is None:
+    if found == NOT_RENDERED:
         yield Problem(
             "hook-dependency-missing",
             "warning",
@@ -408,7 +405,7 @@ def _dependency_problem(
             f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
             f"(the hook runs at {where})",
         )
-    elif found.step is None:
+    elif found is None:
         yield Problem(
             "hook-dependency-missing",
             "warning",
@@ -416,8 +413,8 @@ def _dependency_problem(
             dep.pointer,
             f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync",
         )
-    elif found.step >= n:
-        later = plan.steps[found.step]
+    elif found >= n:
+        later = plan.steps[found]
         yield Problem(
             "hook-dependency-order",
             "error",
