@@ -15,7 +15,8 @@ from pathlib import Path
 from adk_gitops import kustomization
 from adk_gitops.batch import render_batch
 from adk_gitops.engine import finding, run_rules
-from adk_gitops.errors import AdkGitopsError, ManifestError, RenderError
+from adk_gitops.errors import AdkGitopsError, RenderError
+from adk_gitops.inputs import load_file
 from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.renderer import Renderer, find_renderer
@@ -113,12 +114,11 @@ def _load(target: Target, renderer: Renderer | None) -> _Loaded:
         )
         resources: list[Resource] = []
         for file in files:
-            label = _label(file, Path.cwd())
-            resources.extend(load_stream(file.read_text(encoding="utf-8"), source=label))
+            resources.extend(load_file(file, _label(file, Path.cwd())))
         return _Loaded(target, tuple(resources), "", "")
-    except (RenderError, ManifestError) as exc:
+    except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
         return _Loaded(target, (), str(exc), "")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:  # e.g. an unreadable folder while listing it
         return _Loaded(target, (), f"{target.label}: cannot read: {exc}", "")
 
 

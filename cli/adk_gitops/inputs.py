@@ -21,6 +21,15 @@ class Rendered:
     renderer: Renderer | None  # None when the input was already rendered YAML
 
 
+def load_file(path: Path, label: str) -> tuple[Resource, ...]:
+    """The objects of a rendered YAML file; one-line AdkGitopsError if unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AdkGitopsError(f"{label}: cannot read: {exc}") from None
+    return load_stream(text, source=label)
+
+
 def is_kustomization_dir(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
 
@@ -36,9 +45,5 @@ def read_rendered(target: str, renderer: Renderer | None = None) -> Rendered:
         used = renderer or find_renderer()
         return Rendered(target, load_stream(used.build(path), source=target), used)
     if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AdkGitopsError(f"{target}: cannot read: {exc}") from None
-        return Rendered(target, load_stream(text, source=target), None)
+        return Rendered(target, load_file(path, target), None)
     raise AdkGitopsError(f"{target}: no such file or directory")
