@@ -63,6 +63,9 @@ KIND_ORDER: tuple[str, ...] = (
 # rank = index - len: listed kinds are negative, every other kind (all CRs) is 0 and sorts last.
 KIND_RANK: Mapping[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumerate(KIND_ORDER)}
 
+# Hook kinds Argo CD waits on until they finish (gitops-engine pkg/health: Job, Pod).
+RUNNING_HOOK_KINDS = frozenset({"Job", "Pod"})
+
 # Go's strconv.Atoi: optional sign, ASCII digits, nothing else (no spaces).
 _ATOI = re.compile(r"[+-]?[0-9]+")
 
@@ -174,7 +177,7 @@ class Step:
     phase: Phase
     wave: int
     tasks: tuple[Task, ...]
-    waits_for: tuple[str, ...]  # "hook completion", "health"
+    waits_for: tuple[str, ...]  # "hook completion", "health"; () when nothing gates the next step
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,10 @@ def _steps(tasks: list[Task]) -> tuple[Step, ...]:
     for n, group in enumerate(groups):
         last = n == len(groups) - 1
         waits: list[str] = []
-        if any(t.hook for t in group):
+        # A hook "completes" through its health (sync_context.go getOperationPhase): a Job
+        # or Pod when it finishes; an object without a health check, such as a
+        # ServiceAccount, as soon as it is created, so nothing waits for it.
+        if any(t.hook and t.resource.kind in RUNNING_HOOK_KINDS for t in group):
             waits.append("hook completion")
         # sync_context.go: plain resources gate the next step on health, except in a
         # single-step plan; after the final step the operation simply ends.

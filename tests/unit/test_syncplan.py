@@ -236,6 +236,13 @@ def test_what_each_step_waits_for() -> None:
     assert [s.waits_for for s in plan.steps] == [("hook completion",), ("health",), ()]
 
 
+def test_hooks_without_health_complete_when_created() -> None:
+    plan = plan_of(
+        obj("ServiceAccount", "migrator", hook="PreSync", wave="-10"), job("migrate", hook="PreSync")
+    )
+    assert [s.waits_for for s in plan.steps] == [(), ("hook completion",)]
+
+
 def test_deadlock_names_the_late_dependency() -> None:
     plan = plan_of(
         job("migrate", hook="PreSync", wave="-5", sa="migrator", secret="db"),

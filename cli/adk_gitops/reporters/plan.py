@@ -89,11 +89,16 @@ def plan_text(plan: SyncPlan, label: str) -> str:
             f"{n}. before everything: create namespace {plan.create_namespace} (CreateNamespace=true)",
             "",
         ]
-    for step in plan.steps:
+    for i, step in enumerate(plan.steps):
         n += 1
         out.append(f"{n}. {step.phase} wave {step.wave}: apply")
         out += [_task_line(t) for t in step.tasks]
-        waits = " and ".join(step.waits_for) if step.waits_for else "nothing: the sync ends"
+        if step.waits_for:
+            waits = " and ".join(step.waits_for)
+        elif i == len(plan.steps) - 1:
+            waits = "nothing: the sync ends"
+        else:
+            waits = "nothing (no health check: done once created), then Argo CD's 2 s pause between steps"
         out += [f"   then wait for: {waits}", ""]
     if plan.on_failure:
         out.append("If any step fails: SyncFail hooks, all at once")
