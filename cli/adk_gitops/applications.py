@@ -3,12 +3,31 @@ around it (its ``argocd/`` folder)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from posixpath import normpath
 
 from adk_gitops.errors import ManifestError
-from adk_gitops.manifests import load_stream
+from adk_gitops.manifests import Resource, load_stream
+
+
+def is_application(res: Resource) -> bool:
+    return res.kind == "Application" and res.api_version.startswith("argoproj.io/")
+
+
+def source_paths(app: Resource) -> Iterator[tuple[str, str]]:
+    """(pointer, normalized path) of each git source of an Application that has a path."""
+    spec = app.body.get("spec") or {}
+    if isinstance(spec.get("source"), dict) and spec["source"].get("path") is not None:
+        yield "/spec/source/path", _norm(str(spec["source"]["path"]))
+    for i, source in enumerate(spec.get("sources") or []):
+        if isinstance(source, dict) and source.get("path") is not None:
+            yield f"/spec/sources/{i}/path", _norm(str(source["path"]))
+
+
+def _norm(path: str) -> str:
+    return normpath(path.strip().strip("/")) if path.strip() else "."
 
 
 @dataclass(frozen=True)
@@ -39,10 +58,9 @@ def application_for(overlay: Path) -> AppInfo | None:
         except (ManifestError, OSError, UnicodeDecodeError):
             continue
         for res in resources:
-            spec = res.body.get("spec") or {}
-            source = spec.get("source") or {}
-            if res.kind != "Application" or normpath(str(source.get("path", "")).strip("/") or ".") != wanted:
+            if not is_application(res) or wanted not in (path for _, path in source_paths(res)):
                 continue
+            spec = res.body.get("spec") or {}
             options = (spec.get("syncPolicy") or {}).get("syncOptions") or []
             destination = spec.get("destination") or {}
             return AppInfo(

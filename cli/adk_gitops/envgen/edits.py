@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, ImageRef
 from adk_gitops.errors import AdkGitopsError
 
@@ -46,7 +47,7 @@ def set_image(text: str, image: ImageRef, source: str) -> str:
     images = doc.get("images")
     if images is None:
         images = doc["images"] = CommentedSeq()
-    entry = next((e for e in images if isinstance(e, dict) and e.get("name") == IMAGE_PLACEHOLDER), None)
+    entry = image_entry(doc)
     if entry is None:
         entry = CommentedMap([("name", IMAGE_PLACEHOLDER)])
         images.append(entry)
