@@ -79,6 +79,11 @@ app: {scalar(o.app)}
 # The agent's image repository (no tag): each environment picks its tag.
 image: {scalar(o.image)}
 db: postgres
+# How each environment's PreSync Job migrates the session database:
+#   prepare-tables: released google-adk (2.x): DatabaseSessionService.prepare_tables()
+#   upgrade:        an ADK that has `adk migrate upgrade` (google/adk-python PR #4408)
+# Switch one environment later with `adk-gitops set-migration ENV STRATEGY`.
+migration: prepare-tables
 dbSecret: {scalar(o.app + "-db")}
 argocd:
   repoURL: {scalar(o.repo_url)}

@@ -33,6 +33,25 @@ class AdkCli:
     kind: str  # "real" or "stand-in"
 
 
+RELEASED_ADK = "2.13.0"  # what the test extra pins: the newest google-adk on PyPI
+
+
+@pytest.fixture(scope="session")
+def image_python() -> AdkCli:
+    """The folder whose ``python`` runs the prepare-tables Job: this virtualenv's,
+    which holds released google-adk[db] and asyncpg. It stands in for the image's
+    interpreter; the code that runs is released ADK's own."""
+    from importlib.metadata import version
+
+    installed = version("google-adk")
+    if installed != RELEASED_ADK:
+        require("released google-adk", f"google-adk {installed} installed, tests pin {RELEASED_ADK}")
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "python").exists():
+        require("released google-adk", f"no `python` next to {sys.executable}")
+    return AdkCli(bin_dir, f"google-adk {installed}")
+
+
 def _real_adk_has_migrate_upgrade(adk: str) -> bool:
     probe = subprocess.run(
         [adk, "migrate", "upgrade", "--help"], capture_output=True, timeout=120, check=False

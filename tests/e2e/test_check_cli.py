@@ -47,6 +47,45 @@ def test_the_shipped_repo_passes(cli: CliRunner, renderer: Renderer, monkeypatch
     assert code == 0 and "passed at --fail-on error" in out
 
 
+STRATEGY_MATRIX = [
+    "overlays/postgres",
+    "overlays/cloudsql",
+    "tests/fixtures/overlays/cloudsql-iam",
+    "tests/fixtures/overlays/upgrade-postgres",
+    "tests/fixtures/overlays/upgrade-cloudsql",
+    "tests/fixtures/overlays/upgrade-cloudsql-iam",
+]
+
+
+def test_both_strategies_check_clean_on_every_flavour(
+    cli: CliRunner, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """postgres, cloudsql and cloudsql + IAM, each with prepare-tables and upgrade."""
+    monkeypatch.chdir(REPO)
+    code, out, err = run(cli, "-o", "json", *STRATEGY_MATRIX)
+    assert (code, err) == (0, ""), out
+    assert [f for f in active(out) if f["severity"] != "info"] == []
+
+
+def test_an_unknown_migration_command_and_a_sync_driver_fail(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    """The shipped overlay with the Job's command replaced, and its URL made synchronous."""
+    root = tmp_path / "repo"
+    for name in ("bases", "components", "overlays"):
+        shutil.copytree(REPO / name, root / name)
+    command = root / "components/migration-prepare-tables/migration-command.yaml"
+    command.write_text(command.read_text().replace("prepare_tables()", "create_tables()"))
+    env = root / "components/db-cloudsql/agent-env.yaml"
+    env.write_text(env.read_text().replace("postgresql+asyncpg://", "postgresql+psycopg2://"))
+    code, out, _ = run(cli, "-o", "json", str(root / "overlays/cloudsql"))
+    assert code == 1
+    assert {(f["rule"], f["kind"]) for f in active(out) if f["severity"] == "error"} == {
+        ("migration-strategy-known", "Job"),
+        ("db-url-async-driver", "Deployment"),
+    }
+
+
 BROKEN_CASES = [(p.name, "error") for p in sorted(BROKEN.iterdir()) if p.name != "db-url-password-variable"]
 BROKEN_CASES.append(("db-url-password-variable", "warning"))
 

@@ -1,8 +1,15 @@
 """Run the rendered migration Job's exact argv, with the environment the kubelet
 would build from a Secret, against a real PostgreSQL; then connect as the app
 does from the Deployment's environment. Passwords carry every character that
-breaks a URL. What this cannot prove: anything of the API server, Argo CD or
-Cloud SQL itself (the proxy is stood in for by a server on its address)."""
+breaks a URL.
+
+Both strategies run. ``prepare-tables`` (the shipped overlays) executes released
+google-adk 2.13.0's own ``prepare_tables()`` with this virtualenv's Python, which
+stands in for the image's interpreter, and the test then reads ADK's real schema
+from ADK's own SQLAlchemy metadata. ``upgrade`` runs the real ``adk migrate
+upgrade`` when an installed ADK has it, else a stand-in with its interface; each
+test records which ran. What this cannot prove: anything of the API server, Argo
+CD or Cloud SQL itself (the proxy is stood in for by a server on its address)."""
 
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ import yaml
 from adk_gitops import podenv
 from adk_gitops.errors import PodEnvError
 from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.migration import Strategy, strategy_of
 from tests.conftest import REPO, RenderFn
 from tests.e2e.conftest import SUPPORT, AdkCli
 from tests.e2e.support.postgres import IAM_USER, PostgresServer
@@ -56,19 +64,44 @@ def secret(name: str, **data: str) -> Resource:
     return res
 
 
+Migrators = dict[Strategy, AdkCli]
+
+
+@pytest.fixture(scope="session")
+def migrators(image_python: AdkCli, adk_cli: AdkCli) -> Migrators:
+    """What runs each strategy's Job: released ADK's Python, or `adk` (real or stand-in)."""
+    return {Strategy.PREPARE_TABLES: image_python, Strategy.UPGRADE: adk_cli}
+
+
+# Each strategy over each db flavour: the shipped overlays select prepare-tables.
+OVERLAYS = {
+    (Strategy.PREPARE_TABLES, "postgres"): "overlays/postgres",
+    (Strategy.PREPARE_TABLES, "cloudsql"): "overlays/cloudsql",
+    (Strategy.PREPARE_TABLES, "iam"): "tests/fixtures/overlays/cloudsql-iam",
+    (Strategy.UPGRADE, "postgres"): "tests/fixtures/overlays/upgrade-postgres",
+    (Strategy.UPGRADE, "cloudsql"): "tests/fixtures/overlays/upgrade-cloudsql",
+    (Strategy.UPGRADE, "iam"): "tests/fixtures/overlays/upgrade-cloudsql-iam",
+}
+
+
 def run_job(
     resources: tuple[Resource, ...],
     secrets: list[Resource],
     pg: PostgresServer,
-    adk: AdkCli,
+    migrators: Migrators,
     record_property: pytest.RecordProperty,
 ) -> subprocess.CompletedProcess[str]:
-    record_property("adk", adk.kind)
-    print(f"adk used: {adk.kind}")
     store = podenv.SecretStore.from_resources(secrets, resources)
     process = podenv.prepare(podenv.find_workload(resources, "Job"), store)
-    assert process.argv[:4] == ("adk", "migrate", "upgrade", "--db_url")
-    return podenv.run(process, search_path=str(adk.bin_dir), wrapper=pg.nsenter, timeout=120)
+    strategy = strategy_of(process.argv)
+    assert strategy is not None, process.argv
+    if strategy is Strategy.UPGRADE:
+        assert process.argv[:4] == ("adk", "migrate", "upgrade", "--db_url")
+    runner = migrators[strategy]
+    record_property("migration", strategy.value)
+    record_property("adk", runner.kind)
+    print(f"migration {strategy.value} run by {runner.kind}")
+    return podenv.run(process, search_path=str(runner.bin_dir), wrapper=pg.nsenter, timeout=120)
 
 
 def run_app(resources: tuple[Resource, ...], secrets: list[Resource], pg: PostgresServer) -> str:
@@ -92,90 +125,166 @@ def migrated_by(pg: PostgresServer, database: str) -> list[object]:
     return [row[0] for row in pg.query(database, "SELECT migrated_by FROM adk_gitops_migration_marker")]
 
 
+def assert_adk_schema(pg: PostgresServer, database: str, owner: str) -> None:
+    """Every table and index released ADK's own metadata declares exists, created by
+    ``owner``, and the schema-version row is ADK's latest. Names are read from ADK."""
+    from google.adk.sessions.migration import _schema_check_utils as versions
+    from google.adk.sessions.schemas.v1 import Base, StorageMetadata
+
+    tables = dict(pg.query(database, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname='public'"))
+    declared = set(Base.metadata.tables)
+    assert declared <= set(tables), f"missing tables: {declared - set(tables)}"
+    assert {tables[t] for t in declared} == {owner}
+    indexes = {
+        row[0] for row in pg.query(database, "SELECT indexname FROM pg_indexes WHERE schemaname='public'")
+    }
+    declared_indexes = {i.name for t in Base.metadata.tables.values() for i in t.indexes}
+    assert declared_indexes and declared_indexes <= indexes, f"missing indexes: {declared_indexes - indexes}"
+    rows = pg.query(
+        database,
+        f"SELECT value FROM {StorageMetadata.__tablename__} WHERE key = '{versions.SCHEMA_VERSION_KEY}'",
+    )
+    assert rows == [(versions.LATEST_SCHEMA_VERSION,)]
+
+
 def assert_migrates_then_serves(
+    strategy: Strategy,
     resources: tuple[Resource, ...],
     secrets: list[Resource],
     user: str,
     database: str,
     pg: PostgresServer,
-    adk: AdkCli,
+    migrators: Migrators,
     record_property: pytest.RecordProperty,
 ) -> None:
-    """The Job migrates as ``user``, then the app stores and reads a session."""
-    result = run_job(resources, secrets, pg, adk, record_property)
+    """The Job migrates as ``user``, then the app stores and reads a session and an event."""
+    result = run_job(resources, secrets, pg, migrators, record_property)
     assert result.returncode == 0, result.stderr
-    assert "Migration completed successfully." in result.stdout
-    assert migrated_by(pg, database) == [user]
-    assert "stored and read back" in run_app(resources, secrets, pg)
+    if strategy is Strategy.UPGRADE:
+        assert "Migration completed successfully." in result.stdout
+        assert migrated_by(pg, database) == [user]
+    else:
+        assert "ADK session tables and indexes are ready" in result.stdout
+        assert_adk_schema(pg, database, owner=user)
+    assert "stored and read back with its event" in run_app(resources, secrets, pg)
 
 
 def cases() -> list[tuple[str, str]]:
     return [*[(slug, f"pw{ch}mid{ch}end") for slug, ch in SPECIAL.items()], ("all", ALL_AT_ONCE)]
 
 
-@pytest.mark.parametrize(("slug", "password"), cases())
-def test_postgres_overlay_with_percent_encoded_url(
+def strategy_cases() -> list[tuple[Strategy, str, str]]:
+    """Every special character through released ADK's prepare-tables; all of them
+    at once through the upgrade strategy's stand-in."""
+    return [
+        *[(Strategy.PREPARE_TABLES, slug, pw) for slug, pw in cases()],
+        (Strategy.UPGRADE, "all", ALL_AT_ONCE),
+    ]
+
+
+def _id(strategy: Strategy, slug: str) -> str:
+    return f"{strategy.value}-{slug}"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "slug", "password"), strategy_cases(), ids=[_id(s, g) for s, g, _ in strategy_cases()]
+)
+def test_postgres_flavour_with_percent_encoded_url(
+    strategy: Strategy,
     slug: str,
     password: str,
     pg: PostgresServer,
-    adk_cli: AdkCli,
+    migrators: Migrators,
     render: RenderFn,
     record_property: pytest.RecordProperty,
 ) -> None:
-    user, database = f"url_{slug}", f"url_{slug}_db"
+    user, database = f"url_{strategy.name[0]}_{slug}".lower(), f"url_{strategy.name[0]}_{slug}_db".lower()
     pg.create_login(user, password, database)
     url = f"postgresql+asyncpg://{user}:{quote(password, safe='')}@127.0.0.1:5432/{database}"
     secrets = [secret("adk-agent-db", url=url)]
-    assert_migrates_then_serves(
-        render("overlays/postgres"), secrets, user, database, pg, adk_cli, record_property
-    )
+    resources = render(OVERLAYS[strategy, "postgres"])
+    assert_migrates_then_serves(strategy, resources, secrets, user, database, pg, migrators, record_property)
 
 
-@pytest.mark.parametrize(("slug", "password"), cases())
-def test_cloudsql_overlay_with_raw_password(
+@pytest.mark.parametrize(
+    ("strategy", "slug", "password"), strategy_cases(), ids=[_id(s, g) for s, g, _ in strategy_cases()]
+)
+def test_cloudsql_flavour_with_raw_password(
+    strategy: Strategy,
     slug: str,
     password: str,
     pg: PostgresServer,
-    adk_cli: AdkCli,
+    migrators: Migrators,
     render: RenderFn,
     record_property: pytest.RecordProperty,
 ) -> None:
-    user, database = f"cs_{slug}", f"cs_{slug}_db"
+    user, database = f"cs_{strategy.name[0]}_{slug}".lower(), f"cs_{strategy.name[0]}_{slug}_db".lower()
     pg.create_login(user, password, database)
     secrets = [secret("adk-agent-db", username=user, password=password, database=database)]
-    assert_migrates_then_serves(
-        render("overlays/cloudsql"), secrets, user, database, pg, adk_cli, record_property
-    )
+    resources = render(OVERLAYS[strategy, "cloudsql"])
+    assert_migrates_then_serves(strategy, resources, secrets, user, database, pg, migrators, record_property)
 
 
+@pytest.mark.parametrize("strategy", list(Strategy))
 def test_cloudsql_iam_auth_needs_no_password(
+    strategy: Strategy,
     pg: PostgresServer,
-    adk_cli: AdkCli,
+    migrators: Migrators,
     render: RenderFn,
     record_property: pytest.RecordProperty,
 ) -> None:
     """A trust rule for the IAM-named role stands in for --auto-iam-authn."""
-    database = "iam_db"
+    database = f"iam_{strategy.name[0]}_db".lower()
     pg.create_login(IAM_USER, None, database)
     secrets = [secret("adk-agent-db", username=IAM_USER, database=database)]
-    resources = render("tests/fixtures/overlays/cloudsql-iam")
-    assert_migrates_then_serves(resources, secrets, IAM_USER, database, pg, adk_cli, record_property)
+    resources = render(OVERLAYS[strategy, "iam"])
+    assert_migrates_then_serves(
+        strategy, resources, secrets, IAM_USER, database, pg, migrators, record_property
+    )
 
 
+def test_prepare_tables_twice_is_a_no_op(
+    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: pytest.RecordProperty
+) -> None:
+    """A re-sync runs the Job again: released ADK's prepare_tables() finds everything in place."""
+    pg.create_login("twice", "tw@ice", "twice_db")
+    secrets = [secret("adk-agent-db", username="twice", password="tw@ice", database="twice_db")]
+    resources = render("overlays/cloudsql")
+    for _ in range(2):
+        result = run_job(resources, secrets, pg, migrators, record_property)
+        assert result.returncode == 0, result.stderr
+        assert_adk_schema(pg, "twice_db", owner="twice")
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
 def test_wrong_password_fails_the_job_with_a_clear_error(
+    strategy: Strategy,
     pg: PostgresServer,
-    adk_cli: AdkCli,
+    migrators: Migrators,
     render: RenderFn,
     record_property: pytest.RecordProperty,
 ) -> None:
-    pg.create_login("wrong_pw", "right", "wrong_pw_db")
-    secrets = [secret("adk-agent-db", username="wrong_pw", password="wrong", database="wrong_pw_db")]
-    result = run_job(render("overlays/cloudsql"), secrets, pg, adk_cli, record_property)
+    user = f"wrong_pw_{strategy.name[0]}".lower()
+    pg.create_login(user, "right", f"{user}_db")
+    secrets = [secret("adk-agent-db", username=user, password="Wr0ngSecret", database=f"{user}_db")]
+    result = run_job(render(OVERLAYS[strategy, "cloudsql"]), secrets, pg, migrators, record_property)
     assert result.returncode == 1
-    assert re.search(
-        r"Migration failed: .*password authentication failed for user \"wrong_pw\"", result.stderr
-    )
-    assert "wrong" not in result.stderr.replace('"wrong_pw"', "")  # the password is not echoed
+    prefix = "Migration failed" if strategy is Strategy.UPGRADE else "prepare-tables failed"
+    assert re.search(rf"{prefix}: .*password authentication failed for user \"{user}\"", result.stderr)
+    assert "Wr0ngSecret" not in result.stdout + result.stderr  # the password is not echoed
+    if strategy is Strategy.PREPARE_TABLES:
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_prepare_tables_masks_a_password_that_reaches_the_message(
+    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: pytest.RecordProperty
+) -> None:
+    """A URL SQLAlchemy cannot parse: whatever the error says, the password never shows."""
+    secrets = [secret("adk-agent-db", url="postgresql+asyncpg://u:S3cr%40t@127.0.0.1:notaport/db")]
+    result = run_job(render("overlays/postgres"), secrets, pg, migrators, record_property)
+    assert result.returncode == 1
+    assert result.stderr.startswith("prepare-tables failed: ")
+    assert "S3cr" not in result.stdout + result.stderr
 
 
 def test_missing_secret_key_is_a_container_config_error(render: RenderFn) -> None:
@@ -213,7 +322,7 @@ spec:
 def test_the_seeds_spliced_url_breaks_where_ours_works(
     password: str,
     pg: PostgresServer,
-    adk_cli: AdkCli,
+    migrators: Migrators,
     render: RenderFn,
     record_property: pytest.RecordProperty,
 ) -> None:
@@ -224,37 +333,73 @@ def test_the_seeds_spliced_url_breaks_where_ours_works(
     pg.create_login(user, password, database)
     seed = load_stream(SEED_JOB)
     seed_secret = [secret("seed-db", username=user, password=password, database=database)]
-    broken = run_job(seed, seed_secret, pg, adk_cli, record_property)
+    broken = run_job(seed, seed_secret, pg, migrators, record_property)
     assert broken.returncode != 0 and "Migration failed" in broken.stderr
     ours = [secret("adk-agent-db", username=user, password=password, database=database)]
-    fixed = run_job(render("overlays/cloudsql"), ours, pg, adk_cli, record_property)
+    fixed = run_job(render(OVERLAYS[Strategy.UPGRADE, "cloudsql"]), ours, pg, migrators, record_property)
     assert fixed.returncode == 0, fixed.stderr
     assert migrated_by(pg, database) == [user]
 
 
-def test_run_hook_command_end_to_end(pg: PostgresServer, adk_cli: AdkCli, tmp_path: Path) -> None:
+def run_hook(
+    pg: PostgresServer, overlay: str, secret_file: Path, search_path: Path
+) -> subprocess.CompletedProcess[str]:
     """`adk-gitops run-hook`, run as a user would (inside the namespace where the DB is)."""
-    pg.create_login("cli_user", ALL_AT_ONCE, "cli_db")
-    secret_file = tmp_path / "db-secret.yaml"
-    secret_file.write_text(
-        yaml.safe_dump(
-            dict(secret("adk-agent-db", username="cli_user", password=ALL_AT_ONCE, database="cli_db").body)
-        )
-    )
     argv = [
         *pg.nsenter,
         sys.executable,
         "-m",
         "adk_gitops",
         "run-hook",
-        str(REPO / "overlays/cloudsql"),
+        str(REPO / overlay),
         "--secret-file",
         str(secret_file),
         "--path",
-        str(adk_cli.bin_dir),
+        str(search_path),
     ]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=180, check=False)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=False)
+
+
+def write_secret(tmp_path: Path, **data: str) -> Path:
+    secret_file = tmp_path / "db-secret.yaml"
+    secret_file.write_text(yaml.safe_dump(dict(secret("adk-agent-db", **data).body)))
+    return secret_file
+
+
+def test_run_hook_runs_released_adks_prepare_tables(
+    pg: PostgresServer, image_python: AdkCli, tmp_path: Path
+) -> None:
+    pg.create_login("cli_user", ALL_AT_ONCE, "cli_db")
+    secret_file = write_secret(tmp_path, username="cli_user", password=ALL_AT_ONCE, database="cli_db")
+    result = run_hook(pg, "overlays/cloudsql", secret_file, image_python.bin_dir)
     assert result.returncode == 0, result.stderr
     assert "running batch/Job adk-agent-cloudsql/adk-agent-db-migration container migration" in result.stderr
+    assert "ADK session tables and indexes are ready" in result.stdout
+    assert ALL_AT_ONCE not in result.stdout + result.stderr
+    assert_adk_schema(pg, "cli_db", owner="cli_user")
+
+
+def test_run_hook_upgrade_strategy_end_to_end(pg: PostgresServer, adk_cli: AdkCli, tmp_path: Path) -> None:
+    pg.create_login("cli_up", ALL_AT_ONCE, "cli_up_db")
+    secret_file = write_secret(tmp_path, username="cli_up", password=ALL_AT_ONCE, database="cli_up_db")
+    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, adk_cli.bin_dir)
+    assert result.returncode == 0, result.stderr
     assert "Migration completed successfully." in result.stdout
-    assert migrated_by(pg, "cli_db") == ["cli_user"]
+    assert migrated_by(pg, "cli_up_db") == ["cli_up"]
+
+
+def test_run_hook_explains_released_adk_without_migrate_upgrade(
+    pg: PostgresServer, image_python: AdkCli, tmp_path: Path
+) -> None:
+    """Released google-adk's own `adk` (no `migrate upgrade`) on an upgrade-strategy
+    environment: its exit 2 and "No such command" come through, then one line with the fix."""
+    from importlib.metadata import version
+
+    if version("google-adk") != "2.13.0":
+        pytest.skip("an installed google-adk newer than 2.13.0 may have `adk migrate upgrade`")
+    secret_file = write_secret(tmp_path, username="u", password="p", database="d")
+    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, image_python.bin_dir)
+    assert result.returncode == 2
+    assert "No such command 'upgrade'" in result.stderr
+    (hint,) = [line for line in result.stderr.splitlines() if line.startswith("adk-gitops: ")]
+    assert "adk-gitops set-migration ENV prepare-tables" in hint

@@ -4,6 +4,7 @@ native sidecars, and no password spliced into a URL."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -12,11 +13,18 @@ import pytest
 
 from adk_gitops import k8s
 from adk_gitops.manifests import Resource
+from adk_gitops.migration import Strategy, strategy_of
 from adk_gitops.syncplan import build_plan
 from tests.conftest import REPO, RenderFn
 
 pytestmark = pytest.mark.e2e
 OVERLAYS = ("overlays/postgres", "overlays/cloudsql")
+# The same flavours with the seed's `adk migrate upgrade` strategy (no migration component).
+UPGRADE = {
+    "overlays/postgres": "tests/fixtures/overlays/upgrade-postgres",
+    "overlays/cloudsql": "tests/fixtures/overlays/upgrade-cloudsql",
+    "tests/fixtures/overlays/cloudsql-iam": "tests/fixtures/overlays/upgrade-cloudsql-iam",
+}
 
 
 def one(resources: tuple[Resource, ...], kind: str, name: str | None = None) -> Resource:
@@ -56,7 +64,10 @@ def test_migration_job_keeps_every_seed_field(overlay: tuple[str, tuple[Resource
     assert pod(job)["restartPolicy"] == "Never"
     assert pod(job)["automountServiceAccountToken"] is False
     container = main_container(job)
-    assert container["command"] == ["adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"]
+    # Released google-adk's prepare_tables(), with the URL read from the environment.
+    assert strategy_of(container["command"]) is Strategy.PREPARE_TABLES
+    assert container["command"][:2] == ["python", "-c"] and "args" not in container
+    assert "$(" not in container["command"][2]  # nothing for the kubelet to splice in
     sc = container["securityContext"]
     assert sc["runAsNonRoot"] is True
     assert sc["allowPrivilegeEscalation"] is False
@@ -222,3 +233,26 @@ def test_iam_auth_component_removes_every_password(render: RenderFn) -> None:
             "PGUSER",
             "PGDATABASE",
         ]
+
+
+@pytest.mark.parametrize(("shipped", "upgrade"), UPGRADE.items())
+def test_the_strategies_differ_only_in_the_migration_command(
+    shipped: str, upgrade: str, render: RenderFn
+) -> None:
+    """Name, hook, wave, delete policy, bounds, securityContext and the Secret
+    contract are the base's whichever strategy an environment selects."""
+
+    def without_command(path: str) -> tuple[list[str], dict[str, Any]]:
+        resources = render(path)
+        job = one(resources, "Job")
+        body = copy.deepcopy(dict(job.body))
+        del body["metadata"]["namespace"]
+        (main,) = [c for c in body["spec"]["template"]["spec"]["containers"] if c["name"] == "migration"]
+        return main.pop("command"), body
+
+    prepare_command, prepare_job = without_command(shipped)
+    upgrade_command, upgrade_job = without_command(upgrade)
+    assert prepare_job == upgrade_job
+    assert strategy_of(prepare_command) is Strategy.PREPARE_TABLES
+    assert upgrade_command == ["adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"]
+    assert strategy_of(upgrade_command) is Strategy.UPGRADE

@@ -271,3 +271,65 @@ def test_the_shipped_examples_are_exactly_what_new_env_generates(cli: CliRunner,
     ):
         code, _, err = run(cli, REPO, *args, "--dry-run")
         assert code == 0 and "already up to date" in err, err
+
+
+def components_of(repo: Path, env: str) -> list[str]:
+    return list(yaml.safe_load((repo / f"overlays/{env}/kustomization.yaml").read_text())["components"])
+
+
+def test_migration_strategy_defaults_to_the_config_and_is_chosen_per_env(cli: CliRunner, repo: Path) -> None:
+    """The repo config says prepare-tables; --migration upgrade selects the base's command;
+    --from copies the strategy; a values file may choose it."""
+    assert run(cli, repo, "new-env", "dev", "--image", IMAGE)[0] == 0
+    assert components_of(repo, "dev") == [
+        "../../components/db-postgres",
+        "../../components/migration-prepare-tables",
+    ]
+    code, _, err = run(cli, repo, "new-env", "next", *CLOUDSQL, "--migration", "upgrade", "--image", IMAGE)
+    assert code == 0, err
+    assert components_of(repo, "next") == ["../../components/db-cloudsql"]
+    assert run(cli, repo, "new-env", "next2", "--from", "next", "--image", IMAGE)[0] == 0
+    assert components_of(repo, "next2") == ["../../components/db-cloudsql"]
+    (repo / "v.yaml").write_text("migration: upgrade\n")
+    assert run(cli, repo, "new-env", "qa", "--values-file", str(repo / "v.yaml"), "--image", IMAGE)[0] == 0
+    assert components_of(repo, "qa") == ["../../components/db-postgres"]
+
+
+def test_migration_in_the_config_is_validated(cli: CliRunner, repo: Path) -> None:
+    config = repo / "adk-gitops.yaml"
+    config.write_text(config.read_text().replace("migration: prepare-tables", "migration: alembic"))
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert code == 2 and "adk-gitops.yaml: migration: 'alembic' is not one of" in err
+    assert tree_hash(repo) == before
+
+
+def test_set_migration_switches_one_component_line_and_back(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "prod", *CLOUDSQL, "--iam-auth", "--image", IMAGE)
+    path = repo / "overlays/prod/kustomization.yaml"
+    path.write_text(path.read_text().replace("components:\n", "components:  # reviewed by the DBA\n"))
+    original = path.read_text()
+    code, out, _ = run(cli, repo, "set-migration", "prod", "upgrade", "--dry-run")
+    assert code == 0 and path.read_text() == original
+    assert out.count("\n-") == 1 and "-  - ../../components/migration-prepare-tables" in out
+    assert run(cli, repo, "set-migration", "prod", "upgrade")[0] == 0
+    assert components_of(repo, "prod") == [
+        "../../components/db-cloudsql",
+        "../../components/cloudsql-iam-auth",
+    ]
+    assert "components:  # reviewed by the DBA\n" in path.read_text()
+    assert run(cli, repo, "set-migration", "prod", "prepare-tables")[0] == 0
+    assert path.read_text() == original
+    code, _, err = run(cli, repo, "set-migration", "prod", "prepare-tables")
+    assert code == 0 and "already up to date" in err
+    code, _, err = run(cli, repo, "set-migration", "prod", "alembic")
+    assert code == 2 and "Invalid value" in err and "'alembic'" in err
+
+
+def test_set_image_and_promote_keep_the_migration_strategy(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "staging", "--migration", "upgrade", "--image", IMAGE)
+    run(cli, repo, "new-env", "prod", "--image", IMAGE)
+    assert run(cli, repo, "set-image", "staging", IMAGE.replace("2026.11.1", "2026.12.0"))[0] == 0
+    assert run(cli, repo, "promote", "staging", "prod")[0] == 0
+    assert components_of(repo, "staging") == ["../../components/db-postgres"]
+    assert components_of(repo, "prod")[-1] == "../../components/migration-prepare-tables"

@@ -11,6 +11,7 @@ CONFIG = RepoConfig(
     app="adk-agent",
     image="r.example/adk/agent",
     db="postgres",
+    migration="prepare-tables",
     db_secret="adk-agent-db",
     registration="app",
     repo_url="https://example.com/g.git",

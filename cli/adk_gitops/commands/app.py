@@ -22,7 +22,7 @@ from adk_gitops.commands.plan import plan
 from adk_gitops.commands.render import render
 from adk_gitops.commands.rules import rules_app
 from adk_gitops.commands.run_hook import run_hook
-from adk_gitops.commands.set_image import promote, set_image
+from adk_gitops.commands.set_image import promote, set_image, set_migration
 
 app = typer.Typer(
     name="adk-gitops",
@@ -56,6 +56,7 @@ app.command()(plan)
 app.command(name="run-hook")(run_hook)
 app.command(name="new-env")(new_env)
 app.command(name="set-image")(set_image)
+app.command(name="set-migration")(set_migration)
 app.command()(promote)
 app.add_typer(rules_app, name="rules")
 

@@ -9,6 +9,7 @@ import typer
 
 from adk_gitops.commands._common import EXIT_CLEAN, domain_errors, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+from adk_gitops.migration import Strategy
 
 
 class Db(StrEnum):
@@ -34,6 +35,13 @@ class ObjectFormat(StrEnum):
 def new_env(
     name: Annotated[str, typer.Argument(help="Environment name (DNS-1123 label), e.g. staging.")],
     db: Annotated[Db | None, typer.Option(help="Database flavour (default: the repo config's).")] = None,
+    migration: Annotated[
+        Strategy | None,
+        typer.Option(
+            help="How the PreSync Job migrates: prepare-tables (released google-adk 2.x) or upgrade "
+            "(`adk migrate upgrade`). Default: the repo config's."
+        ),
+    ] = None,
     image: Annotated[str | None, typer.Option(help="REPO:TAG or REPO@sha256:DIGEST.")] = None,
     namespace: Annotated[str | None, typer.Option(help="Namespace (default <app>-<NAME>).")] = None,
     db_secret: Annotated[str | None, typer.Option(help="The DB Secret's name (default <app>-db).")] = None,
@@ -85,6 +93,7 @@ def new_env(
     flags = EnvInput(
         namespace=namespace,
         db=db.value if db else None,
+        migration=migration.value if migration else None,
         image=image,
         db_secret=db_secret,
         cloudsql_instance=cloudsql_instance,

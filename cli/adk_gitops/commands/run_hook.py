@@ -32,6 +32,7 @@ def run_hook(
     from adk_gitops.errors import PodEnvError
     from adk_gitops.inputs import read_rendered
     from adk_gitops.manifests import Resource, load_stream
+    from adk_gitops.migration import explain_failure
 
     with domain_errors():
         rendered = read_rendered(path)
@@ -50,4 +51,7 @@ def run_hook(
         result = podenv.run(process, search_path=search_path, timeout=timeout)
     typer.echo(result.stdout, nl=False)
     typer.echo(result.stderr, nl=False, err=True)
+    hint = explain_failure(process.argv, result.returncode, result.stderr)
+    if hint:
+        say(f"adk-gitops: {hint}")
     raise typer.Exit(result.returncode)

@@ -7,6 +7,7 @@ import typer
 
 from adk_gitops.commands._common import domain_errors, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+from adk_gitops.migration import Strategy
 
 if TYPE_CHECKING:
     from adk_gitops.envgen.apply import FileChange
@@ -24,6 +25,26 @@ def set_image(
 
     with domain_errors():
         changes = service.plan_set_image(repo, env, image)
+        _land(repo, env, changes, dry_run=dry_run, no_validate=no_validate)
+
+
+def set_migration(
+    env: Annotated[str, typer.Argument(help="Environment, e.g. staging.")],
+    strategy: Annotated[
+        Strategy,
+        typer.Argument(
+            help="prepare-tables: released google-adk (2.x); upgrade: an ADK with `adk migrate upgrade`."
+        ),
+    ],
+    dry_run: DryRunOpt = False,
+    no_validate: NoValidateOpt = False,
+    repo: RepoOpt = Path(),
+) -> None:
+    """Switch how an environment's PreSync Job migrates (one component line; comments kept)."""
+    from adk_gitops.envgen import service
+
+    with domain_errors():
+        changes = service.plan_set_migration(repo, env, strategy)
         _land(repo, env, changes, dry_run=dry_run, no_validate=no_validate)
 
 

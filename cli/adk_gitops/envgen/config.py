@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
 
 CONFIG_FILE = "adk-gitops.yaml"
 
@@ -27,6 +28,7 @@ class RepoConfig:
     app: str
     image: str
     db: str
+    migration: str
     db_secret: str
     registration: str
     repo_url: str
@@ -82,6 +84,7 @@ def load_config(root: Path) -> RepoConfig:
         app=app,
         image=str(doc["image"]),
         db=str(doc.get("db", "postgres")),
+        migration=str(doc.get("migration", DEFAULT_MIGRATION)),
         db_secret=str(doc.get("dbSecret", f"{app}-db")),
         registration=str(doc.get("registration", "app")),
         repo_url=str(argocd["repoURL"]),

@@ -10,6 +10,7 @@ from typing import Any
 from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, ImageRef
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.migration import COMPONENTS, Strategy
 
 
 def _yaml() -> Any:
@@ -58,6 +59,31 @@ def set_image(text: str, image: ImageRef, source: str) -> str:
         else:
             # Tags are always quoted: unquoted 1.10 is a float, 706798e8 a number.
             entry[key] = DoubleQuotedScalarString(value) if key == "newTag" else value
+    return _dump(rt, doc)
+
+
+def set_migration(text: str, strategy: Strategy, source: str) -> str:
+    """The kustomization with ``components:`` selecting ``strategy`` (comments kept).
+    New entries sit beside the overlay's other components (``../../components/``)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict):
+        raise AdkGitopsError(f"{source}: not a kustomization")
+    components = doc.get("components")
+    if components is None:
+        components = doc["components"] = CommentedSeq()
+    if not isinstance(components, list):
+        raise AdkGitopsError(f"{source}: components: is not a list")
+    strategy_components = set(COMPONENTS.values())
+    prefix = next((str(c).rsplit("/", 1)[0] + "/" for c in components if "/" in str(c)), "../../components/")
+    for i in reversed(range(len(components))):
+        if str(components[i]).rstrip("/").rsplit("/", 1)[-1] in strategy_components:
+            del components[i]
+    if strategy in COMPONENTS:
+        components.append(prefix + COMPONENTS[strategy])
+    if not components:
+        del doc["components"]
     return _dump(rt, doc)
 
 

@@ -7,6 +7,7 @@ import json
 import re
 
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, EnvSpec
+from adk_gitops.migration import COMPONENTS
 
 # Plain YAML scalars only where no YAML reader could take them for a bool,
 # null or number (1.10, 706798e8, on, ~): everything else is double-quoted.
@@ -46,6 +47,8 @@ def kustomization(spec: EnvSpec) -> str:
     ]
     if spec.iam_auth:
         lines.append("  - ../../components/cloudsql-iam-auth")
+    if spec.migration in COMPONENTS:
+        lines.append(f"  - ../../components/{COMPONENTS[spec.migration]}")
     lines += ["images:", f"  - name: {IMAGE_PLACEHOLDER}", f"    newName: {scalar(spec.image.repository)}"]
     if spec.image.tag:
         lines.append(

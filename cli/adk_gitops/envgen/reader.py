@@ -7,6 +7,7 @@ from typing import Any
 
 from adk_gitops.envgen.config import ConfigError, read_yaml
 from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, ImageRef
+from adk_gitops.migration import strategy_of_components
 
 
 def env_dir(root: Path, name: str) -> Path:
@@ -61,6 +62,7 @@ def read_env(root: Path, name: str) -> EnvInput:
     requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
     return EnvInput(
         db=db,
+        migration=strategy_of_components(components).value,
         image=str(current_image(root, name)),
         db_secret=data.get("dbSecret"),
         cloudsql_instance=data.get("instanceConnectionName"),

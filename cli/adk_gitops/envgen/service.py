@@ -11,6 +11,7 @@ from adk_gitops.envgen import edits, files, reader
 from adk_gitops.envgen.apply import FileChange, changes_for
 from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
 from adk_gitops.envgen.spec import EnvInput, EnvSpec, ImageRef, parse_image, resolve
+from adk_gitops.migration import Strategy
 
 PROJECT_FILE = "argocd/project.yaml"
 
@@ -61,6 +62,13 @@ def plan_set_image(root: Path, env: str, image: str | ImageRef) -> list[FileChan
     rel = f"overlays/{env}/kustomization.yaml"
     text = (directory / "kustomization.yaml").read_text(encoding="utf-8")
     return changes_for(root, {rel: edits.set_image(text, ref, rel)})
+
+
+def plan_set_migration(root: Path, env: str, strategy: Strategy) -> list[FileChange]:
+    directory = reader.env_dir(root, env)
+    rel = f"overlays/{env}/kustomization.yaml"
+    text = (directory / "kustomization.yaml").read_text(encoding="utf-8")
+    return changes_for(root, {rel: edits.set_migration(text, strategy, rel)})
 
 
 def plan_promote(root: Path, source: str, target: str) -> tuple[ImageRef, list[FileChange]]:

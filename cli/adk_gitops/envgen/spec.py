@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from adk_gitops.envgen.config import ConfigError, RepoConfig
+from adk_gitops.migration import Strategy
 from adk_gitops.rules.cloudsql_instance_name import CONNECTION_NAME
 from adk_gitops.rules.cloudsql_workload_identity import GSA
 
@@ -92,6 +93,7 @@ class EnvInput:
 
     namespace: str | None = None
     db: str | None = None
+    migration: str | None = None
     image: str | None = None
     db_secret: str | None = None
     cloudsql_instance: str | None = None
@@ -124,6 +126,7 @@ class EnvInput:
         return cls(
             namespace=doc.get("namespace"),
             db=doc.get("db"),
+            migration=doc.get("migration"),
             image=doc.get("image"),
             db_secret=doc.get("dbSecret"),
             cloudsql_instance=doc.get("cloudsqlInstance"),
@@ -163,6 +166,7 @@ class EnvSpec:
     name: str
     namespace: str
     db: str
+    migration: Strategy
     image: ImageRef
     db_secret: str
     cloudsql_instance: str | None
@@ -201,6 +205,11 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     db = given.db or config.db
     if db not in ("postgres", "cloudsql"):
         raise SpecError(f"--db {db!r}: choose postgres or cloudsql")
+    migration_name = given.migration or config.migration
+    try:
+        migration = Strategy(migration_name)
+    except ValueError:
+        raise SpecError(f"--migration {migration_name!r}: choose upgrade or prepare-tables") from None
     namespace = _label(given.namespace or f"{config.app}-{name}", "--namespace")
     image = parse_image(given.image) if given.image else None
     if image is None:
@@ -249,6 +258,7 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         name=name,
         namespace=namespace,
         db=db,
+        migration=migration,
         image=image,
         db_secret=db_secret,
         cloudsql_instance=instance,

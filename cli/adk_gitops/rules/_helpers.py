@@ -10,6 +10,7 @@ from typing import Any
 
 from adk_gitops import k8s
 from adk_gitops.manifests import Resource
+from adk_gitops.migration import strategy_of
 from adk_gitops.model import Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.syncplan import hook_info
@@ -54,7 +55,8 @@ def main_container(res: Resource) -> k8s.Container | None:
 
 
 def is_migration_job(res: Resource) -> bool:
-    """A Job that runs ``adk migrate ...``, or is labelled as the migration."""
+    """A Job that runs ``adk migrate ...`` or ADK's ``prepare_tables()``, or is
+    labelled as the migration."""
     if res.kind != "Job":
         return False
     labels = res.metadata.get("labels") or {}
@@ -64,6 +66,8 @@ def is_migration_job(res: Resource) -> bool:
     for c in k8s.containers(spec) if spec else ():
         words = argv(c.body)
         if words and words[0].rsplit("/", 1)[-1] == "adk" and "migrate" in words[1:3]:
+            return True
+        if strategy_of(words) is not None:
             return True
     return False
 

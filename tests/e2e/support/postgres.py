@@ -80,15 +80,18 @@ class PostgresServer:
         return conn
 
     def create_login(self, user: str, password: str | None, database: str) -> None:
-        """A role that owns its own database (so the app may create its tables)."""
+        """A role that owns its own database (so the app may create its tables). A
+        role may own several databases: an existing one is given ``password``."""
         conn = self.admin()
         try:
             with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [user])
+                verb = "ALTER" if cur.fetchone() else "CREATE"
                 if password is None:
-                    cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(user)))
+                    cur.execute(sql.SQL(verb + " ROLE {} LOGIN").format(sql.Identifier(user)))
                 else:
                     cur.execute(
-                        sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(user)), [password]
+                        sql.SQL(verb + " ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(user)), [password]
                     )
                 cur.execute(
                     sql.SQL("CREATE DATABASE {} OWNER {}").format(
