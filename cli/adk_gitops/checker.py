@@ -6,20 +6,19 @@ others still run; only a missing renderer or bad options stop the run."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import kustomization
+from adk_gitops import guard, kustomization
 from adk_gitops.batch import render_batch
 from adk_gitops.engine import finding, run_rules
 from adk_gitops.errors import AdkGitopsError, RenderError
-from adk_gitops.inputs import load_file
+from adk_gitops.inputs import load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Finding, Report, Severity, TargetResult
-from adk_gitops.renderer import Renderer, find_renderer
+from adk_gitops.renderer import Renderer, UnsafeInput, find_renderer
 from adk_gitops.rules import get
 from adk_gitops.rules._context import Context, RepoIndex
 from adk_gitops.schemas import SchemaSet
@@ -40,12 +39,14 @@ class Target:
 
 
 def discover(root: Path) -> list[Target]:
-    """Every overlay under overlays/ (kind Kustomization, not Component), then argocd/."""
+    """Every overlay under overlays/ (kind Kustomization, not Component), then argocd/.
+    Symlinked folders are not descended into; one that is an overlay is a target,
+    and the guard judges where it leads."""
     targets: list[Target] = []
     overlays = root / "overlays"
     if overlays.is_dir():
         # Dot-folders are skipped, as Argo CD's git generator does (and batch folders start with one).
-        for directory in sorted(p for p in overlays.rglob("*") if p.is_dir() and not _hidden(p, overlays)):
+        for directory in _folders(overlays):
             if kustomization.kustomization_file(directory) and not kustomization.is_component(directory):
                 targets.append(Target(_label(directory, root), directory, "kustomization"))
     argocd = root / "argocd"
@@ -54,11 +55,25 @@ def discover(root: Path) -> list[Target]:
     return targets
 
 
-def _hidden(path: Path, under: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(under).parts)
+def _folders(top: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, _ in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        found.extend(here / d for d in dirnames)
+    return sorted(found)
 
 
-def targets_from_args(paths: Sequence[str]) -> list[Target]:
+def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffixes))
+    return sorted(found)
+
+
+def targets_from_args(paths: Sequence[str], root: Path) -> list[Target]:
+    """The targets the user named; each must be inside the repository ``root``."""
     out = []
     for raw in paths:
         if raw == "-":
@@ -67,6 +82,9 @@ def targets_from_args(paths: Sequence[str]) -> list[Target]:
         path = Path(raw)
         if not path.exists():
             raise AdkGitopsError(f"{raw}: no such file or directory")
+        why = guard.outside_reason(path, root.resolve())
+        if why:
+            raise AdkGitopsError(f"{raw}: {why} ({root}); pass --repo to check another repository")
         out.append(_target_for(path, raw))
     return out
 
@@ -96,30 +114,34 @@ class _Loaded:
     resources: tuple[Resource, ...]
     error: str  # "" when loaded
     rendered_by: str
+    refusals: tuple[guard.Refusal, ...] = ()  # what the guard would not let anything read
 
 
-def _load(target: Target, renderer: Renderer | None) -> _Loaded:
+def _load(target: Target, renderer: Renderer | None, root: Path) -> _Loaded:
     try:
         if target.kind == "kustomization":
             assert renderer is not None and target.path is not None
-            text = renderer.build(target.path)
+            text = renderer.build(target.path, root=root)
             return _Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
         if target.kind == "stdin":
-            return _Loaded(target, load_stream(sys.stdin.read(), source="-"), "", "")
+            return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
         assert target.path is not None
-        files = (
-            [target.path]
-            if target.kind == "file"
-            else sorted(p for p in target.path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        )
+        files = [target.path] if target.kind == "file" else _files(target.path, (".yaml", ".yml"))
         resources: list[Resource] = []
+        refused: list[guard.Refusal] = []
         for file in files:
-            resources.extend(load_file(file, _label(file, Path.cwd())))
-        return _Loaded(target, tuple(resources), "", "")
+            why = guard.outside_reason(file, root.resolve())
+            if why:
+                refused.append(guard.Refusal(file, _label(file, root), guard.Why.OUTSIDE, why))
+                continue
+            resources.extend(load_file(file, _label(file, root)))
+        return _Loaded(target, tuple(resources), "", "", tuple(refused))
+    except UnsafeInput as exc:
+        return _Loaded(target, (), "", "", exc.refusals)
     except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
         return _Loaded(target, (), str(exc), "")
     except OSError as exc:  # e.g. an unreadable folder while listing it
-        return _Loaded(target, (), f"{target.label}: cannot read: {exc}", "")
+        return _Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
 
 
 def _namespace_of(resources: Sequence[Resource]) -> str:
@@ -143,16 +165,21 @@ def _repo_index(root: Path, loaded: Sequence[_Loaded]) -> RepoIndex:
     return RepoIndex(root, namespaces)
 
 
+_REFUSAL_RULES = {
+    guard.Why.REMOTE: "remote-reference",
+    guard.Why.OUTSIDE: "path-outside-repository",
+    guard.Why.UNREADABLE: "render-failed",
+}
 ProgressFn = Callable[[str], None]
 MIN_BATCH = 4  # below this, one process per overlay is as fast
 
 
-def _load_chunk(chunk: Sequence[Target], renderer: Renderer | None) -> list[_Loaded]:
+def _load_chunk(chunk: Sequence[Target], renderer: Renderer | None, root: Path) -> list[_Loaded]:
     """Render a chunk of overlays in one kustomize process; on any failure, one
     process per overlay (which also names the broken one)."""
     if len(chunk) > 1 and renderer is not None:
         try:
-            outputs = render_batch(renderer, [t.path for t in chunk if t.path is not None])
+            outputs = render_batch(renderer, [t.path for t in chunk if t.path is not None], root)
         except RenderError:
             pass
         else:
@@ -160,7 +187,7 @@ def _load_chunk(chunk: Sequence[Target], renderer: Renderer | None) -> list[_Loa
                 _Loaded(t, resources_from(docs, t.default_file), "", renderer.description)
                 for t, docs in zip(chunk, outputs, strict=True)
             ]
-    return [_load(t, renderer) for t in chunk]
+    return [_load(t, renderer, root) for t in chunk]
 
 
 def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
@@ -184,6 +211,7 @@ def check(
     on_progress: ProgressFn | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run."""
+    root = (repo_root or guard.find_root(Path.cwd())).absolute()
     needs_renderer = any(t.kind == "kustomization" for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
@@ -191,7 +219,7 @@ def check(
     by_target: dict[int, _Loaded] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(_load_chunk, chunk, renderer)
+            pool.submit(_load_chunk, chunk, renderer, root)
             for chunk in _chunks(targets, workers, batch and renderer is not None)
         ]
         for future in as_completed(futures):
@@ -200,17 +228,26 @@ def check(
                 if on_progress is not None:
                     on_progress(item.target.label)
     loaded = [by_target[id(t)] for t in targets]
-    repo = _repo_index(repo_root or Path.cwd(), loaded)
+    repo = _repo_index(root, loaded)
     schemas = SchemaSet(kubernetes_versions)
     findings: list[Finding] = []
     results: list[TargetResult] = []
     for item in loaded:
         target = item.target
+        for refusal in item.refusals:
+            findings.append(
+                finding(
+                    get(_REFUSAL_RULES[refusal.why]),
+                    target.label,
+                    message=f"{refusal.entry!r}: {refusal.detail}",
+                    file=_label(refusal.file, root),
+                )
+            )
         if item.error:
             findings.append(
                 finding(get("render-failed"), target.label, message=item.error, file=target.default_file)
             )
-        else:
+        elif item.resources or not item.refusals:  # a target the guard stopped has nothing to rule on
             ctx = Context(
                 target.label,
                 item.resources,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.guard import outside_reason
+from adk_gitops.kustomization import KUSTOMIZATION_FILES
 from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.renderer import Renderer, find_renderer
-
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,28 @@ def is_kustomization_dir(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
 
 
-def read_rendered(target: str, renderer: Renderer | None = None) -> Rendered:
-    """Render or read ``target``; raise AdkGitopsError with a one-line reason."""
+def read_stdin() -> str:
+    """Standard input as UTF-8 text; a one-line error otherwise."""
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AdkGitopsError(f"-: standard input is not UTF-8 (byte {exc.start})") from None
+
+
+def read_rendered(target: str, root: Path, renderer: Renderer | None = None) -> Rendered:
+    """Render or read ``target``, which must lie inside the repository ``root``;
+    raise AdkGitopsError with a one-line reason."""
     if target == "-":
-        return Rendered("-", load_stream(sys.stdin.read(), source="<stdin>"), None)
+        return Rendered("-", load_stream(read_stdin(), source="<stdin>"), None)
     path = Path(target)
+    if not path.exists():
+        raise AdkGitopsError(f"{target}: no such file or directory")
+    why = outside_reason(path, root.resolve())
+    if why:
+        raise AdkGitopsError(f"{target}: {why} ({root}); pass --repo to use another repository")
     if path.is_dir():
         if not is_kustomization_dir(path):
             raise AdkGitopsError(f"{target}: not a kustomization directory (no kustomization.yaml)")
         used = renderer or find_renderer()
-        return Rendered(target, load_stream(used.build(path), source=target), used)
-    if path.is_file():
-        return Rendered(target, load_file(path, target), None)
-    raise AdkGitopsError(f"{target}: no such file or directory")
+        return Rendered(target, load_stream(used.build(path, root=root), source=target), used)
+    return Rendered(target, load_file(path, target), None)

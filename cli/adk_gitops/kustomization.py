@@ -7,10 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from adk_gitops import yamlread
 
-from adk_gitops.inputs import KUSTOMIZATION_FILES
-from adk_gitops.manifests import SafeLoader
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def kustomization_file(directory: Path) -> Path | None:
@@ -22,25 +21,40 @@ def kustomization_file(directory: Path) -> Path | None:
 
 def load(directory: Path) -> Mapping[str, Any]:
     """The kustomization in ``directory`` as a mapping ({} if absent or unreadable)."""
+    return _read(directory)[0]
+
+
+def problem(directory: Path) -> str | None:
+    """Why the kustomization in ``directory`` cannot be read (None if it can, or is absent)."""
+    return _read(directory)[1]
+
+
+def _read(directory: Path) -> tuple[Mapping[str, Any], str | None]:
     path = kustomization_file(directory)
     if path is None:
-        return {}
+        return {}, None
     try:
         stat = path.stat()
-    except OSError:
-        return {}
+    except OSError as exc:
+        return {}, f"cannot read: {exc.strerror}"
     return _parse(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=4096)
-def _parse(path: Path, mtime_ns: int, size: int) -> Mapping[str, Any]:
+def _parse(path: Path, mtime_ns: int, size: int) -> tuple[Mapping[str, Any], str | None]:
     # Keyed by modification time and size: a fleet's overlays share their base and
     # components, which are read once per run instead of once per overlay.
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return doc if isinstance(doc, Mapping) else {}
+        doc = yamlread.load(path.read_text(encoding="utf-8"), path.name)
+    except OSError as exc:
+        return {}, f"cannot read: {exc.strerror}"
+    except UnicodeDecodeError:
+        return {}, "not UTF-8 text"
+    except yamlread.YamlError as exc:
+        return {}, str(exc)
+    if doc is not None and not isinstance(doc, Mapping):
+        return {}, f"a kustomization must be a mapping, not a {type(doc).__name__}"
+    return doc or {}, None
 
 
 def is_component(directory: Path) -> bool:

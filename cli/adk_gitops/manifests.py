@@ -6,12 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from adk_gitops import yamlread
 from adk_gitops.errors import ManifestError
-
-# libyaml's loader is ~8x faster on large streams; fall back to pure Python.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -80,13 +76,7 @@ class Resource:
 def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str, Any]]:
     """The objects of a multi-document YAML stream; empty documents are skipped,
     and ``kind: List`` is flattened as kubectl does."""
-    try:
-        docs = list(yaml.load_all(text, Loader=SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ManifestError(f"{source}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    return list(_flatten(docs, source))
+    return list(_flatten(yamlread.load_all(text, source), source))
 
 
 def resources_from(bodies: Sequence[Mapping[str, Any]], source: str) -> tuple[Resource, ...]:
@@ -101,11 +91,28 @@ def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:
     for number, doc in enumerate(docs, start=1):
         if doc is None:
             continue
-        if not isinstance(doc, Mapping) or not doc.get("kind") or not doc.get("apiVersion"):
-            raise ManifestError(
-                f"{source}: document {number} is not a Kubernetes object (no apiVersion/kind)"
-            )
-        if doc["kind"] == "List" and isinstance(doc.get("items"), list):
+        problem = _not_an_object(doc)
+        if problem:
+            raise ManifestError(f"{source}: document {number} is not a Kubernetes object: {problem}")
+        # kubectl flattens any *List with items (List, SecretList, ConfigMapList...).
+        if str(doc["kind"]).endswith("List") and isinstance(doc.get("items"), list):
             yield from _flatten(doc["items"], source)
         else:
             yield doc
+
+
+def _not_an_object(doc: Any) -> str:
+    """Why kubectl would refuse this document as an object, or ""."""
+    if not isinstance(doc, Mapping):
+        return f"a {type(doc).__name__}, not a mapping"
+    for key in ("apiVersion", "kind"):
+        if not isinstance(doc.get(key), str) or not doc[key]:
+            return f"{key} must be a non-empty string"
+    if str(doc["kind"]).endswith("List") and isinstance(doc.get("items"), list):
+        return ""
+    metadata = doc.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return "no metadata"
+    if not metadata.get("name") and not metadata.get("generateName"):
+        return "metadata has no name"
+    return ""

@@ -55,7 +55,7 @@ def overlay_targets(root: Path) -> list[checker.Target]:
 
 def test_batch_equals_one_render_per_overlay(fleet: Path, renderer: Renderer) -> None:
     paths = overlays(fleet)
-    batched = render_batch(renderer, paths)
+    batched = render_batch(renderer, paths, fleet)
     for path, docs in zip(paths, batched, strict=True):
         assert docs == parse_documents(renderer.build(path)), path.name
     assert not list((fleet / "overlays").glob(f"{BATCH_PREFIX}*"))
@@ -64,7 +64,7 @@ def test_batch_equals_one_render_per_overlay(fleet: Path, renderer: Renderer) ->
 def test_a_broken_overlay_fails_the_batch_and_check_falls_back(fleet: Path, renderer: Renderer) -> None:
     (fleet / "overlays/qa/values.yaml").unlink()
     with pytest.raises(RenderError):
-        render_batch(renderer, overlays(fleet))
+        render_batch(renderer, overlays(fleet), fleet)
     report = checker.check(
         overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
     )
@@ -79,7 +79,7 @@ def test_colliding_objects_fall_back_too(fleet: Path, renderer: Renderer) -> Non
     kustomization = fleet / "overlays/perf/kustomization.yaml"
     kustomization.write_text(kustomization.read_text().replace("adk-agent-perf", "adk-agent-dev"))
     with pytest.raises(RenderError):
-        render_batch(renderer, overlays(fleet))  # two overlays render the same objects
+        render_batch(renderer, overlays(fleet), fleet)  # two overlays render the same objects
     report = checker.check(
         overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
     )

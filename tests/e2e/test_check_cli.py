@@ -78,7 +78,7 @@ def test_an_unknown_migration_command_and_a_sync_driver_fail(
     command.write_text(command.read_text().replace("prepare_tables()", "create_tables()"))
     env = root / "components/db-cloudsql/agent-env.yaml"
     env.write_text(env.read_text().replace("postgresql+asyncpg://", "postgresql+psycopg2://"))
-    code, out, _ = run(cli, "-o", "json", str(root / "overlays/cloudsql"))
+    code, out, _ = run(cli, "-o", "json", str(root / "overlays/cloudsql"), "--repo", str(root))
     assert code == 1
     assert {(f["rule"], f["kind"]) for f in active(out) if f["severity"] == "error"} == {
         ("migration-strategy-known", "Job"),
@@ -163,7 +163,12 @@ def test_bad_files_are_findings_not_crashes(cli: CliRunner, tmp_path: Path) -> N
     (tmp_path / "binary.yaml").write_bytes(b"\x00\xff\xfe")
     (tmp_path / "list.yaml").write_text("- a\n- b\n")
     code, out, err = run(
-        cli, *(str(tmp_path / n) for n in ("bad.yaml", "binary.yaml", "list.yaml")), "-o", "json"
+        cli,
+        *(str(tmp_path / n) for n in ("bad.yaml", "binary.yaml", "list.yaml")),
+        "-o",
+        "json",
+        "--repo",
+        str(tmp_path),
     )
     assert code == 1 and "Traceback" not in err
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["render-failed"] * 3

@@ -52,7 +52,7 @@ def test_render_failure_is_kustomizes_message_and_exit_2(
     cli: CliRunner, renderer: Renderer, tmp_path: Path
 ) -> None:
     (tmp_path / "kustomization.yaml").write_text("resources: [missing.yaml]\n")
-    result = cli.invoke(app, ["render", str(tmp_path)])
+    result = cli.invoke(app, ["render", str(tmp_path), "--repo", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"adk-gitops: error: {tmp_path}: accumulating resources")
@@ -127,7 +127,9 @@ spec:
       restartPolicy: Never
       containers: [{name: m, image: "i:1"}]
 """)
-    result = cli.invoke(app, ["plan", str(rendered), "-o", "json", "--create-namespace", "app"])
+    result = cli.invoke(
+        app, ["plan", str(rendered), "-o", "json", "--create-namespace", "app", "--repo", str(tmp_path)]
+    )
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["schema_version"] == 1 and doc["first_sync"] == "deadlock"

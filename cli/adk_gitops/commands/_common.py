@@ -6,13 +6,43 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from adk_gitops.errors import AdkGitopsError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+RepoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        help="The GitOps repository's root: nothing outside it is read. "
+        "Default: the nearest folder up from here that holds .git or adk-gitops.yaml.",
+        show_default=False,
+    ),
+]
+AllowRemoteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-remote",
+        help="Let kustomize fetch remote bases and files (https only, hardened git). "
+        "Never on untrusted input: pull requests, pre-commit.",
+    ),
+]
+
+
+def repo_root(repo: Path | None) -> Path:
+    """The repository a command works in: --repo, or the one around the working directory."""
+    from adk_gitops.guard import find_root
+
+    if repo is None:
+        return find_root(Path.cwd())
+    if not repo.is_dir():
+        fail(f"--repo {repo}: not a directory")
+    return repo.absolute()
 
 
 def say(message: str) -> None:
@@ -32,6 +62,16 @@ def domain_errors() -> Iterator[None]:
         yield
     except AdkGitopsError as exc:
         fail(str(exc))
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C: one line and exit 130 (the library has already stopped its children)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        say("adk-gitops: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +12,6 @@ from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, say
 if TYPE_CHECKING:
     from adk_gitops.envgen.flow import Result
 
-RepoOpt = Annotated[Path, typer.Option("--repo", help="The GitOps repository's root.")]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Write nothing: list the files and show the diff.")
 ]

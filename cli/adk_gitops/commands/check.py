@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors, write_output
+from adk_gitops.commands._common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    AllowRemoteOpt,
+    RepoOpt,
+    domain_errors,
+    interruptible,
+    repo_root,
+    write_output,
+)
 
 PROGRESS_MIN_TARGETS = 4
 
@@ -62,27 +71,38 @@ def check(
             help="Render several overlays per kustomize process (falls back per overlay on failure)."
         ),
     ] = True,
+    repo: RepoOpt = None,
+    allow_remote: AllowRemoteOpt = False,
 ) -> None:
     """Render every overlay with real kustomize and prove it right.
 
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or no renderer.
     """
+    from dataclasses import replace
+
     from adk_gitops import checker, schemas
     from adk_gitops.errors import AdkGitopsError
     from adk_gitops.model import Severity
+    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
 
-    with domain_errors():
+    root = repo_root(repo)
+    with domain_errors(), interruptible():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
-        targets = checker.targets_from_args(paths) if paths else checker.discover(Path.cwd())
+        targets = checker.targets_from_args(paths, root) if paths else checker.discover(root)
         if not targets:
-            raise AdkGitopsError("nothing to check: no overlays/ here and no PATH given")
+            raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
+        renderer = None
+        if allow_remote and any(t.kind == "kustomization" for t in targets):
+            renderer = replace(find_renderer(), allow_remote=True)
         with _progress(len(targets)) as advance:
             report = checker.check(
                 targets,
                 kubernetes_versions=versions,
                 fail_on=Severity(fail_on.value),
+                repo_root=root,
+                renderer=renderer,
                 jobs=jobs,
                 batch=batch,
                 on_progress=advance,

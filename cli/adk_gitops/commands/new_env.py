@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import EXIT_CLEAN, domain_errors, say
-from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+from adk_gitops.commands._common import EXIT_CLEAN, RepoOpt, domain_errors, repo_root, say
+from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, report
 from adk_gitops.migration import Strategy
 
 
@@ -78,7 +78,7 @@ def new_env(
     ] = False,
     dry_run: DryRunOpt = False,
     no_validate: NoValidateOpt = False,
-    repo: RepoOpt = Path(),
+    repo: RepoOpt = None,
 ) -> None:
     """Write a validated environment overlay and its Argo CD Application.
 
@@ -113,13 +113,14 @@ def new_env(
         self_heal=self_heal or None,
         auto_prune=auto_prune or None,
     )
+    root = repo_root(repo)
     with domain_errors():
-        plan = service.plan_new_env(repo, name, flags, from_env=from_env, values_file=values_file)
+        plan = service.plan_new_env(root, name, flags, from_env=from_env, values_file=values_file)
         if output is not None:
             typer.echo(_objects(plan.changes, output), nl=False)
             raise typer.Exit(EXIT_CLEAN)
         result = flow.land(
-            repo,
+            root,
             plan.changes,
             f"overlays/{name}",
             conflicts=plan.conflicts,

@@ -5,7 +5,16 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import EXIT_CLEAN, EXIT_FINDINGS, domain_errors, say
+from adk_gitops.commands._common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    AllowRemoteOpt,
+    RepoOpt,
+    domain_errors,
+    interruptible,
+    repo_root,
+    say,
+)
 
 
 class PlanFormat(StrEnum):
@@ -25,20 +34,26 @@ def plan(
             "overlay's Application under argocd/."
         ),
     ] = None,
+    repo: RepoOpt = None,
+    allow_remote: AllowRemoteOpt = False,
 ) -> None:
     """Show the order Argo CD will sync in, and whether the first sync can complete.
 
     Exit 0 when the first sync can complete, 1 when it can deadlock, 2 on errors.
     """
+    from dataclasses import replace
     from pathlib import Path
 
     from adk_gitops.applications import application_for
     from adk_gitops.inputs import read_rendered
+    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.plan import plan_json, plan_text
     from adk_gitops.syncplan import build_plan
 
-    with domain_errors():
-        rendered = read_rendered(path)
+    root = repo_root(repo)
+    with domain_errors(), interruptible():
+        renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
+        rendered = read_rendered(path, root, renderer)
     if create_namespace is None and path != "-" and Path(path).is_dir():
         found = application_for(Path(path))
         if found is not None and found.create_namespace:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import domain_errors, say
+from adk_gitops.commands._common import AllowRemoteOpt, RepoOpt, domain_errors, repo_root, say
 
 
 def run_hook(
@@ -22,26 +22,35 @@ def run_hook(
         str | None, typer.Option("--path", help="Where to find the command (stands in for the image's PATH).")
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds before the run is stopped.")] = 300.0,
+    repo: RepoOpt = None,
+    allow_remote: AllowRemoteOpt = False,
 ) -> None:
     """Run the migration Job's container locally, with the env the kubelet would build.
 
     Secrets come from --secret-file, never from git; $(VAR) in command and args is
     expanded exactly as Kubernetes does. Exits with the container's exit code.
     """
+    from dataclasses import replace
+
     from adk_gitops import podenv
     from adk_gitops.errors import PodEnvError
     from adk_gitops.inputs import read_rendered
     from adk_gitops.manifests import Resource, load_stream
     from adk_gitops.migration import explain_failure
+    from adk_gitops.renderer import find_renderer
 
+    root = repo_root(repo)
     with domain_errors():
-        rendered = read_rendered(path)
+        renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
+        rendered = read_rendered(path, root, renderer)
         secrets: list[Resource] = []
         for file in secret_file or []:
             try:
                 secrets.extend(load_stream(file.read_text(encoding="utf-8"), source=str(file)))
             except OSError as exc:
                 raise PodEnvError(f"{file}: cannot read: {exc.strerror}") from None
+            except UnicodeDecodeError as exc:
+                raise PodEnvError(f"{file}: not UTF-8 text (byte {exc.start})") from None
         store = podenv.SecretStore.from_resources(secrets, rendered.resources)
         workload = podenv.find_workload(rendered.resources, "Job", job)
         process = podenv.prepare(workload, store, container)

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from adk_gitops.commands._common import domain_errors, say
-from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, RepoOpt, report
+from adk_gitops.commands._common import RepoOpt, domain_errors, repo_root, say
+from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, report
 from adk_gitops.migration import Strategy
 
 if TYPE_CHECKING:
@@ -18,14 +18,15 @@ def set_image(
     image: Annotated[str, typer.Argument(help="REPO:TAG or REPO@sha256:DIGEST.")],
     dry_run: DryRunOpt = False,
     no_validate: NoValidateOpt = False,
-    repo: RepoOpt = Path(),
+    repo: RepoOpt = None,
 ) -> None:
     """Point an environment's app and migration at another image (comments kept)."""
     from adk_gitops.envgen import service
 
+    root = repo_root(repo)
     with domain_errors():
-        changes = service.plan_set_image(repo, env, image)
-        _land(repo, env, changes, dry_run=dry_run, no_validate=no_validate)
+        changes = service.plan_set_image(root, env, image)
+        _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
 
 
 def set_migration(
@@ -38,14 +39,15 @@ def set_migration(
     ],
     dry_run: DryRunOpt = False,
     no_validate: NoValidateOpt = False,
-    repo: RepoOpt = Path(),
+    repo: RepoOpt = None,
 ) -> None:
     """Switch how an environment's PreSync Job migrates (one component line; comments kept)."""
     from adk_gitops.envgen import service
 
+    root = repo_root(repo)
     with domain_errors():
-        changes = service.plan_set_migration(repo, env, strategy)
-        _land(repo, env, changes, dry_run=dry_run, no_validate=no_validate)
+        changes = service.plan_set_migration(root, env, strategy)
+        _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
 
 
 def promote(
@@ -53,15 +55,16 @@ def promote(
     target: Annotated[str, typer.Argument(metavar="TO", help="Environment to update.")],
     dry_run: DryRunOpt = False,
     no_validate: NoValidateOpt = False,
-    repo: RepoOpt = Path(),
+    repo: RepoOpt = None,
 ) -> None:
     """Give environment TO the image environment FROM runs."""
     from adk_gitops.envgen import service
 
+    root = repo_root(repo)
     with domain_errors():
-        image, changes = service.plan_promote(repo, source, target)
+        image, changes = service.plan_promote(root, source, target)
         say(f"promoting {image} from {source} to {target}")
-        _land(repo, target, changes, dry_run=dry_run, no_validate=no_validate)
+        _land(root, target, changes, dry_run=dry_run, no_validate=no_validate)
 
 
 def _land(repo: Path, env: str, changes: list[FileChange], *, dry_run: bool, no_validate: bool) -> None:

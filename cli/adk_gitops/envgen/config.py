@@ -11,8 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from adk_gitops import yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
 
@@ -61,13 +60,13 @@ def validate(doc: Any, schema_name: str, source: str) -> None:
 
 def read_yaml(path: Path, what: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlread.load(path.read_text(encoding="utf-8"), str(path))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    except yamlread.YamlError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def load_config(root: Path) -> RepoConfig:

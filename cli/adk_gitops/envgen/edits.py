@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from adk_gitops import yamlread
 from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, ImageRef
 from adk_gitops.errors import AdkGitopsError
@@ -24,6 +25,7 @@ def _yaml() -> Any:
 
 
 def _load(text: str, source: str) -> tuple[Any, Any]:
+    yamlread.load(text, source)  # bounded and strict first: ruamel expands aliases unchecked
     rt = _yaml()
     try:
         return rt, rt.load(text)

@@ -20,6 +20,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "namespace": f.namespace,
         "name": f.name,
         "pointer": f.pointer,
+        "file": f.file,
         "message": f.message,
         "fix": f.fix,
         "suppressed": f.suppressed,

@@ -47,6 +47,8 @@ from adk_gitops.rules import (
     native_sidecar_kubernetes_version,
     no_host_access,
     no_privilege_escalation,
+    path_outside_repository,
+    remote_reference,
     render_failed,
     resources_set,
     run_as_non_root,
@@ -124,13 +126,23 @@ CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     )),
     ("Engine", (
         render_failed.RULE,
+        remote_reference.RULE,
+        path_outside_repository.RULE,
         ignore_annotation_valid.RULE,
         internal_error.RULE,
     )),
 )  # fmt: skip
 
 ALL_RULES: tuple[Rule, ...] = tuple(rule for _, rules in CATEGORIES for rule in rules)
-ENGINE_RULES = frozenset({"render-failed", "ignore-annotation-valid", "internal-error"})
+ENGINE_RULES = frozenset(
+    {
+        "render-failed",
+        "remote-reference",
+        "path-outside-repository",
+        "ignore-annotation-valid",
+        "internal-error",
+    }
+)
 _BY_ID = {rule.id: rule for rule in ALL_RULES}
 
 

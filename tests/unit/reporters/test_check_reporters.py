@@ -138,6 +138,7 @@ def test_json_contract() -> None:
         "namespace",
         "name",
         "pointer",
+        "file",
         "message",
         "fix",
         "suppressed",

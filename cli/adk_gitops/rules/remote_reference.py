@@ -1,0 +1,40 @@
+"""## What it does
+Reports a kustomization that names a remote resource, component or file
+(`https://…`, `github.com/org/repo//path?ref=v1`, `git::…`). `check` does not
+fetch it and does not render the overlay, unless `--allow-remote` is given.
+
+## Why is this bad?
+`check` runs on pull requests from anyone. A remote reference makes kustomize
+run `git` or fetch over HTTP: it reaches the network, and a crafted ref
+(`?ref=--upload-pack=…`) is a shell command. Remote bases also change under you
+between review and sync.
+
+## Example
+```yaml
+resources:
+  - https://github.com/example/agent-base//deploy?ref=main
+```
+
+## Use instead
+```yaml
+resources:
+  - ../../bases/adk-agent   # vendored into this repository, reviewed like the rest
+```
+Or, in a trusted pipeline, `adk-gitops check --allow-remote` (https only; refs
+beginning with `-` are always refused).
+"""
+
+from __future__ import annotations
+
+from adk_gitops.model import Severity
+from adk_gitops.rules._engine_rules import no_check
+from adk_gitops.rules._rule import Rule
+
+RULE = Rule(
+    id="remote-reference",
+    severity=Severity.ERROR,
+    summary="Overlays reference nothing remote (unless --allow-remote).",
+    fix="Vendor the remote base into the repository, or run check with --allow-remote in a trusted pipeline.",
+    check=no_check,
+    doc=__doc__ or "",
+)

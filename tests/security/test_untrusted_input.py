@@ -1,0 +1,240 @@
+"""`check` on an untrusted pull request: each test reproduces an attack reported
+against the first release and asserts the safe outcome. The CLI runs as a real
+process with the real renderer; a recording wrapper around it shows which
+overlays kustomize was started for."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adk_gitops.renderer import Renderer
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.e2e
+TOKEN = "ghs_FAKEPERSISTEDCHECKOUTTOKEN0123456789"
+PAYLOAD = "file:///nonexistent//dir?ref=--upload-pack=touch${IFS}PWNED"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A checkout as actions/checkout leaves it: the project's tree, and a .git/config
+    holding the persisted token."""
+    root = tmp_path / "checkout"
+    for name in ("bases", "components", "overlays", "argocd"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "adk-gitops.yaml", root)
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text(
+        f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {TOKEN}\n'
+    )
+    return root
+
+
+@pytest.fixture()
+def recorder(tmp_path: Path, renderer: Renderer) -> tuple[dict[str, str], Path]:
+    """An ADK_GITOPS_KUSTOMIZE that logs every start, then runs the real renderer."""
+    log = tmp_path / "renderer-starts.log"
+    wrapper = tmp_path / "bin" / renderer.flavour
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {renderer.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": str(wrapper), "NO_COLOR": "1"}
+    return env, log
+
+
+def adk_gitops(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adk_gitops", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def add_overlay(root: Path, name: str, kustomization: str) -> Path:
+    overlay = root / "overlays" / name
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text(kustomization)
+    return overlay
+
+
+def findings(stdout: str) -> list[tuple[str, str, str]]:
+    return [
+        (f["overlay"], f["rule"], f["file"]) for f in json.loads(stdout)["findings"] if not f["suppressed"]
+    ]
+
+
+def test_1_a_ref_that_is_a_git_option_runs_nothing(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
+    env, log = recorder
+    add_overlay(repo, "evil", f"resources:\n  - ../postgres\n  - {PAYLOAD}\n")
+    for args in (["check", "-o", "json"], ["check", "--allow-remote", "-o", "json"]):
+        result = adk_gitops(repo, env, *args)
+        assert result.returncode == 1, result.stderr
+        assert ("overlays/evil", "remote-reference", "overlays/evil/kustomization.yaml") in findings(
+            result.stdout
+        )
+    for args in (
+        ["render", "overlays/evil"],
+        ["plan", "overlays/evil"],
+        ["render", "overlays/evil", "--allow-remote"],
+    ):
+        result = adk_gitops(repo, env, *args)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and "a ref beginning with '-' is a git option" in result.stderr
+    assert not list(repo.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
+    assert "overlays/evil" not in (log.read_text() if log.exists() else "")  # kustomize never started for it
+
+
+@pytest.fixture()
+def http_server() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback that records every request it gets."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_1_remote_resources_reach_no_network_without_allow_remote(
+    repo: Path, recorder: tuple[dict[str, str], Path], http_server: tuple[str, list[str]]
+) -> None:
+    env, _ = recorder
+    url, requests = http_server
+    add_overlay(repo, "remote", f"resources:\n  - ../postgres\n  - {url}/x.yaml\n")
+    add_overlay(repo, "githost", "resources:\n  - github.com/example/agent-base/deploy?ref=v1\n")
+    result = adk_gitops(repo, env, "check", "-o", "json")
+    assert result.returncode == 1
+    got = findings(result.stdout)
+    assert ("overlays/remote", "remote-reference", "overlays/remote/kustomization.yaml") in got
+    assert ("overlays/githost", "remote-reference", "overlays/githost/kustomization.yaml") in got
+    # --allow-remote is https only: plain http is still refused.
+    result = adk_gitops(repo, env, "check", "--allow-remote", "overlays/remote", "-o", "json")
+    assert result.returncode == 1 and "https only" in result.stdout
+    assert requests == []
+
+
+def test_2_a_symlinked_overlay_cannot_read_git_config(
+    repo: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    """`ln -s .. overlays/evil` makes the repository root an overlay whose generator
+    reads .git/config; nothing of it may reach any output format."""
+    env, _ = recorder
+    (repo / "kustomization.yaml").write_text(
+        "configMapGenerator:\n  - name: leak\n    files: [.git/config]\n"
+        "replacements:\n  - source: {kind: ConfigMap, name: leak, fieldPath: data.config}\n"
+        "    targets: [{select: {kind: Nope}, fieldPaths: [x]}]\n"
+    )
+    (repo / "overlays" / "evil").symlink_to("..")
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        result = adk_gitops(repo, env, "check", "-o", fmt)
+        assert result.returncode == 1, result.stderr
+        assert TOKEN not in result.stdout + result.stderr
+        assert "path-outside-repository" in result.stdout or fmt == "junit"
+        assert "resolves into .git/" in result.stdout
+
+
+def test_2_symlinks_out_of_the_repository_are_not_read(
+    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    env, _ = recorder
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen}\ndata: {token: SECRETVALUE}\n"
+    )
+    (outside / "kustomization.yaml").write_text("resources: [secret.yaml]\n")
+    (repo / "argocd" / "leak.yaml").symlink_to(outside / "secret.yaml")
+    (repo / "overlays" / "ext").symlink_to(outside)
+    (repo / "overlays" / "postgres" / "stolen.yaml").symlink_to(outside / "secret.yaml")
+    kustomization = repo / "overlays" / "postgres" / "kustomization.yaml"
+    kustomization.write_text(
+        kustomization.read_text().replace("  - values.yaml\n", "  - values.yaml\n  - stolen.yaml\n")
+    )
+    result = adk_gitops(repo, env, "check", "-o", "json")
+    assert result.returncode == 1
+    assert "SECRETVALUE" not in result.stdout + result.stderr
+    got = findings(result.stdout)
+    assert ("argocd", "path-outside-repository", "argocd/leak.yaml") in got
+    assert ("overlays/ext", "path-outside-repository", "overlays/ext") in [
+        (o, r, f.rstrip("/")) for o, r, f in got
+    ]
+    assert ("overlays/postgres", "path-outside-repository", "overlays/postgres/kustomization.yaml") in got
+    result = adk_gitops(repo, env, "check", str(outside))
+    assert result.returncode == 2 and "resolves outside the repository" in result.stderr
+
+
+def test_5_alias_bombs_are_refused_fast_in_bounded_memory(
+    repo: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    """A 1 KB billion-laughs file in a rendered ConfigMap, an argocd/ file, a values
+    file and adk-gitops.yaml: each refused in under a second under a 512 MB address space."""
+    env, _ = recorder
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for name in "bcdefghi":
+        bomb += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    assert len(bomb) < 1200
+    overlay = add_overlay(repo, "bomb", "resources: [cm.yaml]\n")
+    (overlay / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n"
+        + "".join(f"  {line}\n" for line in bomb.splitlines())
+    )
+    (repo / "argocd" / "bomb.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n" + bomb.replace("a: &a", "x: &a", 1)
+    )
+    limited = [
+        "prlimit",
+        f"--as={512 * 2**20}",
+        "--",
+        sys.executable,
+        "-m",
+        "adk_gitops",
+    ]
+
+    def run_limited(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*limited, *args], cwd=repo, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    result = run_limited("check", "argocd", "-o", "json")
+    assert result.returncode == 1 and "alias bomb" in result.stdout
+    values = repo / "values-bomb.yaml"
+    values.write_text(bomb)
+    result = run_limited("new-env", "x", "--values-file", str(values), "--image", "r.example/a/b:1")
+    assert result.returncode == 2 and "alias bomb" in result.stderr and result.stderr.count("\n") == 1
+    (repo / "adk-gitops.yaml").write_text(
+        (repo / "adk-gitops.yaml").read_text() + "x: " + bomb.replace("\n", "\n  ") + "\n"
+    )
+    result = run_limited("new-env", "x", "--image", "r.example/a/b:1")
+    assert result.returncode == 2 and "adk-gitops.yaml" in result.stderr and result.stderr.count("\n") == 1
