@@ -52,7 +52,9 @@ def _untag(doc: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     return index, body
 
 
-def render_batch(renderer: Renderer, overlays: Sequence[Path], root: Path) -> list[list[dict[str, Any]]]:
+def render_batch(
+    renderer: Renderer, overlays: Sequence[Path], root: Path, *, timeout: float = BUILD_TIMEOUT_S
+) -> list[list[dict[str, Any]]]:
     """Each overlay's objects, in kustomize's order; RenderError if the batch fails.
     ``root``: the repository, which nothing may be read outside of."""
     common = Path(os.path.commonpath([str(p.resolve().parent) for p in overlays]))
@@ -70,7 +72,7 @@ def render_batch(renderer: Renderer, overlays: Sequence[Path], root: Path) -> li
             (wrapper / "tag.yaml").write_text(tag)
             entries.append(f"  - o{i}\n")
         (tmp / "kustomization.yaml").write_text("resources:\n" + "".join(entries))
-        text = renderer.build(tmp, root=root, timeout=BUILD_TIMEOUT_S * max(1, len(overlays) // 10))
+        text = renderer.build(tmp, root=root, timeout=timeout)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     try:

@@ -6,19 +6,20 @@ others still run; only a missing renderer or bad options stop the run."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import guard, kustomization
 from adk_gitops.batch import render_batch
 from adk_gitops.engine import finding, run_rules
-from adk_gitops.errors import AdkGitopsError, RenderError
+from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
 from adk_gitops.inputs import load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Finding, Report, Severity, TargetResult
-from adk_gitops.renderer import Renderer, UnsafeInput, find_renderer
+from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
 from adk_gitops.rules import get
 from adk_gitops.rules._context import Context, RepoIndex
 from adk_gitops.schemas import SchemaSet
@@ -117,11 +118,11 @@ class _Loaded:
     refusals: tuple[guard.Refusal, ...] = ()  # what the guard would not let anything read
 
 
-def _load(target: Target, renderer: Renderer | None, root: Path) -> _Loaded:
+def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float) -> _Loaded:
     try:
         if target.kind == "kustomization":
             assert renderer is not None and target.path is not None
-            text = renderer.build(target.path, root=root)
+            text = renderer.build(target.path, root=root, timeout=deadline - time.monotonic())
             return _Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
         if target.kind == "stdin":
             return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
@@ -174,20 +175,26 @@ ProgressFn = Callable[[str], None]
 MIN_BATCH = 4  # below this, one process per overlay is as fast
 
 
-def _load_chunk(chunk: Sequence[Target], renderer: Renderer | None, root: Path) -> list[_Loaded]:
-    """Render a chunk of overlays in one kustomize process; on any failure, one
-    process per overlay (which also names the broken one)."""
-    if len(chunk) > 1 and renderer is not None:
-        try:
-            outputs = render_batch(renderer, [t.path for t in chunk if t.path is not None], root)
-        except RenderError:
-            pass
-        else:
-            return [
-                _Loaded(t, resources_from(docs, t.default_file), "", renderer.description)
-                for t, docs in zip(chunk, outputs, strict=True)
-            ]
-    return [_load(t, renderer, root) for t in chunk]
+def _load_chunk(
+    chunk: Sequence[Target], renderer: Renderer | None, root: Path, deadline: float
+) -> list[_Loaded] | None:
+    """Render a chunk of overlays in one kustomize process. None when the batch
+    failed for a reason one render per overlay would pin down; a batch that ran
+    out of time fails every overlay in it (the run's deadline is spent)."""
+    if len(chunk) == 1 or renderer is None:
+        return [_load(t, renderer, root, deadline) for t in chunk]
+    try:
+        outputs = render_batch(
+            renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
+        )
+    except RenderTimeout as exc:
+        return [_Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
+    except RenderError:
+        return None
+    return [
+        _Loaded(t, resources_from(docs, t.default_file), "", renderer.description)
+        for t, docs in zip(chunk, outputs, strict=True)
+    ]
 
 
 def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
@@ -208,25 +215,44 @@ def check(
     renderer: Renderer | None = None,
     jobs: int | None = None,
     batch: bool = True,
+    render_timeout: float = BUILD_TIMEOUT_S,
     on_progress: ProgressFn | None = None,
 ) -> Report:
-    """Check every target; raise AdkGitopsError only for what stops the whole run."""
+    """Check every target; raise AdkGitopsError only for what stops the whole run.
+    Rendering shares one deadline, ``render_timeout`` from now, however many
+    overlays there are; Ctrl-C kills every kustomize process at once."""
     root = (repo_root or guard.find_root(Path.cwd())).absolute()
     needs_renderer = any(t.kind == "kustomization" for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
     workers = max(1, jobs or os.cpu_count() or 1)
+    deadline = time.monotonic() + render_timeout
     by_target: dict[int, _Loaded] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [
-            pool.submit(_load_chunk, chunk, renderer, root)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        pending = {
+            pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
             for chunk in _chunks(targets, workers, batch and renderer is not None)
-        ]
-        for future in as_completed(futures):
-            for item in future.result():
-                by_target[id(item.target)] = item
-                if on_progress is not None:
-                    on_progress(item.target.label)
+        }
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                items = future.result()
+                if items is None:  # the batch failed: one render per overlay, in parallel
+                    for target in chunk:
+                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
+                    continue
+                for item in items:
+                    by_target[id(item.target)] = item
+                    if on_progress is not None:
+                        on_progress(item.target.label)
+    except BaseException:  # Ctrl-C above all: stop kustomize now, not when it finishes
+        if renderer is not None:
+            renderer.processes.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
     repo = _repo_index(root, loaded)
     schemas = SchemaSet(kubernetes_versions)

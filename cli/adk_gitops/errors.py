@@ -16,6 +16,10 @@ class RenderError(AdkGitopsError):
     """kustomize ran and failed (bad overlay), or timed out."""
 
 
+class RenderTimeout(RenderError):
+    """kustomize did not finish in the time it was given."""
+
+
 class ManifestError(AdkGitopsError):
     """A YAML stream is not a list of Kubernetes objects."""
 

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from adk_gitops import guard
-from adk_gitops.errors import RendererNotFound, RenderError
+from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
@@ -68,8 +69,14 @@ class Processes:
         with self._lock:
             if self.cancelled:
                 raise RenderError("interrupted")
+            # Its own process group, so a kill also takes the git it may have started.
             proc = subprocess.Popen(
-                list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=dict(env)
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=dict(env),
+                start_new_session=True,
             )
             self._live.add(proc)
             return proc
@@ -82,7 +89,15 @@ class Processes:
         with self._lock:
             self.cancelled = True
             for proc in self._live:
-                proc.kill()
+                kill_group(proc)
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process started by ``Processes.start`` and everything in its group."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
 
 
 def hardened_env(environ: Mapping[str, str], *, allow_remote: bool) -> dict[str, str]:
@@ -166,6 +181,8 @@ class Renderer:
         """Render a kustomization directory; raise UnsafeInput when the guard
         refuses it, RenderError with kustomize's own message when it fails.
         ``root``: the repository (default: the one around ``path``)."""
+        if timeout <= 0:
+            raise RenderError(f"{path}: not rendered: the run's render deadline had passed")
         found = guard.refusals(path, root or guard.find_root(path), allow_remote=self.allow_remote)
         if found:
             raise UnsafeInput(found)
@@ -179,9 +196,9 @@ class Renderer:
             try:
                 proc.wait(timeout=max(0.0, timeout))
             except subprocess.TimeoutExpired:
-                proc.kill()
+                kill_group(proc)
                 proc.wait()
-                raise RenderError(f"{path}: kustomize did not finish within {timeout:g}s") from None
+                raise RenderTimeout(f"{path}: kustomize did not finish within {timeout:.0f}s") from None
             finally:
                 self.processes.done(proc)
             if self.processes.cancelled:

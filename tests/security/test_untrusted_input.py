@@ -9,9 +9,11 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -238,3 +240,63 @@ def test_5_alias_bombs_are_refused_fast_in_bounded_memory(
     )
     result = run_limited("new-env", "x", "--image", "r.example/a/b:1")
     assert result.returncode == 2 and "adk-gitops.yaml" in result.stderr and result.stderr.count("\n") == 1
+
+
+def hung_renderer(tmp_path: Path) -> dict[str, str]:
+    """A `kustomize` that answers `version` and then hangs on every build, ignoring SIGINT."""
+    script = tmp_path / "hung" / "kustomize"
+    script.parent.mkdir()
+    script.write_text(
+        '#!/bin/bash\n[ "$1" = version ] && { echo v5.6.0; exit 0; }\n'
+        "trap '' INT\nexec -a adk-gitops-hung-marker sleep 600\n"
+    )
+    script.chmod(0o755)
+    return {**os.environ, "ADK_GITOPS_KUSTOMIZE": str(script)}
+
+
+def hung_children() -> list[str]:
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, timeout=10, check=True)
+    return [
+        line for line in ps.stdout.splitlines() if "adk-gitops-hung-marker" in line and "ps -eo" not in line
+    ]
+
+
+@pytest.mark.parametrize("batch", ["--batch", "--no-batch"])
+def test_6_a_hung_renderer_ends_the_run_at_the_deadline(repo: Path, tmp_path: Path, batch: str) -> None:
+    """Six overlays, each hanging: the run ends at --timeout plus a few seconds,
+    each overlay a render-failed finding, no kustomize left behind."""
+    for i in range(4):
+        add_overlay(repo, f"extra{i}", "resources: [../postgres]\n")
+    env = hung_renderer(tmp_path)
+    started = time.monotonic()
+    result = adk_gitops(repo, env, "check", "--timeout", "3", batch, "-o", "json")
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert elapsed < 3 + 5, elapsed
+    failed = [f for f in findings(result.stdout) if f[1] == "render-failed"]
+    assert len(failed) == 6
+    assert "did not finish within 3s" in result.stdout
+    assert hung_children() == []
+
+
+def test_6_ctrl_c_stops_kustomize_at_once(repo: Path, tmp_path: Path) -> None:
+    env = hung_renderer(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adk_gitops", "check"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not hung_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert hung_children(), "the renderer never started"
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert time.monotonic() - started < 3
+    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "adk-gitops: interrupted"
+    assert "Traceback" not in err
+    assert hung_children() == []

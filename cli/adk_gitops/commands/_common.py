@@ -57,18 +57,12 @@ def fail(message: str) -> NoReturn:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn library errors into one stderr line and exit code 2."""
+    """Turn library errors into one stderr line and exit code 2, and Ctrl-C into
+    one line and exit 130 (the library has already stopped its children)."""
     try:
         yield
     except AdkGitopsError as exc:
         fail(str(exc))
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """Ctrl-C: one line and exit 130 (the library has already stopped its children)."""
-    try:
-        yield
     except KeyboardInterrupt:
         say("adk-gitops: interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None

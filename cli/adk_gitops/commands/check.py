@@ -16,7 +16,6 @@ from adk_gitops.commands._common import (
     AllowRemoteOpt,
     RepoOpt,
     domain_errors,
-    interruptible,
     repo_root,
     write_output,
 )
@@ -71,6 +70,10 @@ def check(
             help="Render several overlays per kustomize process (falls back per overlay on failure)."
         ),
     ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds rendering may take in all; a hung kustomize is killed then."),
+    ] = 120.0,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
 ) -> None:
@@ -87,7 +90,7 @@ def check(
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
 
     root = repo_root(repo)
-    with domain_errors(), interruptible():
+    with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
         targets = checker.targets_from_args(paths, root) if paths else checker.discover(root)
@@ -105,6 +108,7 @@ def check(
                 renderer=renderer,
                 jobs=jobs,
                 batch=batch,
+                render_timeout=timeout,
                 on_progress=advance,
             )
     color = (

@@ -11,7 +11,6 @@ from adk_gitops.commands._common import (
     AllowRemoteOpt,
     RepoOpt,
     domain_errors,
-    interruptible,
     repo_root,
     say,
 )
@@ -51,7 +50,7 @@ def plan(
     from adk_gitops.syncplan import build_plan
 
     root = repo_root(repo)
-    with domain_errors(), interruptible():
+    with domain_errors():
         renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
         rendered = read_rendered(path, root, renderer)
     if create_namespace is None and path != "-" and Path(path).is_dir():

@@ -10,7 +10,6 @@ from adk_gitops.commands._common import (
     RepoOpt,
     domain_errors,
     fail,
-    interruptible,
     repo_root,
     say,
 )
@@ -30,7 +29,7 @@ def render(
     if not is_kustomization_dir(path):
         fail(f"{path}: not a kustomization directory (no kustomization.yaml)")
     root = repo_root(repo)
-    with domain_errors(), interruptible():
+    with domain_errors():
         renderer = replace(find_renderer(), allow_remote=allow_remote)
         text = renderer.build(path, root=root)
     typer.echo(text, nl=False)
