@@ -59,7 +59,8 @@ def render_batch(
     ``root``: the repository, which nothing may be read outside of."""
     common = Path(os.path.commonpath([str(p.resolve().parent) for p in overlays]))
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=BATCH_PREFIX, dir=common))
+        # Named after this process: an edit command removes batches of runs that were killed.
+        tmp = Path(tempfile.mkdtemp(prefix=f"{BATCH_PREFIX}{os.getpid()}-", dir=common))
     except OSError as exc:
         raise RenderError(f"cannot batch overlays in {common}: {exc.strerror}") from None
     try:

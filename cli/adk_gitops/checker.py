@@ -15,6 +15,7 @@ from pathlib import Path
 from adk_gitops import guard, kustomization
 from adk_gitops.batch import render_batch
 from adk_gitops.engine import finding, run_rules
+from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
 from adk_gitops.inputs import load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
@@ -255,8 +256,16 @@ def check(
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
     repo = _repo_index(root, loaded)
+    findings: list[Finding] = [
+        finding(
+            get("edit-interrupted"),
+            _label(staging, root),
+            message="an adk-gitops edit was killed before all its files were in place",
+            file=_label(staging / MANIFEST, root),
+        )
+        for staging in interrupted(root)
+    ]
     schemas = SchemaSet(kubernetes_versions)
-    findings: list[Finding] = []
     results: list[TargetResult] = []
     for item in loaded:
         target = item.target

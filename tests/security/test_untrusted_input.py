@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from adk_gitops.renderer import Renderer
 from tests.conftest import REPO
@@ -300,3 +301,94 @@ def test_6_ctrl_c_stops_kustomize_at_once(repo: Path, tmp_path: Path) -> None:
     assert proc.returncode == 130 and err.strip().splitlines()[-1] == "adk-gitops: interrupted"
     assert "Traceback" not in err
     assert hung_children() == []
+
+
+IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def test_3_concurrent_new_env_runs_lose_no_edit(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
+    """Eight processes add eight environments at once: every one is written whole,
+    and the AppProject allows all eight namespaces."""
+    env, _ = recorder
+    names = [f"team{i}" for i in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "adk_gitops", "new-env", name, "--image", IMAGE],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    project = yaml.safe_load((repo / "argocd/project.yaml").read_text())
+    namespaces = {d["namespace"] for d in project["spec"]["destinations"]}
+    assert {f"adk-agent-{n}" for n in names} <= namespaces
+    for name in names:
+        assert (repo / f"overlays/{name}/kustomization.yaml").is_file()
+        assert (repo / f"argocd/apps/{name}.yaml").is_file()
+    assert not list(repo.glob(".adk-gitops-*")) and not list((repo / "overlays").glob(".adk-gitops-*"))
+    result = adk_gitops(repo, env, "check")
+    assert result.returncode == 0, result.stdout
+
+
+# Runs the CLI with Path.replace wrapped: the Nth call SIGKILLs the process first.
+KILLER = """
+import os, pathlib, signal, sys
+n, calls = int(sys.argv[1]), [0]
+real = pathlib.Path.replace
+def replace(self, target):
+    calls[0] += 1
+    if calls[0] == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, target)
+pathlib.Path.replace = replace
+from adk_gitops.entry import main
+sys.argv = ["adk-gitops", *sys.argv[2:]]
+main()
+"""
+
+
+def test_3_a_kill_before_any_rename_leaves_the_tree_whole_or_repairable(
+    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    """new-env renames a manifest (the commit point) and then four files. Killed
+    before each rename in turn, the tree is untouched (before the commit point) or
+    named by check and completed by the next run (after it): never half an edit."""
+    env, _ = recorder
+    args = ["new-env", "staging", "--image", IMAGE]
+    pristine = tmp_path / "pristine"
+    shutil.copytree(repo, pristine, symlinks=True)
+    assert adk_gitops(pristine, env, *args).returncode == 0
+    complete = tree(pristine)
+    before = tree(repo)
+    for n in range(1, 6):
+        work = tmp_path / f"kill{n}"
+        shutil.copytree(repo, work, symlinks=True)
+        killed = subprocess.run(
+            [sys.executable, "-c", KILLER, str(n), *args], cwd=work, env=env, capture_output=True, timeout=300
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        staged = list(work.glob(".adk-gitops-staging-*"))
+        if n == 1:  # before the commit point: untouched, and the staging is not a committed edit
+            assert {k: v for k, v in tree(work).items() if not k.startswith(".adk-gitops")} == before
+        else:
+            assert [p for p in staged if (p / "manifest.json").is_file()]
+            result = adk_gitops(work, env, "check", "-o", "json")
+            assert result.returncode == 1 and "edit-interrupted" in result.stdout
+        rerun = adk_gitops(work, env, *args)
+        assert rerun.returncode == 0, rerun.stderr
+        assert tree(work) == complete, f"killed before rename {n}"
+        assert not list(work.glob(".adk-gitops-*"))

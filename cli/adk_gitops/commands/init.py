@@ -35,6 +35,8 @@ def init(
     """Scaffold a GitOps repository for an ADK agent: bases, components, config,
     Argo CD project and app of apps, CI workflow, pre-commit hook, README."""
     from adk_gitops.envgen.apply import write
+    from adk_gitops.envgen.txn import locked
+    from adk_gitops.errors import AdkGitopsError
     from adk_gitops.scaffold import PLACEHOLDER_REPO_URL, ScaffoldOptions, git_origin, plan_init
 
     url = repo_url or (git_origin(directory) if directory.is_dir() else None) or PLACEHOLDER_REPO_URL
@@ -48,8 +50,12 @@ def init(
         if dry_run:
             say(f"init {directory}: would write (--dry-run, nothing written):\n{listing}".rstrip())
             return
-        directory.mkdir(parents=True, exist_ok=True)
-        write(directory, plan.create)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AdkGitopsError(f"{directory}: cannot create: {exc.strerror}") from None
+        with locked(directory):
+            write(directory, plan.create)
     say(f"init {directory}: wrote\n{listing}".rstrip())
     steps = [f"Next steps in {directory}:"]
     if url == PLACEHOLDER_REPO_URL:

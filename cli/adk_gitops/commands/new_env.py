@@ -88,6 +88,7 @@ def new_env(
     """
     from adk_gitops.envgen import flow, service
     from adk_gitops.envgen.spec import EnvInput
+    from adk_gitops.envgen.txn import locked
     from adk_gitops.renderer import find_renderer
 
     flags = EnvInput(
@@ -114,7 +115,7 @@ def new_env(
         auto_prune=auto_prune or None,
     )
     root = repo_root(repo)
-    with domain_errors():
+    with domain_errors(), locked(root):
         plan = service.plan_new_env(root, name, flags, from_env=from_env, values_file=values_file)
         if output is not None:
             typer.echo(_objects(plan.changes, output), nl=False)

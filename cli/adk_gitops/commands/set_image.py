@@ -22,9 +22,10 @@ def set_image(
 ) -> None:
     """Point an environment's app and migration at another image (comments kept)."""
     from adk_gitops.envgen import service
+    from adk_gitops.envgen.txn import locked
 
     root = repo_root(repo)
-    with domain_errors():
+    with domain_errors(), locked(root):
         changes = service.plan_set_image(root, env, image)
         _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
 
@@ -43,9 +44,10 @@ def set_migration(
 ) -> None:
     """Switch how an environment's PreSync Job migrates (one component line; comments kept)."""
     from adk_gitops.envgen import service
+    from adk_gitops.envgen.txn import locked
 
     root = repo_root(repo)
-    with domain_errors():
+    with domain_errors(), locked(root):
         changes = service.plan_set_migration(root, env, strategy)
         _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
 
@@ -59,9 +61,10 @@ def promote(
 ) -> None:
     """Give environment TO the image environment FROM runs."""
     from adk_gitops.envgen import service
+    from adk_gitops.envgen.txn import locked
 
     root = repo_root(repo)
-    with domain_errors():
+    with domain_errors(), locked(root):
         image, changes = service.plan_promote(root, source, target)
         say(f"promoting {image} from {source} to {target}")
         _land(root, target, changes, dry_run=dry_run, no_validate=no_validate)

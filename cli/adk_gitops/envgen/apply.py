@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import checker
+from adk_gitops.envgen import txn
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer
@@ -19,6 +18,7 @@ from adk_gitops.schemas import DEFAULT_VERSION
 
 # What a temporary copy needs to render an overlay.
 COPIED = ("bases", "components")
+VALIDATE_PREFIX = "adk-gitops-check-"  # + pid: txn removes copies of processes that died
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def validate(
     """Render and check ``overlay``, and the Argo CD files the change writes, as
     they would be after it. Only what the change touches is judged: a problem
     elsewhere in the repository must not block this change."""
-    with tempfile.TemporaryDirectory(prefix="adk-gitops-") as tmp:
-        copy = Path(tmp)
+    copy = txn.pid_tagged_dir(VALIDATE_PREFIX)
+    try:
         for name in COPIED:
             if (root / name).is_dir():
                 shutil.copytree(root / name, copy / name, symlinks=True)
@@ -88,47 +88,24 @@ def validate(
             for c in changes
             if c.path.startswith("argocd/") and c.status != "unchanged"
         ]
-        cwd = Path.cwd()
-        os.chdir(copy)  # findings name files relative to the repository, as in a real run
-        try:
-            return checker.check(targets, kubernetes_versions=versions, repo_root=copy, renderer=renderer)
-        finally:
-            os.chdir(cwd)
+        # Findings name files relative to the copy's root: the repository's own paths.
+        return checker.check(targets, kubernetes_versions=versions, repo_root=copy, renderer=renderer)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _landing_order(path: str) -> tuple[int, str]:
+    """Overlays before the Argo CD files that point at them, the AppProject last."""
+    if path.startswith("overlays/"):
+        return 0, path
+    if path == "argocd/project.yaml":
+        return 3, path
+    return (1 if path.startswith("argocd/") else 2), path
 
 
 def write(root: Path, changes: Sequence[FileChange]) -> None:
-    """Write every changed file, each atomically; if any step fails, undo the
-    ones already moved so the tree is as it was."""
-    pending = [c for c in changes if c.status != "unchanged"]
-    staged: list[tuple[Path, Path]] = []
-    created_dirs: list[Path] = []
-    try:
-        for change in pending:
-            target = root / change.path
-            for parent in reversed(target.relative_to(root).parents):
-                directory = root / parent
-                if not directory.exists():
-                    directory.mkdir()
-                    created_dirs.append(directory)
-            tmp = target.with_name(f".{target.name}.adk-gitops-tmp")
-            tmp.write_text(change.new, encoding="utf-8")
-            staged.append((tmp, target))
-        done: list[tuple[Path, FileChange]] = []
-        try:
-            for (tmp, target), change in zip(staged, pending, strict=True):
-                tmp.replace(target)
-                done.append((target, change))
-        except OSError:
-            for target, change in reversed(done):
-                if change.old is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    target.write_text(change.old, encoding="utf-8")
-            raise
-    except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for directory in reversed(created_dirs):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
-        raise AdkGitopsError(f"nothing written: {exc}") from None
+    """Write every changed file as one transaction (``txn``): after a kill the tree
+    is untouched, or complete once the next edit has run. Hold ``txn.locked``."""
+    root.mkdir(parents=True, exist_ok=True)
+    pending = sorted((c for c in changes if c.status != "unchanged"), key=lambda c: _landing_order(c.path))
+    txn.commit(root, [(c.path, c.new) for c in pending])

@@ -18,6 +18,7 @@ from adk_gitops.rules import (
     db_url_literal_credentials,
     db_url_password_variable,
     drop_all_capabilities,
+    edit_interrupted,
     env_reference_defined,
     helm_hook_annotations,
     helm_hook_supported,
@@ -128,6 +129,7 @@ CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
         render_failed.RULE,
         remote_reference.RULE,
         path_outside_repository.RULE,
+        edit_interrupted.RULE,
         ignore_annotation_valid.RULE,
         internal_error.RULE,
     )),
@@ -139,6 +141,7 @@ ENGINE_RULES = frozenset(
         "render-failed",
         "remote-reference",
         "path-outside-repository",
+        "edit-interrupted",
         "ignore-annotation-valid",
         "internal-error",
     }
