@@ -11,19 +11,46 @@ from posixpath import normpath
 from adk_gitops.errors import ManifestError
 from adk_gitops.manifests import Resource, load_stream
 
+# Namespaces no environment may deploy into: Kubernetes' own, and (per repository)
+# Argo CD's. Two Applications with the resources finalizer in one namespace own the
+# same objects: deleting one deletes the other's app.
+SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+
+
+def system_namespace(namespace: str, argocd_namespace: str = "argocd") -> str | None:
+    """Why ``namespace`` is not an environment's to take, or None."""
+    if namespace in SYSTEM_NAMESPACES or namespace.startswith("kube-"):
+        return f"{namespace!r} is a Kubernetes system namespace"
+    if namespace == argocd_namespace:
+        return f"{namespace!r} is Argo CD's own namespace"
+    return None
+
 
 def is_application(res: Resource) -> bool:
     return res.kind == "Application" and res.api_version.startswith("argoproj.io/")
 
 
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def destination(app: Resource) -> tuple[str, str]:
+    """(cluster: server or name, namespace) an Application deploys to; "" where unset."""
+    dest = _mapping(_mapping(app.body.get("spec")).get("destination"))
+    cluster = dest.get("server") or dest.get("name") or ""
+    return str(cluster), str(dest.get("namespace") or "")
+
+
 def source_paths(app: Resource) -> Iterator[tuple[str, str]]:
     """(pointer, normalized path) of each git source of an Application that has a path."""
-    spec = app.body.get("spec") or {}
-    if isinstance(spec.get("source"), dict) and spec["source"].get("path") is not None:
-        yield "/spec/source/path", _norm(str(spec["source"]["path"]))
-    for i, source in enumerate(spec.get("sources") or []):
-        if isinstance(source, dict) and source.get("path") is not None:
-            yield f"/spec/sources/{i}/path", _norm(str(source["path"]))
+    spec = _mapping(app.body.get("spec"))
+    source = _mapping(spec.get("source"))
+    if source.get("path") is not None:
+        yield "/spec/source/path", _norm(str(source["path"]))
+    sources = spec.get("sources")
+    for i, item in enumerate(sources if isinstance(sources, list) else []):
+        if isinstance(item, dict) and item.get("path") is not None:
+            yield f"/spec/sources/{i}/path", _norm(str(item["path"]))
 
 
 def _norm(path: str) -> str:
@@ -52,21 +79,31 @@ def application_for(overlay: Path) -> AppInfo | None:
     if root is None:
         return None
     wanted = overlay.relative_to(root).as_posix()
+    for file, res in argocd_objects(root):
+        if not is_application(res) or wanted not in (path for _, path in source_paths(res)):
+            continue
+        spec = _mapping(res.body.get("spec"))
+        options = _mapping(spec.get("syncPolicy")).get("syncOptions")
+        return AppInfo(
+            res.name,
+            str(file.relative_to(root)),
+            destination(res)[1],
+            isinstance(options, list) and "CreateNamespace=true" in options,
+        )
+    return None
+
+
+def argocd_objects(root: Path) -> Iterator[tuple[Path, Resource]]:
+    """Every readable object under ``root/argocd`` (symlinks out of the repository skipped)."""
+    from adk_gitops.guard import outside_reason
+
+    real_root = root.resolve()
     for file in sorted((root / "argocd").rglob("*.y*ml")):
+        if outside_reason(file, real_root) or not file.is_file():
+            continue
         try:
             resources = load_stream(file.read_text(encoding="utf-8"), source=str(file))
         except (ManifestError, OSError, UnicodeDecodeError):
             continue
         for res in resources:
-            if not is_application(res) or wanted not in (path for _, path in source_paths(res)):
-                continue
-            spec = res.body.get("spec") or {}
-            options = (spec.get("syncPolicy") or {}).get("syncOptions") or []
-            destination = spec.get("destination") or {}
-            return AppInfo(
-                res.name,
-                str(file.relative_to(root)),
-                str(destination.get("namespace") or ""),
-                "CreateNamespace=true" in options,
-            )
-    return None
+            yield file, res

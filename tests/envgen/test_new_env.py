@@ -160,6 +160,17 @@ def test_new_env_never_touches_another_env(cli: CliRunner, repo: Path) -> None:
             ["new-env", "dev", "--image", IMAGE, "--cpu-request", "2", "--cpu-limit", "1"],
             "is above --cpu-limit",
         ),
+        (
+            ["new-env", "dev", "--image", IMAGE, "--repo-url", "https://e.com/r.git\nevil: 1"],
+            "is not a git URL",
+        ),
+        (["new-env", "dev", "--image", IMAGE, "--revision", "main\nevil"], "is not a git branch"),
+        (["new-env", "dev", "--image", IMAGE, "--revision", "--upload-pack=x"], "is not a git branch"),
+        (
+            ["new-env", "dev", "--image", IMAGE, "--dest-server", "kubernetes.default.svc"],
+            "not a cluster URL",
+        ),
+        (["new-env", "dev", "--image", IMAGE, "--project", "nope"], "no AppProject of that name in argocd/"),
         (["set-image", "missing", IMAGE], "unknown environment 'missing'"),
         (["promote", "missing", "dev"], "unknown environment"),
     ],
@@ -333,3 +344,86 @@ def test_set_image_and_promote_keep_the_migration_strategy(cli: CliRunner, repo:
     assert run(cli, repo, "promote", "staging", "prod")[0] == 0
     assert components_of(repo, "staging") == ["../../components/db-postgres"]
     assert components_of(repo, "prod")[-1] == "../../components/migration-prepare-tables"
+
+
+@pytest.mark.parametrize(
+    ("namespace", "message"),
+    [
+        ("adk-agent-qa", "overlays/qa deploys there already"),
+        ("kube-system", "'kube-system' is a Kubernetes system namespace"),
+        ("kube-anything", "is a Kubernetes system namespace"),
+        ("default", "'default' is a Kubernetes system namespace"),
+        ("argocd", "'argocd' is Argo CD's own namespace"),
+    ],
+)
+def test_new_env_refuses_a_taken_or_system_namespace(
+    cli: CliRunner, repo: Path, namespace: str, message: str
+) -> None:
+    run(cli, repo, "new-env", "qa", "--image", IMAGE)
+    before = tree_hash(repo)
+    code, out, err = run(cli, repo, "new-env", "x", "--namespace", namespace, "--image", IMAGE)
+    assert (code, out) == (2, "") and message in err and err.count("\n") == 1
+    assert tree_hash(repo) == before
+
+
+def test_new_env_refuses_a_namespace_an_application_deploys_into(cli: CliRunner, repo: Path) -> None:
+    """An Application of another team, with no overlay here, still owns its namespace."""
+    app = repo / "argocd" / "apps" / "billing.yaml"
+    app.parent.mkdir(parents=True)
+    app.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: billing, namespace: argocd}\n"
+        "spec: {project: p, source: {repoURL: 'https://e.com/r.git', path: deploy},"
+        " destination: {server: 'https://kubernetes.default.svc', namespace: payments}}\n"
+    )
+    code, _, err = run(cli, repo, "new-env", "x", "--namespace", "payments", "--image", IMAGE)
+    assert code == 2 and "Application billing (argocd/apps/billing.yaml) deploys there already" in err
+
+
+def test_a_valid_exponent_quantity_is_accepted(cli: CliRunner, repo: Path, tmp_path: Path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("cpuRequest: 1e3\ncpuLimit: 2E3\n")  # Kubernetes reads 1e3 as 1000
+    code, _, err = run(cli, repo, "new-env", "dev", "--values-file", str(values), "--image", IMAGE)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("newTag: 1.10", "newTag 1.1 is a YAML float, not a string: quote it"),
+        ("newTag: {a: b}", "newTag {'a': 'b'} is a YAML dict"),
+        ('digest: "sha256:abc"', "digest must be sha256: and 64 hex characters"),
+        ('newTag: "bad tag!"', "is not a valid tag"),
+    ],
+)
+def test_promote_refuses_an_invalid_source_image(
+    cli: CliRunner, repo: Path, entry: str, message: str
+) -> None:
+    run(cli, repo, "new-env", "staging", "--image", IMAGE)
+    run(cli, repo, "new-env", "prod", "--image", IMAGE)
+    source = repo / "overlays/staging/kustomization.yaml"
+    source.write_text(source.read_text().replace('newTag: "2026.11.1"', entry))
+    before = tree_hash(repo)
+    code, out, err = run(cli, repo, "promote", "staging", "prod")
+    assert (code, out) == (2, "") and message in err and err.count("\n") == 1, err
+    assert tree_hash(repo) == before
+
+
+def test_duplicate_keys_in_values_and_config_are_refused(cli: CliRunner, repo: Path, tmp_path: Path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("image: r.example/a/b:1\nimage: r.example/a/b:2\n")
+    code, _, err = run(cli, repo, "new-env", "dev", "--values-file", str(values))
+    assert code == 2 and "duplicate key 'image'" in err
+    config = repo / "adk-gitops.yaml"
+    config.write_text(config.read_text() + "db: cloudsql\n")
+    code, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert code == 2 and "adk-gitops.yaml" in err and "duplicate key 'db'" in err
+
+
+def test_images_as_a_map_is_one_line(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    path = repo / "overlays/dev/kustomization.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("images:")] + "images: {name: adk-agent}\n")
+    for args in (["set-image", "dev", IMAGE], ["promote", "dev", "dev2"]):
+        code, _, err = run(cli, repo, *args)
+        assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err

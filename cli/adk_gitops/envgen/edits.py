@@ -50,7 +50,10 @@ def set_image(text: str, image: ImageRef, source: str) -> str:
     images = doc.get("images")
     if images is None:
         images = doc["images"] = CommentedSeq()
-    entry = image_entry(doc)
+    try:
+        entry = image_entry(doc)
+    except AdkGitopsError as exc:
+        raise AdkGitopsError(f"{source}: {exc}") from None
     if entry is None:
         entry = CommentedMap([("name", IMAGE_PLACEHOLDER)])
         images.append(entry)

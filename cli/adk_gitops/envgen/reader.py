@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops.envgen.config import ConfigError, read_yaml
-from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, ImageRef
+from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, ImageRef, parse_image
 from adk_gitops.migration import strategy_of_components
 
 
@@ -20,21 +20,43 @@ def env_dir(root: Path, name: str) -> Path:
 
 
 def image_entry(kustomization: Any) -> dict[str, Any] | None:
-    for entry in (kustomization or {}).get("images") or []:
+    """The ``images:`` entry of the base's placeholder; None when there is none.
+    ConfigError when ``images:`` is not a list (kustomize would refuse it too)."""
+    if not isinstance(kustomization, dict):
+        return None
+    images = kustomization.get("images")
+    if images is None:
+        return None
+    if not isinstance(images, list):
+        raise ConfigError(f"images: must be a list of entries, not a {type(images).__name__}")
+    for entry in images:
         if isinstance(entry, dict) and entry.get("name") == IMAGE_PLACEHOLDER:
             return entry
     return None
 
 
 def current_image(root: Path, name: str) -> ImageRef:
+    """The image an environment runs, validated exactly as ``new-env --image`` is:
+    what ``promote`` copies must be something ``new-env`` would have written."""
     directory = env_dir(root, name)
-    entry = image_entry(read_yaml(directory / "kustomization.yaml", "kustomization"))
+    where = f"overlays/{name}/kustomization.yaml"
+    try:
+        entry = image_entry(read_yaml(directory / "kustomization.yaml", "kustomization"))
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     if entry is None or not (entry.get("newTag") or entry.get("digest")):
-        raise ConfigError(f"overlays/{name}: no images: entry for {IMAGE_PLACEHOLDER} with a tag or digest")
-    repository = str(entry.get("newName") or IMAGE_PLACEHOLDER)
-    tag = str(entry["newTag"]) if entry.get("newTag") is not None else None
-    digest = str(entry["digest"]) if entry.get("digest") else None
-    return ImageRef(repository, tag, digest)
+        raise ConfigError(f"{where}: no images: entry for {IMAGE_PLACEHOLDER} with a tag or digest")
+    for key in ("newName", "newTag", "digest"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            # Unquoted 1.10 is the float 1.1, 706798e8 a number: kustomize would deploy another tag.
+            raise ConfigError(
+                f"{where}: images: {key} {value!r} is a YAML {type(value).__name__}, not a string: quote it"
+            )
+    text = str(entry.get("newName") or IMAGE_PLACEHOLDER)
+    text += f":{entry['newTag']}" if entry.get("newTag") else ""
+    text += f"@{entry['digest']}" if entry.get("digest") else ""
+    return parse_image(text, label=f"{where}: images:")
 
 
 def read_env(root: Path, name: str) -> EnvInput:

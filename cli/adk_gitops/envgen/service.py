@@ -7,6 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from adk_gitops import kustomization
+from adk_gitops.applications import (
+    argocd_objects,
+    destination,
+    is_application,
+    source_paths,
+    system_namespace,
+)
 from adk_gitops.envgen import edits, files, reader
 from adk_gitops.envgen.apply import FileChange, changes_for
 from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
@@ -39,12 +47,49 @@ def plan_new_env(
         validate(doc, "values.schema.json", str(values_file))
         given = EnvInput.from_values(doc).over(given)
     spec = resolve(name, flags.over(given), config)
+    _namespace_is_free(root, spec)
+    _project_exists(root, spec)
     env_files = files.env_files(spec)
     own = frozenset(p for p in env_files if spec.registration == "app" or not p.startswith("argocd/appsets/"))
     project = _project_destination(root, spec)
     if project is not None:
         env_files[PROJECT_FILE] = project
     return NewEnvPlan(spec, tuple(changes_for(root, env_files)), own)
+
+
+def _project_exists(root: Path, spec: EnvSpec) -> None:
+    """Refuse an Argo CD project that the repository's AppProjects do not define
+    (when it defines any: a project may also be managed outside it)."""
+    projects = {res.name for _, res in argocd_objects(root) if res.kind == "AppProject"}
+    if projects and spec.project not in projects:
+        raise ConfigError(
+            f"--project {spec.project}: no AppProject of that name in argocd/ "
+            f"(defined: {', '.join(sorted(projects))})"
+        )
+
+
+def _namespace_is_free(root: Path, spec: EnvSpec) -> None:
+    """Refuse a system namespace, Argo CD's, or one another environment deploys into."""
+    why = system_namespace(spec.namespace, spec.argocd_namespace)
+    if why:
+        raise ConfigError(f"--namespace {spec.namespace}: {why}; environments get their own")
+    own = f"overlays/{spec.name}"
+    for directory in sorted((root / "overlays").glob("*")):
+        if directory.name == spec.name or not directory.is_dir():
+            continue
+        if str(kustomization.load(directory).get("namespace") or "") == spec.namespace:
+            raise ConfigError(
+                f"--namespace {spec.namespace}: overlays/{directory.name} deploys there already; "
+                "two environments in one namespace own each other's objects"
+            )
+    for file, res in argocd_objects(root):
+        if not is_application(res) or res.name == spec.application_name:
+            continue
+        if destination(res)[1] == spec.namespace and own not in (p for _, p in source_paths(res)):
+            raise ConfigError(
+                f"--namespace {spec.namespace}: Application {res.name} ({file.relative_to(root)}) "
+                "deploys there already"
+            )
 
 
 def _project_destination(root: Path, spec: EnvSpec) -> str | None:

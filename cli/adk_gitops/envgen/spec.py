@@ -21,7 +21,16 @@ DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 REPOSITORY = re.compile(r"[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+")
 TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
-QUANTITY = re.compile(r"(?P<num>[0-9]+(\.[0-9]*)?|\.[0-9]+)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?")
+# Kubernetes' quantity grammar (apimachinery resource.Quantity): a number, then a
+# binary or decimal SI suffix, or a decimal exponent (1e3, 1E-3); 'E' alone is exa.
+QUANTITY = re.compile(
+    r"\+?(?P<num>[0-9]+(\.[0-9]*)?|\.[0-9]+)"
+    r"(?:(?P<exp>[eE][+-]?[0-9]+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?"
+)
+REPO_URL = re.compile(r"(https?://|ssh://|git@)[^\s]+")
+SERVER_URL = re.compile(r"https://[^\s/]+(/[^\s]*)?")
+# A git revision: a branch, tag or commit; no whitespace or characters git refuses in refs.
+REVISION = re.compile(r"[^\s~^:?*\[\\\x00-\x1f\x7f]+")
 _SUFFIX: dict[str, Decimal | int] = {
     "": 1,
     "m": Decimal("0.001"),
@@ -84,6 +93,8 @@ def quantity(text: str, option: str) -> Decimal:
     match = QUANTITY.fullmatch(text.strip())
     if not match:
         raise SpecError(f"{option} {text!r} is not a Kubernetes quantity (e.g. 250m, 1, 512Mi, 2Gi)")
+    if match.group("exp"):
+        return Decimal(match.group("num")).scaleb(int(match.group("exp")[1:]))
     return Decimal(match.group("num")) * Decimal(_SUFFIX[match.group("suffix") or ""])
 
 
@@ -250,6 +261,15 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         raise SpecError(
             f"--registration appset names namespaces {config.app}-<env>; drop --namespace {namespace}"
         )
+    repo_url = given.repo_url or config.repo_url
+    if not REPO_URL.fullmatch(repo_url):
+        raise SpecError(f"--repo-url {repo_url!r} is not a git URL (https://, ssh:// or git@)")
+    revision = given.revision or config.revision
+    if not REVISION.fullmatch(revision) or revision.startswith("-"):
+        raise SpecError(f"--revision {revision!r} is not a git branch, tag or commit")
+    dest_server = given.dest_server or config.dest_server
+    if not SERVER_URL.fullmatch(dest_server):
+        raise SpecError(f"--dest-server {dest_server!r} is not a cluster URL (https://HOST[:PORT])")
     sync_policy = given.sync_policy or config.sync_policy
     if sync_policy == "manual" and (given.self_heal or given.auto_prune):
         raise SpecError("--self-heal and --auto-prune need --sync-policy automated")
@@ -268,9 +288,9 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         resources=resources,
         registration=registration,
         project=given.project or config.project,
-        dest_server=given.dest_server or config.dest_server,
-        repo_url=given.repo_url or config.repo_url,
-        revision=given.revision or config.revision,
+        dest_server=dest_server,
+        repo_url=repo_url,
+        revision=revision,
         sync_policy=sync_policy,
         self_heal=bool(given.self_heal),
         auto_prune=bool(given.auto_prune),

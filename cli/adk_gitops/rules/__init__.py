@@ -6,7 +6,9 @@ from adk_gitops.rules import (
     app_auto_migrate_disabled,
     application_name_length,
     application_namespace_matches,
+    application_namespace_shared,
     application_source_path,
+    application_system_namespace,
     cloudsql_instance_name,
     cloudsql_proxy_image_pinned,
     cloudsql_proxy_native_sidecar,
@@ -119,6 +121,8 @@ CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     ("Argo CD Applications", (
         application_source_path.RULE,
         application_namespace_matches.RULE,
+        application_namespace_shared.RULE,
+        application_system_namespace.RULE,
         application_name_length.RULE,
     )),
     ("Schemas", (
