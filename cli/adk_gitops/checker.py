@@ -14,7 +14,7 @@ from pathlib import Path
 
 from adk_gitops import guard, kustomization
 from adk_gitops.batch import render_batch
-from adk_gitops.engine import finding, run_rules
+from adk_gitops.engine import finding, printable, run_rules
 from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
 from adk_gitops.inputs import load_file, read_stdin
@@ -293,5 +293,5 @@ def check(
                 target.default_file,
             )
             findings.extend(run_rules(ctx))
-        results.append(TargetResult(target.label, len(item.resources), item.rendered_by))
+        results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by))
     return Report(tuple(sorted(findings)), tuple(results), kubernetes_versions, fail_on)

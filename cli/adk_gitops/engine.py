@@ -4,6 +4,7 @@ into an ``internal-error`` finding instead of a traceback."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -14,6 +15,27 @@ from adk_gitops.rules._context import Context
 from adk_gitops.rules._rule import Rule
 
 IGNORE_ANNOTATION = "adk-gitops.io/ignore"
+# Control characters (a terminal's ESC, CR that rewrites a CI log line, NUL that
+# XML 1.0 cannot hold), bidirectional overrides ("Trojan Source") and the bytes of
+# a file name that is not UTF-8 (surrogate-escaped by Python) in anything a finding
+# quotes from the input: shown as \xNN / \uNNNN, so every report format stays
+# valid UTF-8 and shows what is really there.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 _KNOWN = frozenset(rule.id for rule in ALL_RULES)
 
 
@@ -53,18 +75,18 @@ def finding(
     file: str = "",
 ) -> Finding:
     return Finding(
-        overlay=label,
-        kind=kind,
-        namespace=namespace,
-        name=name,
+        overlay=printable(label),
+        kind=printable(kind),
+        namespace=printable(namespace),
+        name=printable(name),
         rule=rule.id,
-        pointer=pointer,
-        message=message,
+        pointer=printable(pointer),
+        message=printable(message),
         severity=rule.severity,
         fix=rule.fix,
         suppressed=bool(suppressed_by),
-        suppression_reason=suppressed_by,
-        file=file or label,
+        suppression_reason=printable(suppressed_by),
+        file=printable(file or label),
     )
 
 

@@ -67,6 +67,15 @@ def references(text: str) -> list[str]:
     return [tok for is_ref, tok in _tokens(text) if is_ref]
 
 
+def _data(res: Resource, key: str) -> Mapping[str, Any]:
+    value = res.body.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PodEnvError(f"{res.kind} {res.name!r}: {key} must be a mapping, not a {type(value).__name__}")
+    return value
+
+
 @dataclass(frozen=True)
 class SecretStore:
     """Secrets and ConfigMaps the pod may read: Secrets given locally (never
@@ -81,11 +90,11 @@ class SecretStore:
         for doc in secret_docs:
             if doc.kind != "Secret":
                 raise PodEnvError(f"secret file holds a {doc.kind} {doc.name!r}: only Secrets belong there")
-            values = {str(k): _b64(doc.name, str(k), v) for k, v in (doc.body.get("data") or {}).items()}
-            values.update({str(k): str(v) for k, v in (doc.body.get("stringData") or {}).items()})
+            values = {str(k): _b64(doc.name, str(k), v) for k, v in _data(doc, "data").items()}
+            values.update({str(k): str(v) for k, v in _data(doc, "stringData").items()})
             secrets[doc.name] = values
         config_maps = {
-            r.name: {str(k): str(v) for k, v in (r.body.get("data") or {}).items()}
+            r.name: {str(k): str(v) for k, v in _data(r, "data").items()}
             for r in rendered
             if r.kind == "ConfigMap"
         }

@@ -392,3 +392,121 @@ def test_3_a_kill_before_any_rename_leaves_the_tree_whole_or_repairable(
         assert rerun.returncode == 0, rerun.stderr
         assert tree(work) == complete, f"killed before rename {n}"
         assert not list(work.glob(".adk-gitops-*"))
+
+
+def fake_renderer(tmp_path: Path, body: str) -> dict[str, str]:
+    """A `kustomize` whose builds print what ``body`` (shell) prints."""
+    script = tmp_path / "fake" / "kustomize"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(f'#!/bin/bash\n[ "$1" = version ] && {{ echo v5.6.0; exit 0; }}\n{body}\n')
+    script.chmod(0o755)
+    return {**os.environ, "ADK_GITOPS_KUSTOMIZE": str(script), "NO_COLOR": "1"}
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> None:
+    assert result.returncode == code, (result.returncode, result.stderr[-2000:])
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    if code == 2:
+        assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_8_odd_inputs_are_one_line_errors_or_findings(
+    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    env, _ = recorder
+    # A folder name that is not UTF-8, as a checkout can hold.
+    bad = repo / "overlays" / os.fsdecode(b"caf\xe9")
+    bad.mkdir()
+    shutil.copy(repo / "overlays/postgres/kustomization.yaml", bad)
+    shutil.copy(repo / "overlays/postgres/values.yaml", bad)
+    result = adk_gitops(repo, env, "check", "-o", "text")  # decoded strictly: the report is UTF-8
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "internal error" not in result.stdout and "overlays/caf\\xe9" in result.stdout
+    shutil.rmtree(bad)
+    # Odd shapes in files new-env and promote edit or read.
+    project = repo / "argocd/project.yaml"
+    original = project.read_text()
+    project.write_text(original.replace("  destinations:", "  destinations: 5\n  old-destinations:"))
+    one_line_error(adk_gitops(repo, env, "new-env", "odd", "--image", IMAGE))
+    project.write_text(original)
+    values = repo / "overlays/postgres/values.yaml"
+    values.write_text(values.read_text().replace("data:\n  dbSecret: adk-agent-db", "data: []"))
+    one_line_error(adk_gitops(repo, env, "new-env", "copy", "--from", "postgres", "--image", IMAGE))
+    # run-hook with a Secret whose data is a list, or is not UTF-8.
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: adk-agent-db}\ndata: []\n")
+    one_line_error(adk_gitops(repo, env, "run-hook", "overlays/cloudsql", "--secret-file", str(secret)))
+    secret.write_bytes(b"apiVersion: v1\nkind: Secret\nmetadata: {name: \xff}\n")
+    one_line_error(adk_gitops(repo, env, "run-hook", "overlays/cloudsql", "--secret-file", str(secret)))
+
+
+def test_8_hostile_renderer_output_and_stdin(repo: Path, tmp_path: Path) -> None:
+    huge = fake_renderer(tmp_path, "head -c 70000000 /dev/zero | tr '\\0' 'a'")
+    result = adk_gitops(repo, huge, "check", "overlays/postgres", "-o", "json")
+    assert result.returncode == 1 and "more than the 64 MiB allowed" in result.stdout
+    one_line_error(adk_gitops(repo, huge, "render", "overlays/postgres"))
+    binary = fake_renderer(tmp_path, "printf 'kind: \\xff\\n'")
+    result = adk_gitops(repo, binary, "check", "overlays/postgres", "-o", "json")
+    assert result.returncode == 1 and "not UTF-8" in result.stdout
+    stdin = subprocess.run(
+        [sys.executable, "-m", "adk_gitops", "check", "-"],
+        cwd=repo,
+        input=b"apiVersion: v1\nkind: \xff\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert stdin.returncode == 1 and b"not UTF-8" in stdin.stdout and b"Traceback" not in stdin.stderr
+    for args in (["plan", "-"], ["run-hook", "-"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "adk_gitops", *args],
+            cwd=repo,
+            input=b"\xff\xfe",
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2 and b"not UTF-8" in result.stderr and result.stderr.count(b"\n") == 1
+
+
+def test_8_unwritable_output_and_filesystem(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
+    env, _ = recorder
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "adk_gitops", "check", "overlays/postgres"],
+            cwd=repo,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2 and "No space left on device" in result.stderr
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    one_line_error(adk_gitops(repo, env, "init", "/proc/adk-gitops-cannot-be-here"))
+
+
+def test_9_control_characters_keep_every_format_valid(
+    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+) -> None:
+    """An annotation value carrying ESC, CR, NUL and a bidi override: quoted in a finding."""
+    import xml.etree.ElementTree as ET
+
+    env, _ = recorder
+    rendered = tmp_path / "rendered.yaml"
+    rendered.write_text(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n"
+        '    argocd.argoproj.io/hook: "Pre\\e[31mSync\\r\\0\\u202e"\n'
+        "spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: 'r.example/i:1'}]}}}\n"
+    )
+    outputs = {}
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        result = adk_gitops(repo, env, "check", str(rendered), "--repo", str(tmp_path), "-o", fmt)
+        assert result.returncode == 1, result.stderr
+        outputs[fmt] = result.stdout
+        assert not any(ch in result.stdout for ch in "\x1b\r\x00\u202e"), fmt
+    assert "\\x1b[31m" in outputs["text"]
+    json.loads(outputs["json"])
+    json.loads(outputs["sarif"])
+    ET.fromstring(outputs["junit"].encode())

@@ -3,6 +3,7 @@ bodies import what they need, so ``--help`` and ``--version`` are fast."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -65,15 +66,34 @@ def main() -> None:
     """Entry point. A bug surfaces as one line and exit 2, never a traceback,
     unless ADK_GITOPS_DEBUG is set."""
     try:
-        app(standalone_mode=True)
+        try:
+            app(standalone_mode=True)
+        finally:
+            sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at exit
     except SystemExit:
         raise
-    except Exception as exc:
-        if os.environ.get("ADK_GITOPS_DEBUG"):
-            raise
-        print(
-            f"adk-gitops: internal error: {type(exc).__name__}: {exc} "
-            "(a bug: please report it; ADK_GITOPS_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            _internal_error(exc)
+        # Nothing more can be written to stdout: what is still buffered goes to
+        # /dev/null (the interpreter flushes again at exit); say it on stderr, once.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"adk-gitops: error: cannot write the output: {exc.strerror}", file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        _internal_error(exc)
+
+
+# A full disk, a closed pipe (`| head`), an I/O error on the terminal.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF})
+
+
+def _internal_error(exc: Exception) -> None:
+    if os.environ.get("ADK_GITOPS_DEBUG"):
+        raise exc
+    print(
+        f"adk-gitops: internal error: {type(exc).__name__}: {exc} "
+        "(a bug: please report it; ADK_GITOPS_DEBUG=1 shows the traceback)",
+        file=sys.stderr,
+    )
+    sys.exit(2)

@@ -103,9 +103,15 @@ def add_project_destination(text: str, project: str, server: str, namespace: str
     if (doc.get("metadata") or {}).get("name") != project:
         return None
     spec = doc.setdefault("spec", CommentedMap())
+    if not isinstance(spec, dict):
+        raise AdkGitopsError(f"{source}: spec: must be a mapping, not a {type(spec).__name__}")
     destinations = spec.get("destinations")
     if destinations is None:
         destinations = spec["destinations"] = CommentedSeq()
+    if not isinstance(destinations, list):
+        raise AdkGitopsError(
+            f"{source}: spec.destinations: must be a list, not a {type(destinations).__name__}"
+        )
     for dest in destinations:
         if (
             isinstance(dest, dict)

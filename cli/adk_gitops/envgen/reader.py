@@ -63,21 +63,22 @@ def read_env(root: Path, name: str) -> EnvInput:
     """The values of an existing environment, for ``new-env --from`` (namespace and
     Argo CD settings are the new environment's own, so they are not copied)."""
     directory = env_dir(root, name)
-    kustomization = read_yaml(directory / "kustomization.yaml", "kustomization") or {}
-    components = [str(c) for c in kustomization.get("components") or []]
+    kustomization = _mapping(read_yaml(directory / "kustomization.yaml", "kustomization"), f"overlays/{name}")
+    components = [str(c) for c in _list(kustomization.get("components"))]
     db = "cloudsql" if any(c.endswith("db-cloudsql") for c in components) else "postgres"
     iam = any(c.endswith("cloudsql-iam-auth") for c in components)
     replicas = next(
         (
             int(r["count"])
-            for r in kustomization.get("replicas") or []
-            if isinstance(r, dict) and r.get("name") == IMAGE_PLACEHOLDER
+            for r in _list(kustomization.get("replicas"))
+            if isinstance(r, dict) and r.get("name") == IMAGE_PLACEHOLDER and isinstance(r.get("count"), int)
         ),
         None,
     )
     data: dict[str, Any] = {}
     if (directory / "values.yaml").is_file():
-        data = (read_yaml(directory / "values.yaml", "values file") or {}).get("data") or {}
+        values = _mapping(read_yaml(directory / "values.yaml", "values file"), f"overlays/{name}/values.yaml")
+        data = _mapping(values.get("data"), f"overlays/{name}/values.yaml: data")
     resources: dict[str, Any] = {}
     if (directory / "resources.yaml").is_file():
         resources = _agent_resources(read_yaml(directory / "resources.yaml", "resources patch"))
@@ -96,6 +97,18 @@ def read_env(root: Path, name: str) -> EnvInput:
         memory_request=_text(requests.get("memory")),
         memory_limit=_text(limits.get("memory")),
     )
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a mapping, not a {type(value).__name__}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _agent_resources(doc: Any) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from adk_gitops.rules import (
     native_sidecar_kubernetes_version,
     no_host_access,
     no_privilege_escalation,
+    overlay_renders_objects,
     path_outside_repository,
     remote_reference,
     render_failed,
@@ -115,6 +116,7 @@ CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
         secret_in_manifests.RULE,
     )),
     ("Kustomize", (
+        overlay_renders_objects.RULE,
         kustomize_deprecated_fields.RULE,
         kustomize_image_unused.RULE,
     )),
