@@ -160,6 +160,9 @@ jobs:
       ADK_GITOPS: "adk-gitops=={__version__}"
     steps:
       - uses: actions/checkout@v4
+        with:
+          # Pull requests are untrusted input: leave no token in .git/config for them to read.
+          persist-credentials: false
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
@@ -173,6 +176,7 @@ jobs:
           echo "$HOME/.local/bin" >> "$GITHUB_PATH"
           "$HOME/.local/bin/kustomize" version
       - name: Check (annotations)
+        # Never --allow-remote here: a pull request's kustomization must not reach the network.
         run: adk-gitops check -o github
       - name: Check (SARIF)
         if: always()

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
 from adk_gitops import k8s
 from adk_gitops.manifests import Resource, ResourceId
@@ -213,10 +214,16 @@ class SyncPlan:
 
     def step_index(self, rid: ResourceId) -> int | None:
         """The first step that applies this object, or None."""
+        return self._first_steps.get(rid)
+
+    @cached_property
+    def _first_steps(self) -> dict[ResourceId, int]:
+        # One pass over the plan: looking each object up step by step was quadratic.
+        first: dict[ResourceId, int] = {}
         for i, step in enumerate(self.steps):
-            if any(t.resource.id == rid for t in step.tasks):
-                return i
-        return None
+            for task in step.tasks:
+                first.setdefault(task.resource.id, i)
+        return first
 
 
 def build_plan(resources: Sequence[Resource], *, create_namespace: str | None = None) -> SyncPlan:
@@ -379,6 +386,7 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
     first_step: dict[tuple[str, str, str], int | None] = {
         (res.kind, res.namespace, res.name): plan.step_index(res.id) for res in resources
     }
+    namespaces = {r.name for r in resources if r.kind == "Namespace" and r.group == ""}
     for n, step in enumerate(plan.steps):
         for task in step.tasks:
             if not task.hook:
@@ -386,7 +394,7 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
             pod = k8s.pod_spec(task.resource)
             if pod is None:
                 continue
-            yield from _hook_namespace_problem(plan, task, resources)
+            yield from _hook_namespace_problem(plan, task, namespaces)
             seen: set[tuple[str, str]] = set()
             for dep in k8s.pod_dependencies(pod):
                 if (dep.kind, dep.name) in seen or (dep.kind == "ServiceAccount" and dep.name == "default"):
@@ -432,11 +440,9 @@ def _dependency_problem(
         )
 
 
-def _hook_namespace_problem(plan: SyncPlan, task: Task, resources: Sequence[Resource]) -> Iterable[Problem]:
+def _hook_namespace_problem(plan: SyncPlan, task: Task, namespaces: set[str]) -> Iterable[Problem]:
     ns = task.resource.namespace
-    if not ns or ns == plan.create_namespace:
-        return
-    if any(r.kind == "Namespace" and r.group == "" and r.name == ns for r in resources):
+    if not ns or ns == plan.create_namespace or ns in namespaces:
         return
     yield Problem(
         "hook-namespace-missing",

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from adk_gitops import scaffold
 from adk_gitops.commands.app import app
 from adk_gitops.renderer import Renderer
 from adk_gitops.scaffold import shipped_manifests
@@ -113,3 +114,14 @@ def test_repo_url_defaults_to_the_git_origin(cli: CliRunner, tmp_path: Path) -> 
     assert cli.invoke(app, ["init", str(tmp_path)]).exit_code == 0  # only .git: counts as empty
     config = yaml.safe_load((tmp_path / "adk-gitops.yaml").read_text())
     assert config["argocd"]["repoURL"] == "https://example.com/team/agents.git"
+
+
+def test_the_workflow_is_safe_on_untrusted_pull_requests() -> None:
+    """No token persisted in .git/config for a pull request to read, and no remote fetch."""
+    workflow = yaml.safe_load(scaffold.workflow())
+    steps = workflow["jobs"]["check"]["steps"]
+    (checkout,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert checkout["with"]["persist-credentials"] is False
+    assert workflow["permissions"]["contents"] == "read"
+    runs = " ".join(str(s.get("run", "")) for s in steps) + scaffold.precommit()
+    assert "adk-gitops check" in runs and "--allow-remote" not in runs
