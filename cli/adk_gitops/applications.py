@@ -43,14 +43,67 @@ def destination(app: Resource) -> tuple[str, str]:
 
 def source_paths(app: Resource) -> Iterator[tuple[str, str]]:
     """(pointer, normalized path) of each git source of an Application that has a path."""
+    for pointer, path, _ in sources(app):
+        yield pointer, path
+
+
+def own_repo_url(root: Path) -> str:
+    """This repository's URL as Argo CD would name it: ``argocd.repoURL`` of
+    ``adk-gitops.yaml``, else ``remote.origin.url`` read from ``.git/config`` as
+    text (git itself is never run: a repository's config can make it execute
+    commands). Credentials in the URL are dropped. "" when unknown."""
+    from adk_gitops import yamlread
+
+    config = root / "adk-gitops.yaml"
+    try:
+        doc = yamlread.load(config.read_text(encoding="utf-8"), str(config)) if config.is_file() else None
+    except (OSError, UnicodeDecodeError, yamlread.YamlError):
+        doc = None
+    argocd = doc.get("argocd") if isinstance(doc, dict) else None
+    if isinstance(argocd, dict) and isinstance(argocd.get("repoURL"), str):
+        return _without_credentials(argocd["repoURL"])
+    try:
+        text = (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    in_origin = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_origin = stripped.replace(" ", "") == '[remote"origin"]'
+        elif in_origin and stripped.split("=", 1)[0].strip() == "url" and "=" in stripped:
+            return _without_credentials(stripped.split("=", 1)[1].strip())
+    return ""
+
+
+def _without_credentials(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
+
+
+def repository_key(url: str) -> str:
+    """host/org/repo, lowercased, for comparing repository URLs written differently
+    (https://…/x.git, git@host:org/x, ssh://git@host/org/x)."""
+    text = url.strip().lower()
+    if text.startswith("git@") and ":" in text:
+        text = text[4:].replace(":", "/", 1)
+    text = text.split("://", 1)[-1].rpartition("@")[2] if "://" in text else text
+    return text.removesuffix("/").removesuffix(".git").removesuffix("/")
+
+
+def sources(app: Resource) -> Iterator[tuple[str, str, str]]:
+    """(pointer, normalized path, repoURL) of each git source of an Application that has a path."""
     spec = _mapping(app.body.get("spec"))
-    source = _mapping(spec.get("source"))
-    if source.get("path") is not None:
-        yield "/spec/source/path", _norm(str(source["path"]))
-    sources = spec.get("sources")
-    for i, item in enumerate(sources if isinstance(sources, list) else []):
-        if isinstance(item, dict) and item.get("path") is not None:
-            yield f"/spec/sources/{i}/path", _norm(str(item["path"]))
+    single = _mapping(spec.get("source"))
+    many = spec.get("sources")
+    items = [("/spec/source", single)] if single else []
+    items += [(f"/spec/sources/{i}", s) for i, s in enumerate(many if isinstance(many, list) else [])]
+    for base, source in items:
+        if isinstance(source, dict) and source.get("path") is not None:
+            yield f"{base}/path", _norm(str(source["path"])), str(source.get("repoURL") or "")
 
 
 def _norm(path: str) -> str:

@@ -12,8 +12,11 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import guard, kustomization
+from adk_gitops import checkconfig, guard, k8s, kustomization
+from adk_gitops.adk import adk_workloads
+from adk_gitops.applications import own_repo_url
 from adk_gitops.batch import render_batch
+from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.engine import finding, printable, run_rules
 from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
@@ -151,7 +154,7 @@ def _namespace_of(resources: Sequence[Resource]) -> str:
     return namespaces.pop() if len(namespaces) == 1 else ""
 
 
-def _repo_index(root: Path, loaded: Sequence[_Loaded]) -> RepoIndex:
+def _repo_index(root: Path, loaded: Sequence[_Loaded], config: CheckConfig) -> RepoIndex:
     rendered = {
         item.target.path.resolve(): item.resources
         for item in loaded
@@ -164,7 +167,7 @@ def _repo_index(root: Path, loaded: Sequence[_Loaded]) -> RepoIndex:
         resources = rendered.get(target.path.resolve())
         declared = str(kustomization.load(target.path).get("namespace") or "")
         namespaces[target.label] = _namespace_of(resources) if resources else declared
-    return RepoIndex(root, namespaces)
+    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root))
 
 
 _REFUSAL_RULES = {
@@ -217,12 +220,14 @@ def check(
     jobs: int | None = None,
     batch: bool = True,
     render_timeout: float = BUILD_TIMEOUT_S,
+    config: CheckConfig | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run.
     Rendering shares one deadline, ``render_timeout`` from now, however many
     overlays there are; Ctrl-C kills every kustomize process at once."""
     root = (repo_root or guard.find_root(Path.cwd())).absolute()
+    config = config or checkconfig.DEFAULT
     needs_renderer = any(t.kind == "kustomization" for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
@@ -255,7 +260,7 @@ def check(
         raise
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
-    repo = _repo_index(root, loaded)
+    repo = _repo_index(root, loaded, config)
     findings: list[Finding] = [
         finding(
             get("edit-interrupted"),
@@ -291,7 +296,12 @@ def check(
                 repo,
                 schemas,
                 target.default_file,
+                config.for_target(target.label),
+                config.adk_selector,
             )
             findings.extend(run_rules(ctx))
-        results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by))
+        skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(
+            item.resources, config.adk_selector
+        )
+        results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by, skipped))
     return Report(tuple(sorted(findings)), tuple(results), kubernetes_versions, fail_on)

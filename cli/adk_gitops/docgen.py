@@ -4,11 +4,30 @@ when it is stale."""
 
 from __future__ import annotations
 
+import json
+
 from adk_gitops.rules import CATEGORIES
+from adk_gitops.rules._rule import Rule
 
 
 def _anchor(text: str) -> str:
     return "".join(ch for ch in text.lower().replace(" ", "-") if ch.isalnum() or ch == "-")
+
+
+def options_markdown(rule: Rule, heading: str) -> str:
+    """The rule's options as a table (set them in adk-gitops.yaml, check.rules.ID)."""
+    lines = [f"{heading} Options", ""]
+    if not rule.options:
+        return "\n".join([*lines, "None; `severity` can be set like every rule's.", ""]) + "\n"
+    lines += ["| Option | Default | What it sets |", "|---|---|---|"]
+    for option in rule.options:
+        lines.append(f"| `{option.name}` | `{json.dumps(option.default)}` | {option.doc} |")
+    lines += [
+        "",
+        f"Set in `adk-gitops.yaml`: `check: {{rules: {{{rule.id}: {{{rule.options[0].name}: …}}}}}}`.",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def rules_markdown() -> str:
@@ -20,7 +39,8 @@ def rules_markdown() -> str:
         "`adk-gitops check` applies every rule below; `adk-gitops rules explain ID` prints one.",
         'Suppress a finding on an object with the annotation `adk-gitops.io/ignore: "ID=reason"`',
         "(one entry per line or `;`); the reason is required and suppressed findings stay in every",
-        "report, marked.",
+        "report, marked. Disable a rule, change its severity or its options, per repository or",
+        'per path, in the `check:` block of `adk-gitops.yaml` (see the README, "Configuring check").',
         "",
     ]
     for category, rules in CATEGORIES:
@@ -29,14 +49,16 @@ def rules_markdown() -> str:
         out += ["", f"## {category}"]
         for rule in rules:
             doc = rule.doc.strip().replace("## ", "#### ")
+            scope = " Applies to targets with an ADK workload." if rule.adk else ""
             out += [
                 "",
                 f"### {rule.id}",
                 "",
-                f"Severity: **{rule.severity}**. {rule.summary}",
+                f"Severity: **{rule.severity}**.{scope} {rule.summary}",
                 "",
                 doc,
                 "",
+                options_markdown(rule, "####"),
                 f"Fix: {rule.fix}",
             ]
     return "\n".join(out) + "\n"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from adk_gitops.manifests import Resource
-from adk_gitops.model import Finding
+from adk_gitops.model import Finding, Severity
 from adk_gitops.rules import ALL_RULES, ENGINE_RULES, get
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._rule import Rule
@@ -73,6 +73,7 @@ def finding(
     message: str,
     suppressed_by: str = "",
     file: str = "",
+    severity: Severity | None = None,
 ) -> Finding:
     return Finding(
         overlay=printable(label),
@@ -82,7 +83,7 @@ def finding(
         rule=rule.id,
         pointer=printable(pointer),
         message=printable(message),
-        severity=rule.severity,
+        severity=severity or rule.severity,
         fix=rule.fix,
         suppressed=bool(suppressed_by),
         suppression_reason=printable(suppressed_by),
@@ -98,9 +99,12 @@ def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
         if IGNORE_ANNOTATION in res.annotations
     }
     findings = list(_suppression_findings(ctx.label, suppressions))
+    settings = ctx.settings
     for rule in rules:
-        if rule.id in ENGINE_RULES:
+        if rule.id in ENGINE_RULES or not settings.enabled(rule):
             continue
+        if rule.adk and not ctx.adk_workloads:
+            continue  # no ADK workload here: the ADK rules have nothing to judge
         try:
             violations = list(rule.check(ctx))
         except Exception as exc:  # a rule bug must not hide every other finding
@@ -128,6 +132,8 @@ def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
                     message=v.message,
                     suppressed_by=reason,
                     file=source or ctx.default_file,
+                    # The repository's configured severity wins, then the finding's own.
+                    severity=settings.severity(rule) or v.severity,
                 )
             )
     return findings

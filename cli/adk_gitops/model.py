@@ -26,6 +26,7 @@ class Violation:
     kind: str = ""
     namespace: str = ""
     name: str = ""
+    severity: Severity | None = None  # this finding's own, when it differs from the rule's
 
 
 @dataclass(frozen=True, order=True)
@@ -51,6 +52,7 @@ class TargetResult:
     label: str
     resources: int
     rendered_by: str  # the renderer's description, "" when not rendered
+    adk_skipped: bool = False  # workloads but no ADK one: the ADK rules were skipped
 
 
 @dataclass(frozen=True)

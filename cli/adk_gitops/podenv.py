@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adk_gitops import k8s
+from adk_gitops.annotations import hook_info
 from adk_gitops.errors import PodEnvError
 from adk_gitops.manifests import Resource
-from adk_gitops.syncplan import hook_info
 
 # A C identifier is what envFrom accepts as a variable name (kubelet skips others).
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")

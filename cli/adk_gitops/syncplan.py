@@ -7,21 +7,14 @@ docs/argocd-sync-model.md. ``plan`` prints it; ``check``'s first-sync rule uses 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
 from adk_gitops import k8s
+from adk_gitops.annotations import HOOK_TYPES, delete_policies, hook_info, sync_wave
 from adk_gitops.manifests import Resource, ResourceId
-
-HOOK = "argocd.argoproj.io/hook"
-SYNC_WAVE = "argocd.argoproj.io/sync-wave"
-DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
-HELM_HOOK = "helm.sh/hook"
-HELM_WEIGHT = "helm.sh/hook-weight"
-HELM_DELETE_POLICY = "helm.sh/hook-delete-policy"
 
 
 class Phase(StrEnum):
@@ -32,25 +25,6 @@ class Phase(StrEnum):
 
 
 PHASE_ORDER: Mapping[Phase, int] = {Phase.PRE_SYNC: -1, Phase.SYNC: 0, Phase.POST_SYNC: 1, Phase.SYNC_FAIL: 2}
-
-# gitops-engine common.NewHookType + Argo CD's controller/hook.go (PreDelete, PostDelete).
-HOOK_TYPES = frozenset({"PreSync", "Sync", "PostSync", "SyncFail", "Skip", "PreDelete", "PostDelete"})
-DELETE_POLICIES = frozenset({"HookSucceeded", "HookFailed", "BeforeHookCreation"})
-# gitops-engine pkg/sync/hook/helm: Helm hooks Argo CD understands.
-HELM_HOOK_TYPES: Mapping[str, str] = {
-    "pre-install": "PreSync",
-    "pre-upgrade": "PreSync",
-    "post-install": "PostSync",
-    "post-upgrade": "PostSync",
-    "pre-delete": "PreDelete",
-    "post-delete": "PostDelete",
-}
-HELM_IGNORED_HOOKS = frozenset({"pre-rollback", "post-rollback", "test", "test-success", "test-failure"})
-HELM_DELETE_POLICIES: Mapping[str, str] = {
-    "before-hook-creation": "BeforeHookCreation",
-    "hook-succeeded": "HookSucceeded",
-    "hook-failed": "HookFailed",
-}
 
 # sync_tasks.go kindOrder (copied by gitops-engine from Helm's kind_sorter.go).
 KIND_ORDER: tuple[str, ...] = (
@@ -66,87 +40,6 @@ KIND_RANK: Mapping[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumera
 
 # Hook kinds Argo CD waits on until they finish (gitops-engine pkg/health: Job, Pod).
 RUNNING_HOOK_KINDS = frozenset({"Job", "Pod"})
-
-# Go's strconv.Atoi: optional sign, ASCII digits, nothing else (no spaces).
-_ATOI = re.compile(r"[+-]?[0-9]+")
-
-
-def _csv(value: str | None) -> list[str]:
-    """gitops-engine GetAnnotationCSVs: split on commas, trim, drop empties and duplicates."""
-    seen: list[str] = []
-    for item in (value or "").split(","):
-        item = item.strip()
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-@dataclass(frozen=True)
-class HookInfo:
-    """How Argo CD reads one object's hook annotations."""
-
-    is_hook: bool
-    types: tuple[str, ...]  # valid hook types, Argo CD's or mapped from Helm
-    invalid: tuple[str, ...]  # values Argo CD drops silently
-    ignored_helm: tuple[str, ...]  # Helm hooks Argo CD does not support (rollback, test)
-
-
-def hook_info(resource: Resource) -> HookInfo:
-    ann = resource.annotations
-    invalid: list[str] = []
-    types: list[str] = []
-    if HOOK in ann:
-        for value in _csv(ann[HOOK]):
-            (types if value in HOOK_TYPES else invalid).append(value)
-    ignored_helm: list[str] = []
-    # Argo CD hooks win: Helm hook types count only when no Argo CD type is valid (hook/hook.go Types).
-    if not types and HELM_HOOK in ann:
-        for value in _csv(ann[HELM_HOOK]):
-            if value in HELM_HOOK_TYPES:
-                if HELM_HOOK_TYPES[value] not in types:
-                    types.append(HELM_HOOK_TYPES[value])
-            elif value in HELM_IGNORED_HOOKS:
-                ignored_helm.append(value)
-            elif value != "crd-install":
-                invalid.append(value)
-    helm_hook = HELM_HOOK in ann and ann[HELM_HOOK].strip() != "crd-install"
-    return HookInfo(HOOK in ann or helm_hook, tuple(types), tuple(invalid), tuple(ignored_helm))
-
-
-@dataclass(frozen=True)
-class Wave:
-    value: int
-    source: str  # the annotation it came from, or "default"
-    unparsable: tuple[str, ...] = ()  # annotation values that silently fell back
-
-
-def sync_wave(resource: Resource) -> Wave:
-    """syncwaves.Wave: sync-wave, else helm.sh/hook-weight, else 0; unparsable values fall through."""
-    ann = resource.annotations
-    bad: list[str] = []
-    for key in (SYNC_WAVE, HELM_WEIGHT):
-        if key in ann:
-            if _ATOI.fullmatch(ann[key]):
-                return Wave(int(ann[key]), key, tuple(bad))
-            bad.append(f"{key}={ann[key]!r}")
-    return Wave(0, "default", tuple(bad))
-
-
-def delete_policies(resource: Resource) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(valid policies, invalid values). Argo CD and Helm policies merge as a union;
-    with none valid, BeforeHookCreation applies (hook/delete_policy.go)."""
-    ann = resource.annotations
-    valid: list[str] = []
-    invalid: list[str] = []
-    for value in _csv(ann.get(DELETE_POLICY)):
-        (valid if value in DELETE_POLICIES else invalid).append(value)
-    for value in _csv(ann.get(HELM_DELETE_POLICY)):
-        mapped = HELM_DELETE_POLICIES.get(value)
-        if mapped is None:
-            invalid.append(value)
-        elif mapped not in valid:
-            valid.append(mapped)
-    return (tuple(valid) or ("BeforeHookCreation",)), tuple(invalid)
 
 
 @dataclass(frozen=True)
@@ -277,17 +170,18 @@ def _tasks_for(res: Resource, not_synced: list[NotSynced], problems: list[Proble
         )
     if not info.is_hook:
         return [Task(res, Phase.SYNC, wave.value, hook=False)]
-    if not info.types:
-        not_synced.append(NotSynced(res, "hook annotation with no valid type: Argo CD never applies it"))
-        return []
-    if info.types == ("Skip",):
+    if info.types == ("Skip",):  # hook/hook.go Skip: only when Skip is the sole type
         not_synced.append(NotSynced(res, "hook type Skip: never applied"))
         return []
-    phases = [Phase(t) for t in info.types if t in Phase.__members__.values()]
+    phases = [Phase(t) for t in info.types if t != "Skip"]
     if not phases:
-        not_synced.append(
-            NotSynced(res, f"{'/'.join(info.types)} hook: runs only when the Application is deleted")
+        # controller/hook.go: PreDelete/PostDelete hooks run only when the Application is deleted.
+        why = (
+            f"{'/'.join(info.deletion)} hook: runs only when the Application is deleted"
+            if info.deletion
+            else "hook annotation with no valid type: Argo CD never applies it"
         )
+        not_synced.append(NotSynced(res, why))
         return []
     policies, bad_policies = delete_policies(res)
     for value in bad_policies:

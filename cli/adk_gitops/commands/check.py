@@ -74,6 +74,10 @@ def check(
         float,
         typer.Option(min=1, help="Seconds rendering may take in all; a hung kustomize is killed then."),
     ] = 120.0,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Read the check: configuration from FILE instead of the repo's adk-gitops.yaml."),
+    ] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
 ) -> None:
@@ -83,7 +87,7 @@ def check(
     """
     from dataclasses import replace
 
-    from adk_gitops import checker, schemas
+    from adk_gitops import checkconfig, checker, schemas
     from adk_gitops.errors import AdkGitopsError
     from adk_gitops.model import Severity
     from adk_gitops.renderer import find_renderer
@@ -93,6 +97,7 @@ def check(
     with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
+        settings = checkconfig.load(root, config)
         targets = checker.targets_from_args(paths, root) if paths else checker.discover(root)
         if not targets:
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
@@ -109,6 +114,7 @@ def check(
                 jobs=jobs,
                 batch=batch,
                 render_timeout=timeout,
+                config=settings,
                 on_progress=advance,
             )
     color = (

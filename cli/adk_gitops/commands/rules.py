@@ -49,4 +49,10 @@ def explain(
         rule = get(rule_id)
     except KeyError:
         fail(f"no such rule: {rule_id!r} (see `adk-gitops rules`)")
-    typer.echo(f"# {rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc.strip()}\n\nFix: {rule.fix}")
+    from adk_gitops.docgen import options_markdown
+
+    scope = "; ADK workloads only" if rule.adk else ""
+    typer.echo(
+        f"# {rule.id} ({rule.severity}{scope})\n\n{rule.summary}\n\n{rule.doc.strip()}\n\n"
+        f"{options_markdown(rule, '##')}Fix: {rule.fix}"
+    )

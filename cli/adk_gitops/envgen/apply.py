@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import checker
+from adk_gitops import checkconfig, checker
 from adk_gitops.envgen import txn
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Report
@@ -89,7 +89,10 @@ def validate(
             if c.path.startswith("argocd/") and c.status != "unchanged"
         ]
         # Findings name files relative to the copy's root: the repository's own paths.
-        return checker.check(targets, kubernetes_versions=versions, repo_root=copy, renderer=renderer)
+        config = checkconfig.load(root)  # the repository's own rule settings
+        return checker.check(
+            targets, kubernetes_versions=versions, repo_root=copy, renderer=renderer, config=config
+        )
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 

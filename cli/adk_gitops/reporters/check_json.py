@@ -40,7 +40,12 @@ def render(report: Report) -> str:
             "failed": report.failed,
             "kubernetes_versions": list(report.kubernetes_versions),
             "targets": [
-                {"overlay": t.label, "resources": t.resources, "rendered_by": t.rendered_by or None}
+                {
+                    "overlay": t.label,
+                    "resources": t.resources,
+                    "rendered_by": t.rendered_by or None,
+                    "adk_rules_skipped": t.adk_skipped,
+                }
                 for t in report.targets
             ],
         },

@@ -7,6 +7,7 @@ import io
 
 from adk_gitops.model import Finding, Report, Severity
 
+NO_ADK = "no ADK workload: ADK rules skipped"
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -28,8 +29,11 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
     by_overlay: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_overlay.setdefault(f.overlay, []).append(f)
+    skipped = {t.label for t in report.targets if t.adk_skipped}
     for overlay, findings in by_overlay.items():
         console.print(f"[bold]{escape(overlay)}[/bold]")
+        if overlay in skipped:
+            console.print(f"  [dim]{NO_ADK}[/dim]")
         for f in findings:
             label = "suppressed" if f.suppressed else str(f.severity)
             style = "dim" if f.suppressed else _STYLE[f.severity]
@@ -42,7 +46,8 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
                 console.print(f"    [dim]fix: {escape(f.fix)}[/dim]")
     clean = [t.label for t in report.targets if t.label not in by_overlay]
     for label in clean:
-        console.print(f"[bold]{escape(label)}[/bold]: [green]no findings[/green]")
+        note = f" [dim]({NO_ADK})[/dim]" if label in skipped else ""
+        console.print(f"[bold]{escape(label)}[/bold]: [green]no findings[/green]{note}")
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in Severity)
     suppressed = sum(1 for f in report.findings if f.suppressed)
     verdict = "[bold red]FAILED[/bold red]" if report.failed else "[bold green]passed[/bold green]"

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from adk_gitops import k8s
+from adk_gitops.adk import argv
 from adk_gitops.manifests import Resource
 from adk_gitops.migration import strategy_of
 from adk_gitops.model import Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.syncplan import hook_info
-
-APP_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"})
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
@@ -41,10 +39,6 @@ def containers(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec, k8s.Contai
     for res, spec in pods(ctx):
         for container in k8s.containers(spec):
             yield res, spec, container
-
-
-def argv(container: Mapping[str, Any]) -> list[str]:
-    return [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
 
 
 def main_container(res: Resource) -> k8s.Container | None:
@@ -76,26 +70,9 @@ def migration_jobs(ctx: Context) -> list[Resource]:
     return [r for r in ctx.resources if is_migration_job(r)]
 
 
-def is_adk_app(res: Resource) -> bool:
-    """A long-running workload that serves an ADK agent (not a hook)."""
-    if res.kind not in APP_KINDS or hook_info(res).is_hook:
-        return False
-    spec = k8s.pod_spec(res)
-    for c in k8s.containers(spec) if spec else ():
-        words = argv(c.body)
-        if (
-            words
-            and words[0].rsplit("/", 1)[-1] == "adk"
-            and any(w in ("api_server", "web") for w in words[1:3])
-        ):
-            return True
-        if any(str(e.get("name", "")).startswith("ADK_") for e in c.body.get("env") or []):
-            return True
-    return False
-
-
 def adk_apps(ctx: Context) -> list[Resource]:
-    return [r for r in ctx.resources if is_adk_app(r)]
+    """The target's ADK workloads (``adk_gitops.adk``, with the repository's selector)."""
+    return list(ctx.adk_workloads)
 
 
 @dataclass(frozen=True)
@@ -112,12 +89,6 @@ def parse_image(ref: str) -> ImageRef:
     if colon > slash:  # a ':' after the last '/' is a tag, not a registry port
         return ImageRef(name[:colon], name[colon + 1 :], digest)
     return ImageRef(name, "", digest)
-
-
-def is_placeholder_image(ref: str) -> bool:
-    """A bare name like ``adk-agent``: the base's placeholder no ``images:`` entry rewrote."""
-    image = parse_image(ref)
-    return "/" not in image.name and not image.tag and not image.digest
 
 
 PROXY_IMAGE = re.compile(r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy)(:|@|$)")

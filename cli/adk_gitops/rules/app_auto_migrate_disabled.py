@@ -54,5 +54,6 @@ RULE = Rule(
     summary='The app never migrates by itself (ADK_AUTO_MIGRATE_DB is "false" or unset).',
     fix='Set ADK_AUTO_MIGRATE_DB to "false"; the migration Job migrates.',
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

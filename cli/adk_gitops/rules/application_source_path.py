@@ -4,6 +4,10 @@ exists in this repository, and that a path under `overlays/` is an overlay (a
 kustomization of kind Kustomization, not a Component). Other folders, such as
 an app of apps' `argocd/apps`, only need to exist.
 
+An Application whose `repoURL` is another repository is not judged: its
+path lives there. This repository's URL is `check.repoURL`, else
+`argocd.repoURL` of `adk-gitops.yaml`, else git's `origin`.
+
 ## Why is this bad?
 A wrong path (a typo, a renamed env, a Component) makes Argo CD fail to
 generate manifests, or deploy something else, only after merge.
@@ -27,8 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.applications import repository_key, sources
 from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._apps import applications, source_paths
+from adk_gitops.rules._apps import applications
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._rule import Rule
@@ -37,8 +42,11 @@ from adk_gitops.rules._rule import Rule
 def _check(ctx: Context) -> Iterator[Violation]:
     if ctx.repo is None:
         return
+    own = repository_key(ctx.repo.repo_url) if ctx.repo.repo_url else ""
     for app in applications(ctx):
-        for pointer, path in source_paths(app):
+        for pointer, path, repo_url in sources(app):
+            if own and repo_url and repository_key(repo_url) != own:
+                continue  # another repository's path: not ours to judge
             if path in ctx.repo.overlay_namespaces:
                 continue
             if path == "overlays" or path.startswith("overlays/"):

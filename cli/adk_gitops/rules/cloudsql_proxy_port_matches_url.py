@@ -30,7 +30,7 @@ from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import db_urls, env_value, is_cloudsql_proxy, pods, violation
-from adk_gitops.rules._proxy import POSTGRES_DEFAULT_PORT, listen_port
+from adk_gitops.rules._proxy import POSTGRES_DEFAULT_PORT, listen_ports
 from adk_gitops.rules._rule import Rule
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -39,7 +39,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod in pods(ctx):
         all_containers = list(k8s.containers(pod))
-        ports = {listen_port(c) for c in all_containers if is_cloudsql_proxy(c)}
+        ports = {port for c in all_containers if is_cloudsql_proxy(c) for port in listen_ports(c)}
         if not ports:
             continue
         for container in all_containers:

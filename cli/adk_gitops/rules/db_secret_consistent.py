@@ -58,5 +58,6 @@ RULE = Rule(
     summary="The migration and the app read the same database Secret.",
     fix="Point both at one Secret (the overlay's dbSecret value).",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

@@ -31,12 +31,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from adk_gitops import k8s
+from adk_gitops.adk import argv
 from adk_gitops.migration import Strategy, strategy_of, sync_driver
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import (
     adk_apps,
-    argv,
     db_urls,
     is_cloudsql_proxy,
     main_container,
@@ -69,5 +69,6 @@ RULE = Rule(
     summary="ADK's session database URLs name an async driver.",
     fix="Write the scheme as postgresql+asyncpg:// (or another async driver).",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

@@ -1,7 +1,9 @@
 """## What it does
 Checks that every `$(VAR)` in a container's `command` and `args` names a
 variable the container defines (`env`, or `envFrom` of a rendered ConfigMap).
-`$$(VAR)` is an escape and is ignored.
+`$$(VAR)` is an escape and is ignored, and so is what cannot be a variable name
+(`$(date +%H)`) and the script of `sh -c SCRIPT`, where `$(…)` is the shell's
+command substitution, meant literally.
 
 ## Why is this bad?
 Kubernetes leaves an undefined reference as the literal text: the migration
@@ -25,6 +27,7 @@ env:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from adk_gitops import k8s
@@ -49,15 +52,38 @@ def _defined(container: k8s.Container, ctx: Context, namespace: str) -> set[str]
     return names
 
 
+# What the API server accepts as an env var name (IsEnvVarName): `$(date +%H)` is
+# not a reference to a variable but shell, meant literally.
+_VARIABLE = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
+
+
+def _shell_script_index(container: k8s.Container) -> tuple[str, int] | None:
+    """(field, index) of the script a ``sh -c SCRIPT`` container runs, if any: there an
+    undefined ``$(…)`` is the shell's command substitution, left for it on purpose."""
+    words = [("command", i, str(a)) for i, a in enumerate(container.body.get("command") or [])]
+    words += [("args", i, str(a)) for i, a in enumerate(container.body.get("args") or [])]
+    if not words or words[0][2].rsplit("/", 1)[-1] not in _SHELLS:
+        return None
+    for n, (_, _, word) in enumerate(words[:-1]):
+        if word.startswith("-") and "c" in word.lstrip("-") and not word.startswith("--"):
+            field, index, _ = words[n + 1]
+            return field, index
+    return None
+
+
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, _, container in containers(ctx):
         defined = _defined(container, ctx, res.namespace)
         if defined is None:
             continue
+        script = _shell_script_index(container)
         for field in ("command", "args"):
             for i, arg in enumerate(container.body.get(field) or []):
+                if (field, i) == script:
+                    continue
                 for name in references(str(arg)):
-                    if name not in defined:
+                    if _VARIABLE.fullmatch(name) and name not in defined:
                         yield violation(
                             res,
                             f"{container.pointer}/{field}/{i}",

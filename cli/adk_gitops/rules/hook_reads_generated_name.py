@@ -28,11 +28,11 @@ import re
 from collections.abc import Iterator
 
 from adk_gitops import k8s
+from adk_gitops.annotations import hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import pods, violation
 from adk_gitops.rules._rule import Rule
-from adk_gitops.syncplan import hook_info
 
 # kustomize's hash suffix: 10 hex characters with 0, 1, 3, a, e replaced by g, h, k, m, t
 # (kubernetes-sigs/kustomize api/hasher/hasher.go, encode).

@@ -1,6 +1,7 @@
 """## What it does
-Flags images that are still a base's placeholder: a bare name with no
-registry, tag or digest (such as `adk-agent`), which no `images:` entry rewrote.
+Flags images that are still a base's placeholder (`adk-agent` by default;
+option `names`) with no registry, tag or digest: no `images:` entry rewrote
+them. Any other untagged image (`mongo`, `debian`) is `image-tag-pinned`'s.
 
 ## Why is this bad?
 The kubelet pulls `docker.io/library/adk-agent:latest`, which does not exist
@@ -29,14 +30,19 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, is_placeholder_image, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._helpers import containers, violation
+from adk_gitops.rules._rule import Rule, RuleOption
+
+
+def placeholders(ctx: Context) -> frozenset[str]:
+    return frozenset(ctx.option(RULE, "names"))
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
+    names = placeholders(ctx)
     for res, _, container in containers(ctx):
         ref = str(container.body.get("image", ""))
-        if ref and is_placeholder_image(ref):
+        if ref in names:
             yield violation(
                 res, f"{container.pointer}/image", f"image {ref!r} is a placeholder no images: entry rewrote"
             )
@@ -49,4 +55,5 @@ RULE = Rule(
     fix="Add (or fix the name of) the overlay's images: entry for this placeholder.",
     check=_check,
     doc=__doc__ or "",
+    options=(RuleOption("names", ["adk-agent"], "Image names your bases use as placeholders."),),
 )

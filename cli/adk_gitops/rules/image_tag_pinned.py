@@ -23,20 +23,21 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, is_placeholder_image, parse_image, violation
+from adk_gitops.rules._helpers import containers, parse_image, violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.rules.image_placeholder import placeholders
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
+    names = placeholders(ctx)  # image-placeholder reports those
     for res, _, container in containers(ctx):
         ref = str(container.body.get("image", ""))
-        if not ref or is_placeholder_image(ref):
+        if not ref or ref in names:
             continue
         image = parse_image(ref)
         if not image.digest and image.tag in ("", "latest"):
-            yield violation(
-                res, f"{container.pointer}/image", f"image {ref!r} is {'latest' if image.tag else 'untagged'}"
-            )
+            what = "latest" if image.tag else "untagged: the runtime pulls :latest"
+            yield violation(res, f"{container.pointer}/image", f"image {ref!r} is {what}")
 
 
 RULE = Rule(

@@ -27,25 +27,25 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._jobs import hook_jobs
-from adk_gitops.rules._rule import Rule
-
-MAX_BACKOFF = 6
+from adk_gitops.rules._rule import Rule, RuleOption
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
+    most = ctx.option(RULE, "max")
     for job, spec in hook_jobs(ctx):
         limit = spec.get("backoffLimit")
         if not isinstance(limit, int):
             yield violation(job, "/spec/backoffLimit", "backoffLimit is not set (Kubernetes retries 6 times)")
-        elif limit > MAX_BACKOFF:
-            yield violation(job, "/spec/backoffLimit", f"backoffLimit {limit} is above {MAX_BACKOFF}")
+        elif limit > most:
+            yield violation(job, "/spec/backoffLimit", f"backoffLimit {limit} is above {most}")
 
 
 RULE = Rule(
     id="job-backoff-limit",
     severity=Severity.WARNING,
-    summary="Hook Jobs set a small backoffLimit (at most 6).",
+    summary="Hook Jobs set a small backoffLimit (at most `max`, 6 by default).",
     fix="Set spec.backoffLimit, e.g. 3.",
     check=_check,
     doc=__doc__ or "",
+    options=(RuleOption("max", 6, "The largest backoffLimit allowed."),),
 )

@@ -46,5 +46,6 @@ RULE = Rule(
     summary="The migration Job runs exactly one pod.",
     fix="Set parallelism: 1 and completions: 1 (or leave them unset).",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

@@ -1,5 +1,6 @@
 """## What it does
-Checks that a hook Job's `ttlSecondsAfterFinished`, when set, is at least 60.
+Checks that a hook Job's `ttlSecondsAfterFinished`, when set, is at least `min`
+seconds (60 by default).
 
 ## Why is this bad?
 A Job deleted seconds after it finishes may vanish before Argo CD records its
@@ -27,17 +28,16 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._jobs import hook_jobs
-from adk_gitops.rules._rule import Rule
-
-MIN_TTL = 60
+from adk_gitops.rules._rule import Rule, RuleOption
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
+    least = ctx.option(RULE, "min")
     for job, spec in hook_jobs(ctx):
         ttl = spec.get("ttlSecondsAfterFinished")
-        if isinstance(ttl, int) and ttl < MIN_TTL:
+        if isinstance(ttl, int) and ttl < least:
             yield violation(
-                job, "/spec/ttlSecondsAfterFinished", f"ttlSecondsAfterFinished {ttl} is below {MIN_TTL}"
+                job, "/spec/ttlSecondsAfterFinished", f"ttlSecondsAfterFinished {ttl} is below {least}"
             )
 
 
@@ -48,4 +48,5 @@ RULE = Rule(
     fix="Raise ttlSecondsAfterFinished (BeforeHookCreation already cleans up), or remove it.",
     check=_check,
     doc=__doc__ or "",
+    options=(RuleOption("min", 60, "The shortest ttlSecondsAfterFinished allowed, in seconds."),),
 )

@@ -55,5 +55,6 @@ RULE = Rule(
     summary="The migration Job runs the app's image.",
     fix="Use one image placeholder in both and one kustomize images: entry.",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.annotations import hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import migration_jobs, violation
 from adk_gitops.rules._rule import Rule
-from adk_gitops.syncplan import hook_info
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -48,5 +48,6 @@ RULE = Rule(
     summary="The migration Job is an Argo CD PreSync hook.",
     fix="Annotate it argocd.argoproj.io/hook: PreSync with hook-delete-policy BeforeHookCreation.",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

@@ -1,6 +1,9 @@
 """## What it does
-Checks that an overlay deploying an ADK app renders exactly one migration Job
-(a Job running `adk migrate ...`, or labelled `app.kubernetes.io/component: migration`).
+Checks that an overlay deploying an ADK app that keeps sessions in a database
+(`--session_service_uri`, `DATABASE_URL` or a `*SESSION_SERVICE_URI` variable,
+other than `memory://` or Agent Engine) renders exactly one migration Job (a Job
+running `adk migrate ...` or ADK's `prepare_tables()`, or labelled
+`app.kubernetes.io/component: migration`).
 
 ## Why is this bad?
 Without it, the app starts against a schema nobody migrated (with
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.adk import uses_session_database
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
@@ -30,12 +34,10 @@ from adk_gitops.rules._rule import Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    apps = adk_apps(ctx)
-    if not apps:
-        return
+    apps = [app for app in adk_apps(ctx) if uses_session_database(app)]
     jobs = migration_jobs(ctx)
-    if not jobs:
-        yield violation(apps[0], "", "this ADK app has no migration Job in the same overlay")
+    if apps and not jobs:
+        yield violation(apps[0], "", "this ADK app keeps sessions in a database but has no migration Job")
     for extra in jobs[1:]:
         yield violation(
             extra, "", f"a second migration Job (besides {jobs[0].name!r}): migrations would race"
@@ -45,8 +47,9 @@ def _check(ctx: Context) -> Iterator[Violation]:
 RULE = Rule(
     id="migration-job-required",
     severity=Severity.ERROR,
-    summary="An overlay that deploys an ADK app renders exactly one migration Job.",
+    summary="An overlay whose ADK app keeps sessions in a database renders exactly one migration Job.",
     fix="Include the base's migration Job once; remove duplicates.",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

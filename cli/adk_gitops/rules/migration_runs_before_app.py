@@ -54,5 +54,6 @@ RULE = Rule(
     summary="The migration runs in an earlier Argo CD step than every app workload.",
     fix="Make the migration a PreSync hook, or a Sync hook at a wave below the app's.",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

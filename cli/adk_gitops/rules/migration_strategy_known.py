@@ -32,10 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.adk import argv
 from adk_gitops.migration import strategy_of
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import adk_apps, argv, main_container, migration_jobs, violation
+from adk_gitops.rules._helpers import adk_apps, main_container, migration_jobs, violation
 from adk_gitops.rules._rule import Rule
 
 
@@ -62,5 +63,6 @@ RULE = Rule(
     summary="The migration Job runs `adk migrate upgrade` or ADK's prepare_tables().",
     fix="Select a strategy (`adk-gitops set-migration ENV prepare-tables`), or suppress with the reason.",
     check=_check,
+    adk=True,
     doc=__doc__ or "",
 )

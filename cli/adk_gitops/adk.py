@@ -1,0 +1,101 @@
+"""Which workloads serve an ADK agent, and which need a session database.
+
+ADK agents are deployed in several shapes, all of which count:
+- ``adk api_server`` / ``adk web`` (what ``adk deploy gke`` runs);
+- ADK's own GKE guide: an image whose ``CMD`` runs uvicorn on a FastAPI app from
+  ``google.adk.cli.fast_api.get_fast_api_app``, with no command in the manifest
+  and Vertex AI settings in the environment (``GOOGLE_GENAI_USE_VERTEXAI``, or
+  ``GOOGLE_GENAI_USE_ENTERPRISE`` since ADK 2.x);
+- any container with ``ADK_*`` settings or a session-service URI;
+- ``adk deploy gke``'s labels (``app.kubernetes.io/managed-by: adk-cli``);
+- whatever the repository's ``check.adk.selector`` labels select.
+https://google.github.io/adk-docs/deploy/gke/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from adk_gitops import k8s
+from adk_gitops.manifests import Resource
+
+APP_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"})
+_ADK_ENV = re.compile(r"ADK_[A-Z0-9_]+|GOOGLE_GENAI_USE_(VERTEXAI|ENTERPRISE)|[A-Z0-9_]*SESSION_SERVICE_URI")
+_SERVERS = ("uvicorn", "gunicorn", "hypercorn")
+# Session stores that keep nothing in a database: no migration needed.
+_NO_DATABASE = ("memory://", "agentengine://", "vertexai://")
+
+
+def argv(container: Mapping[str, Any]) -> list[str]:
+    return [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
+
+
+def _env_names(container: Mapping[str, Any]) -> list[str]:
+    return [str(e.get("name", "")) for e in container.get("env") or [] if isinstance(e, Mapping)]
+
+
+def _serves_adk(container: Mapping[str, Any]) -> bool:
+    words = argv(container)
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program == "adk" and any(w in ("api_server", "web") for w in words[1:3]):
+        return True
+    if any(_ADK_ENV.fullmatch(name) for name in _env_names(container)):
+        return True
+    text = " ".join(words)
+    return "get_fast_api_app" in text or ("google.adk" in text and any(s in text for s in _SERVERS))
+
+
+def selected(res: Resource, selector: Mapping[str, str]) -> bool:
+    """Whether ``res`` or its pod template carries every label of ``selector``."""
+    if not selector:
+        return False
+    spec = k8s.pod_spec(res)
+    template_labels: Mapping[str, Any] = {}
+    template = (
+        (res.body.get("spec") or {}).get("template") if isinstance(res.body.get("spec"), dict) else None
+    )
+    if spec is not None and isinstance(template, dict):
+        template_labels = (template.get("metadata") or {}).get("labels") or {}
+    labels = {**(res.metadata.get("labels") or {}), **template_labels}
+    return all(str(labels.get(k)) == v for k, v in selector.items())
+
+
+def is_adk_workload(res: Resource, selector: Mapping[str, str] = {}) -> bool:
+    """A long-running workload that serves an ADK agent (not a hook)."""
+    from adk_gitops.annotations import hook_info
+
+    if res.kind not in APP_KINDS or hook_info(res).is_hook:
+        return False
+    if selected(res, selector):
+        return True
+    if (res.metadata.get("labels") or {}).get("app.kubernetes.io/managed-by") == "adk-cli":
+        return True
+    spec = k8s.pod_spec(res)
+    return any(_serves_adk(c.body) for c in (k8s.containers(spec) if spec else ()))
+
+
+def adk_workloads(resources: Iterable[Resource], selector: Mapping[str, str] = {}) -> list[Resource]:
+    return [r for r in resources if is_adk_workload(r, selector)]
+
+
+def session_database_urls(res: Resource) -> Sequence[str]:
+    """The session-store URIs an ADK workload is given (``--session_service_uri``,
+    or a ``*SESSION_SERVICE_URI`` / ``DATABASE_URL`` variable; references count)."""
+    found: list[str] = []
+    spec = k8s.pod_spec(res)
+    for container in k8s.containers(spec) if spec else ():
+        for word in argv(container.body):
+            if word.startswith(("--session_service_uri=", "--session_db_url=")):
+                found.append(word.split("=", 1)[1])
+        for env in container.body.get("env") or []:
+            name = str(env.get("name", "")) if isinstance(env, Mapping) else ""
+            if name == "DATABASE_URL" or name.endswith("SESSION_SERVICE_URI"):
+                found.append(str(env.get("value", f"$({name})")))
+    return found
+
+
+def uses_session_database(res: Resource) -> bool:
+    """Whether the workload keeps sessions in a database (and so needs migrating)."""
+    return any(not url.startswith(_NO_DATABASE) for url in session_database_urls(res))
