@@ -1,10 +1,12 @@
 """## What it does
-Flags `helm.sh/hook*` annotations in Kustomize output.
+Notes `helm.sh/hook*` annotations on any object (from a chart, Kustomize or plain
+YAML): Argo CD supports them on purpose, and this says what they mean to it.
 
 ## Why is this bad?
-Argo CD honours them on any object, but with Argo CD's meaning (every sync is an
-"install" and an "upgrade"; weights become waves), and an Argo CD hook on the
-same object overrides them. Two vocabularies for one behaviour confuse reviews.
+It is not wrong, but it is easy to misread: Argo CD gives them its own meaning
+(every sync is an "install" and an "upgrade", so `pre-install` and `pre-upgrade`
+both run on every sync as PreSync; weights become waves), and an Argo CD hook on
+the same object overrides them. Argo CD's own annotation says it directly.
 
 ## Example
 ```yaml
@@ -23,6 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.annotations import (
+    HELM_DELETE_POLICY,
+    HELM_HOOK,
+    HELM_WEIGHT,
+    HOOK,
+    SYNC_WAVE,
+    delete_policies,
+    hook_info,
+    sync_wave,
+)
+from adk_gitops.manifests import Resource
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
@@ -35,15 +48,33 @@ def _check(ctx: Context) -> Iterator[Violation]:
             yield violation(
                 res,
                 f"/metadata/annotations/{key.replace('/', '~1')}",
-                f"Helm annotation {key} in Kustomize output; use Argo CD's own",
+                f"{key}: {res.annotations[key]!r}, which Argo CD reads as {_meaning(res, key)}",
             )
+
+
+def _meaning(res: Resource, key: str) -> str:
+    """What Argo CD makes of one Helm annotation (gitops-engine hook/helm)."""
+    if key == HELM_HOOK:
+        info = hook_info(res)
+        if HOOK in res.annotations and info.types:
+            return "nothing: its argocd.argoproj.io/hook wins"
+        return f"hook {'/'.join(info.types or info.deletion) or 'none Argo CD supports'} on every sync"
+    if key == HELM_WEIGHT:
+        return (
+            f"sync wave {sync_wave(res).value}"
+            if SYNC_WAVE not in res.annotations
+            else "nothing (sync-wave wins)"
+        )
+    if key == HELM_DELETE_POLICY:
+        return f"delete policy {','.join(delete_policies(res)[0])}"
+    return "nothing (Argo CD does not support it)"
 
 
 RULE = Rule(
     id="helm-hook-annotations",
-    severity=Severity.WARNING,
-    summary="Kustomize output uses Argo CD hook annotations, not Helm's.",
-    fix="Replace helm.sh/hook* with argocd.argoproj.io/hook, sync-wave and hook-delete-policy.",
+    severity=Severity.INFO,
+    summary="Helm hook annotations are read as Argo CD reads them.",
+    fix="Optionally state it directly: argocd.argoproj.io/hook, sync-wave and hook-delete-policy.",
     check=_check,
     doc=__doc__ or "",
 )

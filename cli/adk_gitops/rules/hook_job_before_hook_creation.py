@@ -3,9 +3,12 @@ Checks that a fixed-name hook Job is deleted before it is created again: its
 delete policy includes `BeforeHookCreation` (or no policy, which means the same).
 
 ## Why is this bad?
-Argo CD *applies* hooks. A completed Job kept by `HookSucceeded` alone (after a
-failed sync) is re-applied unchanged and counts as succeeded without running;
-with a new image the apply fails with `spec.template: field is immutable`.
+Argo CD *applies* hooks. A Job that is kept is re-applied on the next sync: unchanged
+it counts as done without running, with a new image the apply fails with
+`spec.template: field is immutable`. With `HookFailed` or `Never` a successful Job
+is kept, so the migration never runs again: an error. With `HookSucceeded` (Argo
+CD's own documented migration example) the Job is deleted when the sync succeeds,
+so the trap is only after a failed sync: a warning.
 
 ## Example
 ```yaml
@@ -36,7 +39,19 @@ def _check(ctx: Context) -> Iterator[Violation]:
         if res.kind != "Job" or not res.metadata.get("name") or not hook_info(res).types:
             continue
         policies, _ = delete_policies(res)
-        if "BeforeHookCreation" not in policies:
+        if "BeforeHookCreation" in policies:
+            continue
+        if "HookSucceeded" in policies:
+            yield Violation(
+                "/metadata/annotations",
+                "fixed-name hook Job deleted only on success (HookSucceeded): after a failed sync the kept "
+                "Job is re-applied, not re-run, and a new image fails as immutable",
+                res.kind,
+                res.namespace,
+                res.name,
+                Severity.WARNING,
+            )
+        else:
             yield violation(
                 res,
                 "/metadata/annotations",

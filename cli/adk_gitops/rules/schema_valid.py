@@ -2,7 +2,9 @@
 Validates every object strictly (unknown fields are errors) against the
 Kubernetes schemas of each `--kubernetes-version` (default 1.34), and Argo CD
 `Application`, `AppProject` and `ApplicationSet` objects against the fields
-users write. Every error is reported, each with its JSON pointer.
+users write. Every error is reported, each with its JSON pointer. An object
+annotated `argocd.argoproj.io/sync-options: Validate=false` is applied by Argo
+CD without validation: its findings are reported as info.
 
 ## Why is this bad?
 A typo (`serviceAccount: ` under the wrong key, `imagePullPolicy: always`) is
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.annotations import sync_options
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
@@ -48,9 +51,20 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 by_error.setdefault((error.pointer, error.message), []).append(error.version)
         except NoSchema:
             continue  # schema-known reports it
+        unvalidated = "Validate=false" in sync_options(res)
         for (pointer, message), versions in by_error.items():
             where = "" if len(ctx.kubernetes_versions) == 1 else f" (Kubernetes {', '.join(versions)})"
-            yield violation(res, pointer, f"{message}{where}")
+            if unvalidated:  # Argo CD applies it with --validate=false: the server decides
+                yield Violation(
+                    pointer,
+                    f"{message}{where} (Validate=false: Argo CD syncs it unvalidated)",
+                    res.kind,
+                    res.namespace,
+                    res.name,
+                    Severity.INFO,
+                )
+            else:
+                yield violation(res, pointer, f"{message}{where}")
 
 
 RULE = Rule(
