@@ -3,10 +3,14 @@ around it (its ``argocd/`` folder)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from posixpath import normpath
+from typing import Any
 
 from adk_gitops.errors import ManifestError
 from adk_gitops.manifests import Resource, load_stream
@@ -30,7 +34,7 @@ def is_application(res: Resource) -> bool:
     return res.kind == "Application" and res.api_version.startswith("argoproj.io/")
 
 
-def _mapping(value: object) -> dict[str, object]:
+def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -112,10 +116,20 @@ def _norm(path: str) -> str:
 
 @dataclass(frozen=True)
 class AppInfo:
+    """An Application as Argo CD would create it: written in ``argocd/``, or generated
+    by an ApplicationSet's git directory generator from this repository's folders."""
+
     name: str
-    file: str
+    file: str  # where it is declared, relative to the repository
+    source_path: str  # normalized, relative to the repository
+    cluster: str
     destination_namespace: str
     create_namespace: bool
+    resource: Resource  # the Application, or the ApplicationSet that generates it
+
+    @property
+    def generated(self) -> bool:
+        return self.resource.kind == "ApplicationSet"
 
 
 def _repo_root(start: Path) -> Path | None:
@@ -125,24 +139,100 @@ def _repo_root(start: Path) -> Path | None:
     return None
 
 
-def application_for(overlay: Path) -> AppInfo | None:
-    """The Application whose source path is ``overlay``, if the repository has one."""
+def _sync_options(spec: Mapping[str, Any]) -> list[str]:
+    options = _mapping(spec.get("syncPolicy")).get("syncOptions")
+    return [str(o) for o in options] if isinstance(options, list) else []
+
+
+def applications_index(root: Path) -> tuple[AppInfo, ...]:
+    """Every Application of the repository (one entry per source path), the
+    ApplicationSet-generated ones included. Read once per run."""
+    own = repository_key(own_repo_url(root))
+    found: list[AppInfo] = []
+    for file, res in argocd_objects(root):
+        rel = str(file.relative_to(root))
+        if is_application(res):
+            spec = _mapping(res.body.get("spec"))
+            cluster, namespace = destination(res)
+            create = "CreateNamespace=true" in _sync_options(spec)
+            for _, path, repo_url in sources(res):
+                if own and repo_url and repository_key(repo_url) != own:
+                    continue
+                found.append(AppInfo(res.name, rel, path, cluster, namespace, create, res))
+        elif res.kind == "ApplicationSet" and res.api_version.startswith("argoproj.io/"):
+            found.extend(_generated(root, rel, res, own))
+    return tuple(found)
+
+
+# {{.path.basename}} (goTemplate) and {{path.basename}} (fasttemplate) alike.
+_PLACEHOLDER = re.compile(r"\{\{\s*\.?(path\.basename|path\.path|path)\s*\}\}")
+
+
+def _generated(root: Path, rel: str, appset: Resource, own: str) -> list[AppInfo]:
+    """The Applications a git directory generator of this repository creates
+    (applicationset/generators/git.go: one per matching folder, excludes honoured)."""
+    spec = _mapping(appset.body.get("spec"))
+    template = _mapping(spec.get("template"))
+    tspec = _mapping(template.get("spec"))
+    generators = spec.get("generators")
+    out: list[AppInfo] = []
+    for generator in generators if isinstance(generators, list) else []:
+        git = _mapping(_mapping(generator).get("git"))
+        repo_url = str(git.get("repoURL") or "")
+        directories = git.get("directories")
+        if not isinstance(directories, list) or (own and repo_url and repository_key(repo_url) != own):
+            continue
+        include = [str(d.get("path")) for d in directories if isinstance(d, dict) and not d.get("exclude")]
+        exclude = [str(d.get("path")) for d in directories if isinstance(d, dict) and d.get("exclude")]
+        folders = sorted({p for pattern in include for p in _matching(root, pattern)})
+        dest = _mapping(tspec.get("destination"))
+        for folder in folders:
+            path = folder.relative_to(root).as_posix()
+            if any(fnmatchcase(path, pattern) for pattern in exclude):
+                continue
+
+            def fill(text: str, path: str = path) -> str:
+                def value(match: re.Match[str]) -> str:
+                    return posixpath.basename(path) if match.group(1) == "path.basename" else path
+
+                return _PLACEHOLDER.sub(value, text)
+
+            out.append(
+                AppInfo(
+                    fill(str(_mapping(template.get("metadata")).get("name") or "")),
+                    rel,
+                    _norm(fill(str(_mapping(tspec.get("source")).get("path") or path))),
+                    str(dest.get("server") or dest.get("name") or ""),
+                    fill(str(dest.get("namespace") or "")),
+                    "CreateNamespace=true" in _sync_options(tspec),
+                    appset,
+                )
+            )
+    return out
+
+
+def _matching(root: Path, pattern: str) -> Iterator[Path]:
+    """Folders of the repository a generator's path glob matches (none outside it)."""
+    from adk_gitops.guard import outside_reason
+
+    if pattern.startswith("/") or ".." in pattern.split("/"):
+        return
+    real_root = root.resolve()
+    for path in root.glob(pattern):
+        if path.is_dir() and not path.name.startswith(".") and not outside_reason(path, real_root):
+            yield path
+
+
+def application_for(overlay: Path, index: Sequence[AppInfo] | None = None) -> AppInfo | None:
+    """The Application (written or generated) whose source path is ``overlay``."""
     overlay = overlay.resolve()
     root = _repo_root(overlay)
     if root is None:
         return None
     wanted = overlay.relative_to(root).as_posix()
-    for file, res in argocd_objects(root):
-        if not is_application(res) or wanted not in (path for _, path in source_paths(res)):
-            continue
-        spec = _mapping(res.body.get("spec"))
-        options = _mapping(spec.get("syncPolicy")).get("syncOptions")
-        return AppInfo(
-            res.name,
-            str(file.relative_to(root)),
-            destination(res)[1],
-            isinstance(options, list) and "CreateNamespace=true" in options,
-        )
+    for info in applications_index(root) if index is None else index:
+        if info.source_path == wanted:
+            return info
     return None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
-from adk_gitops.applications import own_repo_url
+from adk_gitops.applications import application_for, applications_index, own_repo_url
 from adk_gitops.batch import render_batch
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.engine import finding, printable, run_rules
@@ -167,7 +167,18 @@ def _repo_index(root: Path, loaded: Sequence[_Loaded], config: CheckConfig) -> R
         resources = rendered.get(target.path.resolve())
         declared = str(kustomization.load(target.path).get("namespace") or "")
         namespaces[target.label] = _namespace_of(resources) if resources else declared
-    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root))
+    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root), applications_index(root))
+
+
+def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None]:
+    """(what the target's Application creates first with CreateNamespace=true, its
+    destination namespace); (None, None) when no Application deploys the target."""
+    if target.kind != "kustomization" or target.path is None:
+        return None, None
+    found = application_for(target.path, repo.applications)
+    if found is None:
+        return None, None
+    return (found.destination_namespace if found.create_namespace else None), found.destination_namespace
 
 
 _REFUSAL_RULES = {
@@ -298,6 +309,7 @@ def check(
                 target.default_file,
                 config.for_target(target.label),
                 config.adk_selector,
+                *_namespaces(target, repo),
             )
             findings.extend(run_rules(ctx))
         skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(

@@ -7,13 +7,15 @@ docs/argocd-sync-model.md. ``plan`` prints it; ``check``'s first-sync rule uses 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
 from adk_gitops import k8s
-from adk_gitops.annotations import HOOK_TYPES, delete_policies, hook_info, sync_wave
+from adk_gitops.annotations import delete_policies, hook_info, sync_wave
+from adk_gitops.health import health_check, produced_secret
 from adk_gitops.manifests import Resource, ResourceId
 
 
@@ -38,9 +40,6 @@ KIND_ORDER: tuple[str, ...] = (
 # rank = index - len: listed kinds are negative, every other kind (all CRs) is 0 and sorts last.
 KIND_RANK: Mapping[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumerate(KIND_ORDER)}
 
-# Hook kinds Argo CD waits on until they finish (gitops-engine pkg/health: Job, Pod).
-RUNNING_HOOK_KINDS = frozenset({"Job", "Pod"})
-
 
 @dataclass(frozen=True)
 class Task:
@@ -57,11 +56,36 @@ class Task:
     def kind_rank(self) -> int:
         return KIND_RANK.get(self.resource.kind, 0)
 
+    @property
+    def name(self) -> str:
+        """The name Argo CD sorts by. A hook with only ``generateName`` is named
+        ``<generateName><revision[0:7]>-<phase>-<startedAt unix>``, lowercased
+        (sync_context.go getSyncTasks); the revision and time are unknown offline, so
+        placeholders of the same length stand in: a prefix is never compared alone."""
+        meta = self.resource.metadata
+        if meta.get("name") or not meta.get("generateName"):
+            return self.resource.name
+        return f"{meta['generateName']}0000000-{self.phase}-0000000000".lower()
+
     def sort_key(self) -> tuple[int, int, int, str, str, str]:
-        # Argo CD's key is (phase, wave, kind rank, name); Go's sort is not stable,
-        # so namespace and group only make our output deterministic.
+        # Argo CD's key is (phase, wave, kind rank, name) (sync_tasks.go Less); Go's
+        # sort is not stable, so namespace and group only make our output deterministic.
         res = self.resource
-        return (PHASE_ORDER[self.phase], self.wave, self.kind_rank, res.name, res.namespace, res.group)
+        return (PHASE_ORDER[self.phase], self.wave, self.kind_rank, self.name, res.namespace, res.group)
+
+
+class WaitKind(StrEnum):
+    HOOK = "hook completion"  # a hook with a health check: until Healthy (Degraded fails the sync)
+    HEALTH = "health"  # a plain resource with a health check: until Healthy
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One object a step waits for, and the health check Argo CD judges it by."""
+
+    kind: WaitKind
+    resource: ResourceId
+    health_check: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,7 @@ class Step:
     phase: Phase
     wave: int
     tasks: tuple[Task, ...]
-    waits_for: tuple[str, ...]  # "hook completion", "health"; () when nothing gates the next step
+    waits_for: tuple[Wait, ...]  # () when nothing gates the next step (or the end)
 
 
 @dataclass(frozen=True)
@@ -82,11 +106,11 @@ class NotSynced:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something about the sync order a user must know. ``blocks_first_sync``
-    problems make the very first sync of an environment wait forever."""
+    """A fact about the sync order that a rule judges: ``rule`` is the id of the rule
+    that reports it (and sets its severity). ``blocks_first_sync`` facts keep the
+    very first sync of an environment from completing."""
 
-    code: str
-    severity: str  # "error" | "warning" | "info"
+    rule: str
     resource: ResourceId
     pointer: str
     message: str
@@ -100,6 +124,10 @@ class SyncPlan:
     not_synced: tuple[NotSynced, ...]
     problems: tuple[Problem, ...]
     create_namespace: str | None = None
+    # A rendered Namespace named as the Application's destination: created before
+    # everything else, with or without CreateNamespace (sync_context.go Sync,
+    # getNamespaceCreationTask, before the dry run).
+    first: tuple[Task, ...] = ()
 
     @property
     def first_sync_ok(self) -> bool:
@@ -119,55 +147,37 @@ class SyncPlan:
         return first
 
 
-def build_plan(resources: Sequence[Resource], *, create_namespace: str | None = None) -> SyncPlan:
+def build_plan(
+    resources: Sequence[Resource],
+    *,
+    create_namespace: str | None = None,
+    destination_namespace: str | None = None,
+) -> SyncPlan:
+    """``create_namespace``: what CreateNamespace=true creates first;
+    ``destination_namespace``: the Application's, whose rendered Namespace is applied first."""
     tasks: list[Task] = []
     not_synced: list[NotSynced] = []
-    problems: list[Problem] = []
     for res in resources:
-        tasks.extend(_tasks_for(res, not_synced, problems))
+        tasks.extend(_tasks_for(res, not_synced))
     tasks.sort(key=Task.sort_key)
     tasks = _bubble_dependencies(tasks)
     on_failure = tuple(t for t in tasks if t.phase is Phase.SYNC_FAIL)
-    steps = _steps([t for t in tasks if t.phase is not Phase.SYNC_FAIL])
-    plan = SyncPlan(steps, on_failure, tuple(not_synced), tuple(problems), create_namespace)
-    first_sync = tuple(_first_sync_problems(plan, resources))
-    return replace(plan, problems=plan.problems + first_sync)
+    first = tuple(t for t in tasks if _is_namespace(t, destination_namespace))
+    steps = _steps([t for t in tasks if t.phase is not Phase.SYNC_FAIL and t not in first])
+    plan = SyncPlan(steps, on_failure, tuple(not_synced), (), create_namespace, first)
+    return replace(plan, problems=tuple(_first_sync_problems(plan, resources)))
 
 
-def _tasks_for(res: Resource, not_synced: list[NotSynced], problems: list[Problem]) -> Iterable[Task]:
+def _is_namespace(task: Task, name: str | None) -> bool:
+    res = task.resource
+    return bool(name) and res.kind == "Namespace" and res.group == "" and res.name == name
+
+
+def _tasks_for(res: Resource, not_synced: list[NotSynced]) -> Iterable[Task]:
+    """sync_tasks.go / sync_phase.go: the tasks of one object (none when Argo CD never
+    applies it). Invalid annotation values are the annotation rules' to report."""
     info = hook_info(res)
     wave = sync_wave(res)
-    for bad in wave.unparsable:
-        problems.append(
-            Problem(
-                "sync-wave-unparsable",
-                "error",
-                res.id,
-                "/metadata/annotations",
-                f"{bad} is not an integer: Argo CD silently uses {wave.value} ({wave.source})",
-            )
-        )
-    for value in info.invalid:
-        problems.append(
-            Problem(
-                "hook-value-invalid",
-                "error",
-                res.id,
-                "/metadata/annotations",
-                f"hook type {value!r} is not valid (case-sensitive: "
-                f"{', '.join(sorted(HOOK_TYPES))}); Argo CD drops it silently",
-            )
-        )
-    for value in info.ignored_helm:
-        problems.append(
-            Problem(
-                "helm-hook-unsupported",
-                "error",
-                res.id,
-                "/metadata/annotations",
-                f"Helm hook {value!r} is not supported by Argo CD",
-            )
-        )
     if not info.is_hook:
         return [Task(res, Phase.SYNC, wave.value, hook=False)]
     if info.types == ("Skip",):  # hook/hook.go Skip: only when Skip is the sole type
@@ -183,17 +193,7 @@ def _tasks_for(res: Resource, not_synced: list[NotSynced], problems: list[Proble
         )
         not_synced.append(NotSynced(res, why))
         return []
-    policies, bad_policies = delete_policies(res)
-    for value in bad_policies:
-        problems.append(
-            Problem(
-                "hook-delete-policy-invalid",
-                "error",
-                res.id,
-                "/metadata/annotations",
-                f"delete policy {value!r} is not valid; Argo CD ignores it",
-            )
-        )
+    policies, _ = delete_policies(res)
     return [Task(res, phase, wave.value, hook=True, delete_policies=policies) for phase in phases]
 
 
@@ -256,30 +256,44 @@ def _steps(tasks: list[Task]) -> tuple[Step, ...]:
             groups.append([task])
     steps: list[Step] = []
     for n, group in enumerate(groups):
-        last = n == len(groups) - 1
-        waits: list[str] = []
-        # A hook "completes" through its health (sync_context.go getOperationPhase): a Job
-        # or Pod when it finishes; an object without a health check, such as a
-        # ServiceAccount, as soon as it is created, so nothing waits for it.
-        if any(t.hook and t.resource.kind in RUNNING_HOOK_KINDS for t in group):
-            waits.append("hook completion")
-        # sync_context.go: plain resources gate the next step on health, except in a
-        # single-step plan; after the final step the operation simply ends.
-        if not last and any(not t.hook for t in group):
-            waits.append("health")
+        # sync_context.go Sync: "if it is the last phase/wave and the only remaining tasks
+        # are non-hooks, then we are successful EVEN if those objects subsequently
+        # degraded": such a final step waits for nothing. Any other step waits for its
+        # hooks and for its plain resources' health.
+        ends_at_apply = n == len(groups) - 1 and not any(t.hook for t in group)
+        waits: list[Wait] = []
+        for task in [] if ends_at_apply else group:
+            # A hook "completes" through its health (getOperationPhase); one without a
+            # health check (a ServiceAccount) is done once created: nothing to wait for.
+            check = health_check(task.resource)
+            if check:
+                kind = WaitKind.HOOK if task.hook else WaitKind.HEALTH
+                waits.append(Wait(kind, task.resource.id, check))
         steps.append(Step(group[0].phase, group[0].wave, tuple(group), tuple(waits)))
     return tuple(steps)
 
 
 NOT_RENDERED = -1
+# Containers that serve until stopped: as a plain (non-native) sidecar of a hook Job's
+# pod they keep it running, so the Job never completes.
+_LONG_RUNNING = re.compile(
+    r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy|alloydb-auth-proxy|proxyv2|envoy|linkerd2?-proxy)(:|@|$)"
+)
 
 
 def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Iterable[Problem]:
-    """Every object a hook's pod needs must exist before the hook's step."""
+    """Every object a hook's pod needs must exist before the hook's pod is created."""
     # (kind, namespace, name) -> the first step applying it; None: rendered but never applied.
     first_step: dict[tuple[str, str, str], int | None] = {
         (res.kind, res.namespace, res.name): plan.step_index(res.id) for res in resources
     }
+    # Secrets a controller creates from an ExternalSecret, SealedSecret, ... (health.py).
+    produced: dict[tuple[str, str], tuple[int, Resource]] = {}
+    for res in resources:
+        secret, at = produced_secret(res), plan.step_index(res.id)
+        key = (res.namespace, secret)
+        if secret and at is not None and (key not in produced or at < produced[key][0]):
+            produced[key] = (at, res)
     namespaces = {r.name for r in resources if r.kind == "Namespace" and r.group == ""}
     for n, step in enumerate(plan.steps):
         for task in step.tasks:
@@ -289,13 +303,31 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
             if pod is None:
                 continue
             yield from _hook_namespace_problem(plan, task, namespaces)
+            yield from _never_completes(task, pod)
             seen: set[tuple[str, str]] = set()
             for dep in k8s.pod_dependencies(pod):
                 if (dep.kind, dep.name) in seen or (dep.kind == "ServiceAccount" and dep.name == "default"):
                     continue
                 seen.add((dep.kind, dep.name))
-                found = first_step.get((dep.kind, task.resource.namespace, dep.name), NOT_RENDERED)
-                yield from _dependency_problem(task, n, step, dep, found, plan)
+                ns = task.resource.namespace
+                found = first_step.get((dep.kind, ns, dep.name), NOT_RENDERED)
+                if found == NOT_RENDERED and dep.kind == "Secret" and (ns, dep.name) in produced:
+                    at, producer = produced[ns, dep.name]
+                    yield from _produced_problem(task, n, step, dep, at, producer, plan)
+                else:
+                    yield from _dependency_problem(task, n, step, dep, found, plan)
+
+
+def _outcome(task: Task) -> str:
+    """What a missing dependency does to the sync: fail (when) or hang."""
+    res = task.resource
+    pod = k8s.pod_spec(res)
+    spec = res.body.get("spec")
+    holder = spec if res.kind == "Job" and isinstance(spec, Mapping) else (pod.spec if pod else {})
+    deadline = holder.get("activeDeadlineSeconds")
+    if isinstance(deadline, int) and not isinstance(deadline, bool):
+        return f"the sync fails after {deadline}s (activeDeadlineSeconds), the hook never having run"
+    return "the sync waits forever (no activeDeadlineSeconds bounds it)"
 
 
 def _dependency_problem(
@@ -306,8 +338,7 @@ def _dependency_problem(
     where = f"{step.phase} wave {step.wave}"
     if found == NOT_RENDERED:
         yield Problem(
-            "hook-dependency-missing",
-            "warning",
+            "hook-dependency-preexisting",
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
@@ -315,32 +346,78 @@ def _dependency_problem(
         )
     elif found is None:
         yield Problem(
-            "hook-dependency-missing",
-            "warning",
+            "hook-dependency-preexisting",
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync",
         )
-    elif found >= n:
+    elif found > n or (found == n and KIND_RANK.get(dep.kind, 0) >= task.kind_rank):
+        # sync_context.go: within one step the create tasks run kind group by kind group
+        # (processCreateTasks per run of one kind, each ending in ss.Wait()), so a
+        # dependency of an earlier kind group in the same step exists in time.
         later = plan.steps[found]
+        if task.resource.kind == "Pod" and dep.kind == "ServiceAccount":
+            outcome = (
+                "the sync fails at once: the API server refuses a Pod whose ServiceAccount does not exist"
+            )
+        else:
+            outcome = _outcome(task)
         yield Problem(
             "hook-dependency-order",
-            "error",
             rid,
             dep.pointer,
-            f"first sync deadlocks: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
-            f"{later.wave}, not before this hook ({where}); its pod can never start",
+            f"first sync cannot complete: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
+            f"{later.wave}, after this hook ({where}): {outcome}",
             blocks_first_sync=True,
         )
 
 
+def _produced_problem(
+    task: Task, n: int, step: Step, dep: k8s.Dependency, found: int, producer: Resource, plan: SyncPlan
+) -> Iterable[Problem]:
+    """A Secret a controller creates: in time if its producer is applied in an earlier
+    step (whose health Argo CD waits for) or the same one (the pod retries until the
+    Secret appears); never if the producer comes after the hook."""
+    if found > n:
+        later = plan.steps[found]
+        yield Problem(
+            "hook-dependency-order",
+            task.resource.id,
+            dep.pointer,
+            f"first sync cannot complete: Secret {dep.name!r} is created from {producer.kind} "
+            f"{producer.name!r}, applied at {later.phase} wave {later.wave}, after this hook "
+            f"({step.phase} wave {step.wave}): {_outcome(task)}",
+            blocks_first_sync=True,
+        )
+
+
+def _never_completes(task: Task, pod: k8s.PodSpec) -> Iterable[Problem]:
+    """A hook Job or Pod with a plain sidecar that serves forever never completes."""
+    if task.resource.kind not in ("Job", "Pod"):
+        return
+    regular = [c for c in k8s.containers(pod) if not c.init]
+    if len(regular) < 2:
+        return
+    for container in regular:
+        if _LONG_RUNNING.search(str(container.body.get("image", ""))):
+            yield Problem(
+                "hook-completes",
+                task.resource.id,
+                container.pointer,
+                f"container {container.name!r} serves until stopped: as a plain sidecar it keeps the "
+                f"pod running, so the hook never completes and {_outcome(task).removeprefix('the ')}; "
+                "make it a native sidecar (initContainers with restartPolicy: Always)",
+                blocks_first_sync=True,
+            )
+
+
 def _hook_namespace_problem(plan: SyncPlan, task: Task, namespaces: set[str]) -> Iterable[Problem]:
     ns = task.resource.namespace
-    if not ns or ns == plan.create_namespace or ns in namespaces:
+    created_first = {t.resource.name for t in plan.first}
+    if not ns or ns == plan.create_namespace or ns in namespaces or ns in created_first:
         return
     yield Problem(
-        "hook-namespace-missing",
-        "warning",
+        "hook-namespace-exists",
         task.resource.id,
         "/metadata/namespace",
         f"namespace {ns!r} must exist before the first sync: set CreateNamespace=true on the "

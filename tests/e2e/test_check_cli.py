@@ -47,23 +47,39 @@ def test_the_shipped_repo_passes(cli: CliRunner, renderer: Renderer, monkeypatch
     assert code == 0 and "passed at --fail-on error" in out
 
 
-STRATEGY_MATRIX = [
-    "overlays/postgres",
-    "overlays/cloudsql",
-    "tests/fixtures/overlays/cloudsql-iam",
-    "tests/fixtures/overlays/upgrade-postgres",
-    "tests/fixtures/overlays/upgrade-cloudsql",
-    "tests/fixtures/overlays/upgrade-cloudsql-iam",
+IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
+CLOUDSQL = [
+    "--db",
+    "cloudsql",
+    "--cloudsql-instance",
+    "my-project:europe-west1:adk-sessions",
+    "--gsa",
+    "adk-agent@my-project.iam.gserviceaccount.com",
 ]
 
 
 def test_both_strategies_check_clean_on_every_flavour(
-    cli: CliRunner, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
 ) -> None:
-    """postgres, cloudsql and cloudsql + IAM, each with prepare-tables and upgrade."""
-    monkeypatch.chdir(REPO)
-    code, out, err = run(cli, "-o", "json", *STRATEGY_MATRIX)
+    """postgres, cloudsql and cloudsql + IAM, each with prepare-tables and upgrade,
+    as new-env writes them (overlay and Application): the whole repository checks clean."""
+    root = tmp_path / "repo"
+    for name in ("bases", "components", "argocd"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.rmtree(root / "argocd/apps")  # this repository's own environments stay out
+    shutil.copy(REPO / "adk-gitops.yaml", root)
+    flavours = {"pg": [], "sql": CLOUDSQL, "iam": [*CLOUDSQL, "--iam-auth"]}
+    for strategy in ("prepare-tables", "upgrade"):
+        for name, flags in flavours.items():
+            env = f"{name}-{strategy.split('-')[0]}"
+            result = cli.invoke(
+                app,
+                ["new-env", env, *flags, "--migration", strategy, "--image", IMAGE, "--repo", str(root)],
+            )
+            assert result.exit_code == 0, result.stderr
+    code, out, err = run(cli, "-o", "json", "--repo", str(root))
     assert (code, err) == (0, ""), out
+    assert len(json.loads(out)["summary"]["targets"]) == 6 + 1
     assert [f for f in active(out) if f["severity"] != "info"] == []
 
 

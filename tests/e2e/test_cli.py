@@ -104,7 +104,22 @@ def test_plan_reads_create_namespace_from_the_overlays_application(
     assert result.exit_code == 0
     assert json.loads(result.stdout)["create_namespace"] == "adk-agent-postgres"
     assert "from Application adk-agent-postgres (argocd/apps/postgres.yaml)" in result.stderr
-    assert not [p for p in json.loads(result.stdout)["problems"] if p["code"] == "hook-namespace-missing"]
+    doc = json.loads(result.stdout)
+    assert not [f for f in doc["findings"] if f["rule"] == "hook-namespace-exists"]
+    # The out-of-git DB Secret: the same finding, id and suppression as check reports.
+    assert [(f["rule"], f["severity"], f["suppressed"]) for f in doc["findings"]] == [
+        ("hook-dependency-preexisting", "warning", True)
+    ]
+    job_step = next(s for s in doc["steps"] if s["resources"][0]["kind"] == "Job")
+    assert job_step["waits_for"] == [
+        {
+            "for": "hook completion",
+            "kind": "Job",
+            "name": "adk-agent-db-migration",
+            "namespace": "adk-agent-postgres",
+            "health_check": "gitops-engine pkg/health/health_job.go",
+        }
+    ]
 
 
 def test_plan_json_and_deadlock_exit_1(cli: CliRunner, tmp_path: Path) -> None:
@@ -132,18 +147,18 @@ spec:
     )
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert doc["schema_version"] == 1 and doc["first_sync"] == "deadlock"
+    assert doc["schema_version"] == 2 and doc["first_sync"] == "deadlock"
     assert [(s["phase"], s["wave"], [r["name"] for r in s["resources"]]) for s in doc["steps"]] == [
         ("PreSync", 0, ["migrate"]),
         ("Sync", 0, ["migrator"]),
     ]
-    (problem,) = doc["problems"]
-    assert (problem["code"], problem["name"], problem["blocks_first_sync"]) == (
+    (finding,) = doc["findings"]
+    assert (finding["rule"], finding["name"], finding["severity"]) == (
         "hook-dependency-order",
         "migrate",
-        True,
+        "error",
     )
-    assert "ServiceAccount 'migrator'" in problem["message"]
+    assert "ServiceAccount 'migrator'" in finding["message"]
 
 
 def test_plan_reads_stdin(cli: CliRunner) -> None:

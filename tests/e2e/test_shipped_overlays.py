@@ -119,7 +119,7 @@ def test_first_sync_cannot_deadlock(overlay: tuple[str, tuple[Resource, ...]]) -
     sa = one(resources, "ServiceAccount", job_sa)
     assert sa.annotations["argocd.argoproj.io/hook"] == "PreSync"
     assert sa.annotations["argocd.argoproj.io/sync-wave"] == "-10"
-    plan = build_plan(resources)
+    plan = build_plan(resources, create_namespace=job.namespace)  # the Application's CreateNamespace=true
     assert plan.first_sync_ok, plan.problems
     order = [(t.resource.kind, t.resource.name) for s in plan.steps for t in s.tasks]
     assert (
@@ -127,11 +127,10 @@ def test_first_sync_cannot_deadlock(overlay: tuple[str, tuple[Resource, ...]]) -
         < order.index(("Job", job.name))
         < order.index(("Deployment", "adk-agent"))
     )
-    assert not [p for p in plan.problems if p.severity == "error"]
     # The only thing the Job needs that git does not hold: the DB Secret, created before the first sync.
-    assert {
-        (p.code, p.message.split("'")[1]) for p in plan.problems if p.code == "hook-dependency-missing"
-    } == {("hook-dependency-missing", "adk-agent-db")}
+    assert {(p.rule, p.message.split("'")[1]) for p in plan.problems} == {
+        ("hook-dependency-preexisting", "adk-agent-db")
+    }
 
 
 def test_job_and_app_share_one_image(overlay: tuple[str, tuple[Resource, ...]]) -> None:

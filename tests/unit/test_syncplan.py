@@ -60,9 +60,13 @@ def job(
     return obj("Job", name, api="batch/v1", spec={"template": {"spec": pod}}, **annotations)
 
 
-def plan_of(*docs: dict[str, Any], create_namespace: str | None = None) -> SyncPlan:
+def plan_of(
+    *docs: dict[str, Any], create_namespace: str | None = None, destination_namespace: str | None = None
+) -> SyncPlan:
     resources: tuple[Resource, ...] = load_stream(yaml.safe_dump_all(docs))
-    return build_plan(resources, create_namespace=create_namespace)
+    return build_plan(
+        resources, create_namespace=create_namespace, destination_namespace=destination_namespace
+    )
 
 
 def steps(plan: SyncPlan) -> list[tuple[str, int, list[str]]]:
@@ -71,8 +75,13 @@ def steps(plan: SyncPlan) -> list[tuple[str, int, list[str]]]:
     ]
 
 
-def codes(plan: SyncPlan) -> set[tuple[str, str, str]]:
-    return {(p.code, p.resource.name, p.severity) for p in plan.problems}
+def codes(plan: SyncPlan) -> set[tuple[str, str]]:
+    """(rule id, object name) of the facts the sync rules judge."""
+    return {(p.rule, p.resource.name) for p in plan.problems}
+
+
+def waits(plan: SyncPlan) -> list[list[tuple[str, str]]]:
+    return [[(str(w.kind), f"{w.resource.kind}/{w.resource.name}") for w in s.waits_for] for s in plan.steps]
 
 
 CASES: dict[str, tuple[list[dict[str, Any]], list[tuple[str, int, list[str]]]]] = {
@@ -193,7 +202,9 @@ def test_step_order(case: str) -> None:
     assert steps(plan_of(*docs)) == expected
 
 
-def test_invalid_values_are_flagged() -> None:
+def test_invalid_annotation_values_are_not_applied_and_left_to_the_annotation_rules() -> None:
+    """hook/hook.go IsHook/Types: an object with the hook key but no valid type is a
+    hook that is never applied; the values are hook-type-valid's (and friends') to report."""
     plan = plan_of(
         job("typo", hook="presync"),
         obj("Pod", "helm-test", helm="test"),
@@ -201,15 +212,10 @@ def test_invalid_values_are_flagged() -> None:
         obj("ConfigMap", "spaced", wave=" 2"),
         create_namespace="app",
     )
-    assert codes(plan) == {
-        ("hook-value-invalid", "typo", "error"),
-        ("helm-hook-unsupported", "helm-test", "error"),
-        ("hook-value-invalid", "partly", "error"),
-        ("hook-delete-policy-invalid", "partly", "error"),
-        ("sync-wave-unparsable", "spaced", "error"),
-    }
+    assert plan.problems == ()
     assert {n.resource.name for n in plan.not_synced} == {"typo", "helm-test"}
-    assert plan.first_sync_ok  # nothing here deadlocks; these are check's errors
+    assert steps(plan) == [("PreSync", 0, ["Job/partly"]), ("Sync", 0, ["ConfigMap/spaced"])]
+    assert plan.first_sync_ok
 
 
 def test_delete_policies_merge_argo_and_helm_and_default_to_before_hook_creation() -> None:
@@ -227,23 +233,44 @@ def test_sync_fail_hooks_run_only_on_failure() -> None:
     assert [t.resource.name for t in plan.on_failure] == ["notify"]
 
 
-def test_what_each_step_waits_for() -> None:
+def test_what_each_step_waits_for_names_the_health_check() -> None:
+    """sync_context.go: a hook completes through its health, plain resources gate the
+    next step on theirs; a ConfigMap has no health check (health.go GetHealthCheckFunc)."""
     plan = plan_of(
         job("migrate", hook="PreSync"),
         obj("ConfigMap", "cm", wave="-1"),
+        obj("Service", "svc", wave="-1"),
         obj("Deployment", "web", api="apps/v1"),
     )
-    assert [s.waits_for for s in plan.steps] == [("hook completion",), ("health",), ()]
+    assert waits(plan) == [[("hook completion", "Job/migrate")], [("health", "Service/svc")], []]
+    assert plan.steps[0].waits_for[0].health_check.endswith("health_job.go")
 
 
-def test_hooks_without_health_complete_when_created() -> None:
+def test_the_last_step_waits_when_it_holds_a_hook() -> None:
+    """sync_context.go Sync: the operation ends at apply only when nothing left is a hook."""
+    plan = plan_of(obj("Deployment", "web", api="apps/v1"), job("smoke", hook="Sync"))
+    assert waits(plan) == [[("health", "Deployment/web"), ("hook completion", "Job/smoke")]]
+    assert waits(plan_of(obj("Deployment", "web", api="apps/v1"))) == [[]]
+
+
+def test_hooks_without_health_complete_when_created_and_others_wait_for_theirs() -> None:
     plan = plan_of(
-        obj("ServiceAccount", "migrator", hook="PreSync", wave="-10"), job("migrate", hook="PreSync")
+        obj("ServiceAccount", "migrator", hook="PreSync", wave="-10"),
+        obj("ExternalSecret", "db", api="external-secrets.io/v1", hook="PreSync", wave="-8"),
+        obj("Workflow", "wf", api="argoproj.io/v1alpha1", hook="PreSync", wave="-7"),
+        job("migrate", hook="PreSync"),
+        create_namespace="app",
     )
-    assert [s.waits_for for s in plan.steps] == [(), ("hook completion",)]
+    assert waits(plan) == [
+        [],
+        [("hook completion", "ExternalSecret/db")],
+        [("hook completion", "Workflow/wf")],
+        [("hook completion", "Job/migrate")],
+    ]
+    assert "external-secrets.io/ExternalSecret/health.lua" in plan.steps[1].waits_for[0].health_check
 
 
-def test_deadlock_names_the_late_dependency() -> None:
+def test_deadlock_names_the_late_dependency_and_how_the_sync_ends() -> None:
     plan = plan_of(
         job("migrate", hook="PreSync", wave="-5", sa="migrator", secret="db"),
         obj("ServiceAccount", "migrator"),
@@ -251,17 +278,35 @@ def test_deadlock_names_the_late_dependency() -> None:
     )
     assert not plan.first_sync_ok
     (late,) = [p for p in plan.problems if p.blocks_first_sync]
-    assert (late.code, late.resource.name, late.pointer) == (
+    assert (late.rule, late.resource.name, late.pointer) == (
         "hook-dependency-order",
         "migrate",
         "/spec/template/spec/serviceAccountName",
     )
     assert "ServiceAccount 'migrator' is applied at Sync wave 0" in late.message
+    assert "the sync waits forever" in late.message
     assert codes(plan) == {
-        ("hook-dependency-order", "migrate", "error"),
-        ("hook-dependency-missing", "migrate", "warning"),
-        ("hook-namespace-missing", "migrate", "warning"),
+        ("hook-dependency-order", "migrate"),
+        ("hook-dependency-preexisting", "migrate"),
+        ("hook-namespace-exists", "migrate"),
     }
+
+
+def test_a_deadline_makes_the_sync_fail_instead_of_hang() -> None:
+    """Job activeDeadlineSeconds (or a bare Pod hook's) ends the wait; a Pod whose
+    ServiceAccount is missing is refused at once by the API server."""
+    bounded = job("migrate", hook="PreSync", sa="migrator")
+    bounded["spec"]["activeDeadlineSeconds"] = 300
+    (late,) = plan_of(bounded, obj("ServiceAccount", "migrator"), create_namespace="app").problems
+    assert "the sync fails after 300s (activeDeadlineSeconds)" in late.message
+    pod = obj(
+        "Pod",
+        "probe",
+        hook="PreSync",
+        spec={"serviceAccountName": "migrator", "containers": [{"name": "c", "image": "i:1"}]},
+    )
+    (late,) = plan_of(pod, obj("ServiceAccount", "migrator"), create_namespace="app").problems
+    assert "the sync fails at once" in late.message
 
 
 def test_dependencies_from_earlier_hooks_or_default_sa_are_fine() -> None:
@@ -276,15 +321,112 @@ def test_dependencies_from_earlier_hooks_or_default_sa_are_fine() -> None:
     assert plan.problems == ()
 
 
-def test_a_dependency_in_the_same_step_is_not_early_enough() -> None:
-    """Within one (phase, wave) Argo CD applies kinds in parallel batches; we do
-    not rely on that for a hook's pod (an ExternalSecret's Secret appears later)."""
+def test_a_dependency_of_an_earlier_kind_group_in_the_same_step_is_in_time() -> None:
+    """sync_context.go: a step's create tasks run kind group by kind group
+    (processCreateTasks per run of one kind, then ss.Wait()): ServiceAccount,
+    Secret and ConfigMap sort before Job, so they exist when the Job's pod is made."""
     plan = plan_of(
         obj("ServiceAccount", "migrator", hook="PreSync", wave="-5"),
-        job("migrate", hook="PreSync", wave="-5", sa="migrator"),
+        obj("Secret", "db", hook="PreSync", wave="-5"),
+        job("migrate", hook="PreSync", wave="-5", sa="migrator", secret="db"),
         create_namespace="app",
     )
-    assert not plan.first_sync_ok
+    assert plan.first_sync_ok and plan.problems == ()
+
+
+def test_a_secret_producer_in_an_earlier_step_satisfies_the_hook() -> None:
+    """An ExternalSecret (health.lua) applied earlier: Argo CD waits for its health,
+    so its Secret exists; after the hook it never would."""
+    producer = obj(
+        "ExternalSecret", "db-source", api="external-secrets.io/v1", hook="PreSync", wave="-20",
+        spec={"target": {"name": "db"}},
+    )  # fmt: skip
+    plan = plan_of(producer, job("migrate", hook="PreSync", wave="-5", secret="db"), create_namespace="app")
+    assert plan.problems == ()
+    late = dict(
+        producer, metadata={**producer["metadata"], "annotations": {"argocd.argoproj.io/hook": "PostSync"}}
+    )
+    plan = plan_of(late, job("migrate", hook="PreSync", wave="-5", secret="db"), create_namespace="app")
+    assert codes(plan) == {("hook-dependency-order", "migrate")} and not plan.first_sync_ok
+    sealed = obj("SealedSecret", "db", api="bitnami.com/v1alpha1", hook="PreSync", wave="-9")
+    assert plan_of(sealed, job("migrate", hook="PreSync", secret="db"), create_namespace="app").problems == ()
+
+
+def test_a_plain_sidecar_that_never_exits_hangs_the_hook() -> None:
+    migrate = job("migrate", hook="PreSync")
+    migrate["spec"]["template"]["spec"]["containers"].append(
+        {"name": "proxy", "image": "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3"}
+    )
+    plan = plan_of(migrate, create_namespace="app")
+    assert codes(plan) == {("hook-completes", "migrate")} and not plan.first_sync_ok
+
+
+def test_waves_are_go_atoi_beyond_int64_too() -> None:
+    """syncwaves/waves.go: strconv.Atoi fails past int64, and the wave falls back to 0."""
+    plan = plan_of(
+        obj("ConfigMap", "huge", wave="9223372036854775808"),
+        obj("ConfigMap", "max", wave="9223372036854775807"),
+        obj("ConfigMap", "plain"),
+    )
+    assert steps(plan) == [
+        ("Sync", 0, ["ConfigMap/huge", "ConfigMap/plain"]),
+        ("Sync", 9223372036854775807, ["ConfigMap/max"]),
+    ]
+
+
+def test_post_delete_falls_back_to_the_helm_hook() -> None:
+    """common/types.go NewHookType knows no PostDelete: hook.go Types then reads helm.sh/hook."""
+    plan = plan_of(job("both", hook="PostDelete", helm="pre-install"), job("only", hook="PostDelete"))
+    assert steps(plan) == [("PreSync", 0, ["Job/both"])]
+    assert [n.resource.name for n in plan.not_synced] == ["only"]
+
+
+def test_helm_crd_install_is_compared_raw() -> None:
+    """helm/hook.go IsHook: value != "crd-install", untrimmed. ' crd-install' is a hook
+    whose type (trimmed, not a sync hook) is invalid: never applied."""
+    plan = plan_of(
+        obj("ConfigMap", "raw", helm="crd-install"), obj("ConfigMap", "spaced", helm=" crd-install")
+    )
+    assert steps(plan) == [("Sync", 0, ["ConfigMap/raw"])]
+    assert [n.resource.name for n in plan.not_synced] == ["spaced"]
+
+
+def test_generate_name_hooks_sort_by_the_full_name_the_engine_builds() -> None:
+    """sync_context.go getSyncTasks: <generateName><rev7>-<phase>-<time>. 'migrate-2'
+    sorts before 'migrate' once the revision follows the prefix ('-' < any hex digit)."""
+    a = job("x", hook="PreSync")
+    a["metadata"] = {
+        "generateName": "migrate",
+        "namespace": "app",
+        "annotations": a["metadata"]["annotations"],
+    }
+    b = job("y", hook="PreSync")
+    b["metadata"] = {
+        "generateName": "migrate-2",
+        "namespace": "app",
+        "annotations": b["metadata"]["annotations"],
+    }
+    plan = plan_of(a, b, create_namespace="app")
+    assert [t.resource.metadata["generateName"] for t in plan.steps[0].tasks] == ["migrate-2", "migrate"]
+
+
+def test_the_destination_namespace_is_created_before_everything() -> None:
+    """sync_context.go getNamespaceCreationTask: a rendered Namespace named as the
+    Application's destination is applied before the dry run, CreateNamespace or not."""
+    plan = plan_of(
+        job("migrate", hook="PreSync", wave="-5"),
+        obj("Namespace", "app", ns=None, wave="3"),
+        destination_namespace="app",
+    )
+    assert [t.resource.name for t in plan.first] == ["app"]
+    assert steps(plan) == [("PreSync", -5, ["Job/migrate"])]
+    assert plan.problems == ()
+
+
+def test_any_list_kind_is_flattened() -> None:
+    items = [obj("Secret", "a"), obj("Secret", "b")]
+    plan = plan_of({"apiVersion": "v1", "kind": "SecretList", "items": items})
+    assert steps(plan) == [("Sync", 0, ["Secret/a", "Secret/b"])]
 
 
 def test_create_namespace_and_namespace_objects_satisfy_the_hook_namespace() -> None:

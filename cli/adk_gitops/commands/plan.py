@@ -14,6 +14,7 @@ from adk_gitops.commands._common import (
     repo_root,
     say,
 )
+from adk_gitops.model import Severity
 
 
 class PlanFormat(StrEnum):
@@ -36,30 +37,52 @@ def plan(
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
 ) -> None:
-    """Show the order Argo CD will sync in, and whether the first sync can complete.
+    """Show the order Argo CD will sync in, what each step waits for, and whether
+    the first sync can complete; report the sync rules' findings as check does
+    (same ids, severities and suppressions).
 
-    Exit 0 when the first sync can complete, 1 when it can deadlock, 2 on errors.
+    Exit 0 when no error-level sync finding remains, 1 when one does, 2 on errors.
     """
     from dataclasses import replace
     from pathlib import Path
 
+    from adk_gitops import checkconfig
     from adk_gitops.applications import application_for
+    from adk_gitops.engine import run_rules
     from adk_gitops.inputs import read_rendered
     from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.plan import plan_json, plan_text
-    from adk_gitops.syncplan import build_plan
+    from adk_gitops.rules import SYNC_RULES
+    from adk_gitops.rules._context import Context
 
     root = repo_root(repo)
     with domain_errors():
         renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
         rendered = read_rendered(path, root, renderer)
-    if create_namespace is None and path != "-" and Path(path).is_dir():
-        found = application_for(Path(path))
-        if found is not None and found.create_namespace:
+        config = checkconfig.load(root)
+    destination = None
+    found = application_for(Path(path)) if path != "-" and Path(path).is_dir() else None
+    if found is not None:
+        destination = found.destination_namespace
+        if create_namespace is None and found.create_namespace:
             create_namespace = found.destination_namespace
-            namespace = found.destination_namespace
-            say(f"# CreateNamespace={namespace} from Application {found.name} ({found.file})")
-    result = build_plan(rendered.resources, create_namespace=create_namespace)
-    text = plan_json(result) if output_format is PlanFormat.json else plan_text(result, rendered.label)
+            say(f"# CreateNamespace={create_namespace} from Application {found.name} ({found.file})")
+    ctx = Context(
+        rendered.label,
+        rendered.resources,
+        default_file=rendered.label,
+        settings=config.for_target(rendered.label),
+        adk_selector=config.adk_selector,
+        create_namespace=create_namespace,
+        destination_namespace=destination,
+    )
+    findings = sorted(run_rules(ctx, SYNC_RULES))
+    result = ctx.plan
+    text = (
+        plan_json(result, findings)
+        if output_format is PlanFormat.json
+        else plan_text(result, rendered.label, findings)
+    )
     typer.echo(text, nl=False)
-    raise typer.Exit(EXIT_CLEAN if result.first_sync_ok else EXIT_FINDINGS)
+    failed = any(f.severity is Severity.ERROR and not f.suppressed for f in findings)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)

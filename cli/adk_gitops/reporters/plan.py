@@ -1,13 +1,16 @@
-"""``adk-gitops plan`` output: text for people, JSON (schema_version 1) for tools."""
+"""``adk-gitops plan`` output: text for people, JSON (schema_version 2) for tools."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from adk_gitops.syncplan import Problem, SyncPlan, Task
+from adk_gitops.model import Finding
+from adk_gitops.reporters.check_json import finding_json
+from adk_gitops.syncplan import Step, SyncPlan, Task, Wait, WaitKind
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: findings (check's engine) replace problems; waits_for names health checks
 
 
 def _task_json(task: Task) -> dict[str, Any]:
@@ -22,26 +25,24 @@ def _task_json(task: Task) -> dict[str, Any]:
     }
 
 
-def _problem_json(problem: Problem) -> dict[str, Any]:
-    rid = problem.resource
+def _wait_json(wait: Wait) -> dict[str, Any]:
+    rid = wait.resource
     return {
-        "code": problem.code,
-        "severity": problem.severity,
+        "for": str(wait.kind),
         "kind": rid.kind,
         "name": rid.name,
         "namespace": rid.namespace or None,
-        "pointer": problem.pointer,
-        "message": problem.message,
-        "blocks_first_sync": problem.blocks_first_sync,
+        "health_check": wait.health_check,
     }
 
 
-def plan_json(plan: SyncPlan) -> str:
+def plan_json(plan: SyncPlan, findings: Sequence[Finding] = ()) -> str:
+    """``findings``: the sync rules' findings for this target (check's engine)."""
     steps = [
         {
             "phase": str(s.phase),
             "wave": s.wave,
-            "waits_for": list(s.waits_for),
+            "waits_for": [_wait_json(w) for w in s.waits_for],
             "resources": [_task_json(t) for t in s.tasks],
         }
         for s in plan.steps
@@ -51,18 +52,19 @@ def plan_json(plan: SyncPlan) -> str:
             {
                 "phase": "SyncFail",
                 "wave": None,
-                "waits_for": ["hook completion"],
+                "waits_for": [_wait_json(w) for w in _hook_waits(plan.on_failure)],
                 "resources": [_task_json(t) for t in plan.on_failure],
             }
         )
     doc = {
         "schema_version": SCHEMA_VERSION,
         "create_namespace": plan.create_namespace,
+        "first": [_task_json(t) for t in plan.first],
         "steps": steps,
         "not_synced": [
             {"kind": n.resource.kind, "name": n.resource.name, "reason": n.reason} for n in plan.not_synced
         ],
-        "problems": [_problem_json(p) for p in plan.problems],
+        "findings": [finding_json(f) for f in findings],
         "first_sync": "ok" if plan.first_sync_ok else "deadlock",
     }
     return json.dumps(doc, indent=2) + "\n"
@@ -80,7 +82,35 @@ def _task_line(task: Task) -> str:
     return f"    {res.kind}/{res.name}{ns}{extra}"
 
 
-def plan_text(plan: SyncPlan, label: str) -> str:
+def _hook_waits(tasks: Sequence[Task]) -> tuple[Wait, ...]:
+    from adk_gitops.health import health_check
+
+    return tuple(
+        Wait(WaitKind.HOOK, t.resource.id, check) for t in tasks if (check := health_check(t.resource))
+    )
+
+
+def _waits_text(step: Step, last: bool) -> str:
+    if not step.waits_for:
+        if last:
+            return "nothing: the sync ends once these are applied"
+        return "nothing (no health check: done once created), then Argo CD's 2 s pause between steps"
+    parts = []
+    for wait in step.waits_for:
+        rid = wait.resource
+        what = "to complete" if wait.kind is WaitKind.HOOK else "to be healthy"
+        parts.append(f"{rid.kind}/{rid.name} {what} ({wait.health_check})")
+    return "; ".join(parts)
+
+
+def _finding_line(f: Finding) -> str:
+    label = "suppressed" if f.suppressed else str(f.severity)
+    obj = f"{f.kind}/{f.name}" + (f" -n {f.namespace}" if f.namespace else "") if f.kind else f.overlay
+    reason = f" (reason: {f.suppression_reason})" if f.suppressed else ""
+    return f"{label}: {f.rule}: {obj} {f.pointer}: {f.message}{reason}"
+
+
+def plan_text(plan: SyncPlan, label: str, findings: Sequence[Finding] = ()) -> str:
     out = [f"Sync plan for {label}", ""]
     n = 0
     if plan.create_namespace:
@@ -89,16 +119,18 @@ def plan_text(plan: SyncPlan, label: str) -> str:
             f"{n}. before everything: create namespace {plan.create_namespace} (CreateNamespace=true)",
             "",
         ]
+    if plan.first:
+        n += 1
+        out.append(
+            f"{n}. before everything (the Application's own namespace, created before the dry run): apply"
+        )
+        out += [_task_line(t) for t in plan.first]
+        out.append("")
     for i, step in enumerate(plan.steps):
         n += 1
         out.append(f"{n}. {step.phase} wave {step.wave}: apply")
         out += [_task_line(t) for t in step.tasks]
-        if step.waits_for:
-            waits = " and ".join(step.waits_for)
-        elif i == len(plan.steps) - 1:
-            waits = "nothing: the sync ends"
-        else:
-            waits = "nothing (no health check: done once created), then Argo CD's 2 s pause between steps"
+        waits = _waits_text(step, i == len(plan.steps) - 1)
         out += [f"   then wait for: {waits}", ""]
     if plan.on_failure:
         out.append("If any step fails: SyncFail hooks, all at once")
@@ -108,9 +140,8 @@ def plan_text(plan: SyncPlan, label: str) -> str:
         out.append("Never applied by a sync:")
         out += [f"    {ns.resource.kind}/{ns.resource.name}: {ns.reason}" for ns in plan.not_synced]
         out.append("")
-    for p in plan.problems:
-        out.append(f"{p.severity}: {p.resource}: {p.message} [{p.code} at {p.pointer}]")
-    if plan.problems:
+    out += [_finding_line(f) for f in findings]
+    if findings:
         out.append("")
     if plan.first_sync_ok:
         out.append("First sync: can complete (every hook dependency exists before its hook runs).")

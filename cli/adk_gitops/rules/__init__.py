@@ -24,10 +24,12 @@ from adk_gitops.rules import (
     env_reference_defined,
     helm_hook_annotations,
     helm_hook_supported,
+    hook_completes,
     hook_delete_policy_valid,
     hook_dependency_order,
     hook_dependency_preexisting,
     hook_job_before_hook_creation,
+    hook_namespace_exists,
     hook_native_sidecar_finalizer,
     hook_reads_generated_name,
     hook_type_valid,
@@ -66,25 +68,29 @@ from adk_gitops.rules import (
 from adk_gitops.rules._rule import Rule
 
 CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
-    ("Migration and Argo CD", (
-        migration_job_required.RULE,
+    ("Argo CD sync order", (
         migration_job_presync_hook.RULE,
         migration_runs_before_app.RULE,
-        migration_strategy_known.RULE,
         hook_type_valid.RULE,
         hook_delete_policy_valid.RULE,
         sync_wave_integer.RULE,
         hook_job_before_hook_creation.RULE,
         helm_hook_annotations.RULE,
         helm_hook_supported.RULE,
+        hook_dependency_order.RULE,
+        hook_dependency_preexisting.RULE,
+        hook_namespace_exists.RULE,
+        hook_completes.RULE,
+        hook_reads_generated_name.RULE,
+    )),
+    ("Migration", (
+        migration_job_required.RULE,
+        migration_strategy_known.RULE,
         job_active_deadline.RULE,
         job_backoff_limit.RULE,
         job_restart_policy.RULE,
         job_single_pod.RULE,
         job_ttl_after_finished.RULE,
-        hook_dependency_order.RULE,
-        hook_dependency_preexisting.RULE,
-        hook_reads_generated_name.RULE,
         migration_image_matches_app.RULE,
         app_auto_migrate_disabled.RULE,
         env_reference_defined.RULE,
@@ -142,6 +148,8 @@ CATEGORIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
 )  # fmt: skip
 
 ALL_RULES: tuple[Rule, ...] = tuple(rule for _, rules in CATEGORIES for rule in rules)
+# What `adk-gitops plan` reports, through the same engine as check: the sync-order rules.
+SYNC_RULES: tuple[Rule, ...] = dict(CATEGORIES)["Argo CD sync order"]
 ENGINE_RULES = frozenset(
     {
         "render-failed",

@@ -20,10 +20,10 @@ def violation(res: Resource, pointer: str, message: str) -> Violation:
     return Violation(pointer, message, res.kind, res.namespace, res.name)
 
 
-def plan_problems(ctx: Context, code: str) -> Iterator[Violation]:
-    """The sync plan's problems of one kind, as violations (rules that surface ``plan``'s model)."""
+def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
+    """The sync model's facts that rule ``rule`` judges, as violations."""
     for problem in ctx.plan.problems:
-        if problem.code == code:
+        if problem.rule == rule:
             rid = problem.resource
             yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name)
 

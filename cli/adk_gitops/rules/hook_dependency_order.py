@@ -1,13 +1,19 @@
 """## What it does
 Checks, with the same model as `adk-gitops plan`, that every object a hook's pod
 needs and that the overlay renders — its ServiceAccount, Secrets and ConfigMaps
-(env, envFrom, volumes), image pull Secrets, PVCs — is applied in an earlier
-Argo CD step than the hook.
+(env, envFrom, volumes), image pull Secrets, PVCs — is applied before the hook:
+in an earlier Argo CD step, or earlier in the same step (Argo CD applies a step
+kind group by kind group, ServiceAccount and Secret before Job). A Secret created
+by a controller from an ExternalSecret, SealedSecret, VaultStaticSecret or
+Certificate counts once its producer is applied no later than the hook. The
+message says whether the sync then fails (and after how long:
+`activeDeadlineSeconds`) or waits forever.
 
 ## Why is this bad?
 A PreSync hook runs before every Sync-phase object exists. On a new environment
 the Job's pod can never be created (missing ServiceAccount) or started (missing
-Secret): the Job neither succeeds nor fails and the first sync waits forever.
+Secret): the Job never runs, and the first sync waits forever or fails at its
+deadline.
 
 ## Example
 ```yaml

@@ -37,7 +37,7 @@ from adk_gitops.rules._rule import Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    return plan_problems(ctx, "hook-dependency-missing")
+    return plan_problems(ctx, "hook-dependency-preexisting")
 
 
 RULE = Rule(
