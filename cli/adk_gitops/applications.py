@@ -126,6 +126,7 @@ class AppInfo:
     destination_namespace: str
     create_namespace: bool
     resource: Resource  # the Application, or the ApplicationSet that generates it
+    recurse: bool = False  # source.directory.recurse: a directory source read recursively
 
     @property
     def generated(self) -> bool:
@@ -137,6 +138,11 @@ def _repo_root(start: Path) -> Path | None:
         if (directory / "argocd").is_dir():
             return directory
     return None
+
+
+def _directory_recurse(spec: Mapping[str, Any]) -> bool:
+    directory = _mapping(_mapping(spec.get("source")).get("directory"))
+    return directory.get("recurse") is True
 
 
 def _sync_options(spec: Mapping[str, Any]) -> list[str]:
@@ -155,10 +161,11 @@ def applications_index(root: Path) -> tuple[AppInfo, ...]:
             spec = _mapping(res.body.get("spec"))
             cluster, namespace = destination(res)
             create = "CreateNamespace=true" in _sync_options(spec)
+            recurse = _directory_recurse(spec)
             for _, path, repo_url in sources(res):
                 if own and repo_url and repository_key(repo_url) != own:
                     continue
-                found.append(AppInfo(res.name, rel, path, cluster, namespace, create, res))
+                found.append(AppInfo(res.name, rel, path, cluster, namespace, create, res, recurse))
         elif res.kind == "ApplicationSet" and res.api_version.startswith("argoproj.io/"):
             found.extend(_generated(root, rel, res, own))
     return tuple(found)
@@ -206,6 +213,7 @@ def _generated(root: Path, rel: str, appset: Resource, own: str) -> list[AppInfo
                     fill(str(dest.get("namespace") or "")),
                     "CreateNamespace=true" in _sync_options(tspec),
                     appset,
+                    _directory_recurse(tspec),
                 )
             )
     return out

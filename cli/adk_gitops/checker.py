@@ -20,7 +20,7 @@ from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.engine import finding, printable, run_rules
 from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
-from adk_gitops.inputs import load_file, read_stdin
+from adk_gitops.inputs import directory_files, load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
@@ -131,7 +131,13 @@ def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float
         if target.kind == "stdin":
             return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
         assert target.path is not None
-        files = [target.path] if target.kind == "file" else _files(target.path, (".yaml", ".yml"))
+        if target.kind == "file":
+            files = [target.path]
+        elif target.label == "argocd" and target.path == root / "argocd":
+            files = _files(target.path, (".yaml", ".yml"))  # this layout's Argo CD objects, every folder
+        else:
+            found = application_for(target.path)
+            files = directory_files(target.path, target.label, recurse=bool(found and found.recurse))
         resources: list[Resource] = []
         refused: list[guard.Refusal] = []
         for file in files:

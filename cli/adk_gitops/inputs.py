@@ -3,6 +3,7 @@ renderer), a rendered YAML file, or ``-`` for standard input."""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,52 @@ def load_file(path: Path, label: str) -> tuple[Resource, ...]:
     return load_stream(text, source=label)
 
 
+# Argo CD's directory source reads these (reposerver: manifest generation, directory type).
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def directory_files(path: Path, label: str, *, recurse: bool = False) -> list[Path]:
+    """The files Argo CD's directory source reads: .yaml, .yml and .json, in
+    subfolders only with ``recurse`` (the Application's ``directory.recurse``);
+    hidden ones skipped, symlinked folders not followed. A Helm chart is refused."""
+    if (path / "Chart.yaml").is_file():
+        raise AdkGitopsError(
+            f"{label}: a Helm chart: render it with `helm template NAME {label} > rendered.yaml` "
+            "and pass that file"
+        )
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recurse else []
+        found += [
+            Path(dirpath) / f for f in filenames if f.endswith(MANIFEST_SUFFIXES) and not f.startswith(".")
+        ]
+    return sorted(found)
+
+
+def read_directory(path: Path, root: Path, label: str, *, recurse: bool = False) -> tuple[Resource, ...]:
+    """A directory of manifests, as Argo CD reads it; a file outside the repository is refused."""
+    real_root = root.resolve()
+    files = directory_files(path, label, recurse=recurse)
+    for file in files:
+        why = outside_reason(file, real_root)
+        if why:
+            raise AdkGitopsError(f"{label}/{file.relative_to(path)}: {why}")
+    resources: list[Resource] = []
+    for file in files:
+        resources.extend(load_file(file, f"{label.rstrip('/')}/{file.relative_to(path).as_posix()}"))
+    return tuple(resources)
+
+
 def is_kustomization_dir(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def _recurse(path: Path) -> bool:
+    """Whether the Application that deploys this directory reads it recursively."""
+    from adk_gitops.applications import application_for
+
+    found = application_for(path)
+    return found.recurse if found else False
 
 
 def read_stdin() -> str:
@@ -55,7 +100,7 @@ def read_rendered(target: str, root: Path, renderer: Renderer | None = None) -> 
         raise AdkGitopsError(f"{target}: {why} ({root}); pass --repo to use another repository")
     if path.is_dir():
         if not is_kustomization_dir(path):
-            raise AdkGitopsError(f"{target}: not a kustomization directory (no kustomization.yaml)")
+            return Rendered(target, read_directory(path, root, target, recurse=_recurse(path)), None)
         used = renderer or find_renderer()
         return Rendered(target, load_stream(used.build(path, root=root), source=target), used)
     return Rendered(target, load_file(path, target), None)

@@ -119,7 +119,8 @@ spec:
 
 def root_application(o: ScaffoldOptions) -> str:
     return f"""# App of apps: apply this once (kubectl apply -n argocd -f argocd/root.yaml);
-# it then syncs every Application new-env writes under argocd/apps/.
+# it then syncs every Application under argocd/apps/ and every ApplicationSet
+# under argocd/appsets/ that new-env writes (--registration app or appset).
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -130,7 +131,10 @@ spec:
   source:
     repoURL: {scalar(o.repo_url)}
     targetRevision: {scalar(o.revision)}
-    path: argocd/apps
+    path: argocd
+    directory:
+      recurse: true
+      include: "{{apps/*.yaml,appsets/*.yaml}}"
   destination:
     server: {scalar(o.dest_server)}
     namespace: argocd

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from adk_gitops import __version__
@@ -71,13 +73,45 @@ def test_render_without_renderer_is_one_line_and_exit_2(
     )
 
 
-def test_render_of_a_non_kustomization(cli: CliRunner, tmp_path: Path) -> None:
-    result = cli.invoke(app, ["render", str(tmp_path)])
-    assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"adk-gitops: error: {tmp_path}: not a kustomization directory (no kustomization.yaml)\n"
+def test_a_directory_source_is_read_as_argo_cd_reads_it(cli: CliRunner, tmp_path: Path) -> None:
+    """.yaml, .yml and .json in the folder itself; subfolders only with directory.recurse."""
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "b.json").write_text('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}')
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.yml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    result = cli.invoke(app, ["render", str(tmp_path), "--repo", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    assert [d["metadata"]["name"] for d in yaml.safe_load_all(result.stdout)] == ["a", "b"]
+    result = cli.invoke(app, ["plan", str(tmp_path), "--repo", str(tmp_path), "-o", "json"])
+    assert [r["name"] for r in json.loads(result.stdout)["steps"][0]["resources"]] == ["a", "b"]
+    result = cli.invoke(app, ["check", str(tmp_path), "--repo", str(tmp_path), "-o", "json"])
+    assert json.loads(result.stdout)["summary"]["targets"][0]["resources"] == 2
+    (tmp_path / "argocd").mkdir()
+    (tmp_path / "argocd" / "app.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x, namespace: argocd}\n"
+        "spec: {project: p, source: {repoURL: 'https://e.com/r.git', path: deploy,"
+        " directory: {recurse: true}},\n"
+        "  destination: {server: 'https://kubernetes.default.svc', namespace: x}}\n"
     )
+    deploy = tmp_path / "deploy"
+    shutil.copytree(tmp_path, deploy, ignore=shutil.ignore_patterns("argocd", "deploy"))
+    result = cli.invoke(app, ["render", str(deploy), "--repo", str(tmp_path)])
+    assert [d["metadata"]["name"] for d in yaml.safe_load_all(result.stdout)] == ["a", "b", "c"]
+
+
+def test_a_helm_chart_directory_is_one_clear_line(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: agent\nversion: 0.1.0\n")
+    for command in ("render", "plan"):
+        result = cli.invoke(app, [command, str(tmp_path), "--repo", str(tmp_path)])
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert "a Helm chart: render it with `helm template NAME" in result.stderr
+
+
+def test_render_of_a_file_is_refused(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text("a: 1\n")
+    result = cli.invoke(app, ["render", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 2 and "not a directory" in result.stderr
 
 
 def test_plan_of_the_cloudsql_overlay(cli: CliRunner, renderer: Renderer) -> None:

@@ -2,7 +2,8 @@
 
 ``tests/fixtures/rules/<rule-id>/`` holds ``pass-*`` and ``fail-*`` cases: a
 rendered YAML file, or a directory (a kustomization rendered with the real
-renderer, or a small repo with ``overlays/`` and ``argocd/``). A case lists the
+renderer, a plain directory of manifests, or a small repo with ``overlays/``
+and ``argocd/``). A case lists the
 exact findings of its rule, as ``Kind/name /pointer`` (``-`` for a finding on
 no object): in ``# expect:`` header lines of a file, or one per line in a
 directory's ``expect`` file. Messages are free to change; locations are not.
@@ -50,6 +51,8 @@ def run_case(case: Path, rule: str, versions: tuple[str, ...], request: pytest.F
         target, root = checker.Target(case.name, case, "file"), case.parent
     elif (case / "argocd").is_dir():
         target, root = checker.Target("argocd", case / "argocd", "folder"), case
+    elif not (case / "kustomization.yaml").is_file():  # a plain directory of manifests
+        target, root = checker.Target(case.name, case, "folder"), case
     else:
         renderer = request.getfixturevalue("renderer")
         target, root = checker.Target(case.name, case, "kustomization"), case

@@ -23,12 +23,20 @@ def render(
     """Print the rendered manifests of an overlay, exactly as Argo CD would build them."""
     from dataclasses import replace
 
-    from adk_gitops.inputs import is_kustomization_dir
+    from adk_gitops.inputs import is_kustomization_dir, read_rendered
     from adk_gitops.renderer import find_renderer
 
-    if not is_kustomization_dir(path):
-        fail(f"{path}: not a kustomization directory (no kustomization.yaml)")
+    if not path.is_dir():
+        fail(f"{path}: not a directory (a kustomization, or a directory of manifests)")
     root = repo_root(repo)
+    if not is_kustomization_dir(path):
+        import yaml
+
+        with domain_errors():
+            rendered = read_rendered(str(path), root)
+        typer.echo(yaml.safe_dump_all([dict(r.body) for r in rendered.resources], sort_keys=False), nl=False)
+        say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
+        return
     with domain_errors():
         renderer = replace(find_renderer(), allow_remote=allow_remote)
         text = renderer.build(path, root=root)

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.applications import is_application, source_paths
+from adk_gitops.applications import AppInfo, destination, is_application, source_paths
 from adk_gitops.manifests import Resource
 from adk_gitops.rules._context import Context
 
-__all__ = ["applications", "source_paths"]
+__all__ = ["applications", "deployed_applications", "source_paths"]
 
 
 def applications(ctx: Context) -> Iterator[Resource]:
     return (res for res in ctx.resources if is_application(res))
+
+
+def deployed_applications(ctx: Context) -> list[AppInfo]:
+    """The Applications this target declares or generates (an ApplicationSet's), one
+    per source; from the repository index when there is one."""
+    here = {
+        (r.kind, r.namespace, r.name) for r in ctx.resources if r.kind in ("Application", "ApplicationSet")
+    }
+    if ctx.repo is not None and ctx.repo.applications:
+        return [
+            a
+            for a in ctx.repo.applications
+            if (a.resource.kind, a.resource.namespace, a.resource.name) in here
+        ]
+    return [
+        AppInfo(app.name, "", path, *destination(app), False, app)
+        for app in applications(ctx)
+        for _, path in source_paths(app)
+    ]
