@@ -208,3 +208,34 @@ def test_rules_list_and_explain(cli: CliRunner) -> None:
         missing.exit_code == 2
         and missing.stderr == "adk-gitops: error: no such rule: 'nope' (see `adk-gitops rules`)\n"
     )
+
+
+def test_the_readmes_external_secret_example_checks_clean_and_plans_its_health_wait(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    """The README's ExternalSecret, added to the postgres example as a PreSync hook:
+    its Secret satisfies the migration Job, and plan waits for its health."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("With [External Secrets]") :]
+    block = section[section.index("```yaml\n") + 8 : section.index("\n```", section.index("```yaml\n"))]
+    root = tmp_path / "repo"
+    for name in ("bases", "components", "overlays", "argocd"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "adk-gitops.yaml", root)
+    overlay = root / "overlays/postgres"
+    (overlay / "external-secret.yaml").write_text(block + "\n")
+    kustomization = overlay / "kustomization.yaml"
+    kustomization.write_text(
+        kustomization.read_text().replace("  - values.yaml\n", "  - values.yaml\n  - external-secret.yaml\n")
+    )
+    code, out, err = run(cli, str(overlay), "--repo", str(root), "-o", "json")
+    assert (code, err) == (0, ""), out
+    findings = json.loads(out)["findings"]
+    assert [f for f in findings if f["severity"] != "info" and not f["suppressed"]] == []
+    assert not [f for f in findings if f["rule"] == "hook-dependency-preexisting"]
+    result = cli.invoke(app, ["plan", str(overlay), "--repo", str(root)])
+    assert result.exit_code == 0, result.stdout
+    assert (
+        "ExternalSecret/adk-agent-db to complete "
+        "(Argo CD resource_customizations/external-secrets.io/ExternalSecret/health.lua)" in result.stdout
+    )

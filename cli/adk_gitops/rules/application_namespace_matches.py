@@ -53,7 +53,7 @@ RULE = Rule(
     id="application-namespace-matches",
     severity=Severity.ERROR,
     summary="An Application's destination namespace is its overlay's namespace.",
-    fix="Set spec.destination.namespace to the overlay's namespace.",
+    fix="Set spec.destination.namespace to the namespace the source path deploys into.",
     check=_check,
     doc=__doc__ or "",
 )

@@ -67,7 +67,7 @@ RULE = Rule(
     id="application-namespace-shared",
     severity=Severity.ERROR,
     summary="No two Applications deploy into one namespace.",
-    fix="Give each environment its own namespace (new-env names them <app>-<env>).",
+    fix="Give each Application its own destination namespace.",
     check=_check,
     doc=__doc__ or "",
 )

@@ -59,7 +59,7 @@ RULE = Rule(
     id="application-source-path",
     severity=Severity.ERROR,
     summary="Applications deploy an existing path of this repository (an overlay, under overlays/).",
-    fix="Point source.path at overlays/<env> (or another existing folder, for an app of apps).",
+    fix="Point source.path at an existing folder of this repository (an overlay, or an app of apps' folder).",
     check=_check,
     doc=__doc__ or "",
 )

@@ -56,7 +56,7 @@ RULE = Rule(
     id="cloudsql-instance-name",
     severity=Severity.ERROR,
     summary="Cloud SQL instance connection names are PROJECT:REGION:INSTANCE.",
-    fix="Set the overlay's instanceConnectionName to PROJECT:REGION:INSTANCE.",
+    fix="Give the proxy PROJECT:REGION:INSTANCE (`gcloud sql instances describe NAME`: connectionName).",
     check=_check,
     doc=__doc__ or "",
 )

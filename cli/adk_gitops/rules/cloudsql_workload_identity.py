@@ -66,7 +66,7 @@ RULE = Rule(
     id="cloudsql-workload-identity",
     severity=Severity.ERROR,
     summary="Pods running the Cloud SQL proxy use a Workload Identity ServiceAccount.",
-    fix="Annotate the ServiceAccount with iam.gke.io/gcp-service-account (the overlay's gcpServiceAccount).",
+    fix="Annotate the pod's ServiceAccount with iam.gke.io/gcp-service-account (a Google service account).",
     check=_check,
     doc=__doc__ or "",
 )

@@ -44,7 +44,7 @@ RULE = Rule(
     id="image-tag-pinned",
     severity=Severity.ERROR,
     summary="Every image has a real tag or a digest (never latest).",
-    fix='Set the tag in the overlay\'s images: entry (newTag: "…") or pin a digest.',
+    fix="Pin a release tag or a digest (with Kustomize: the images: entry's newTag or digest).",
     check=_check,
     doc=__doc__ or "",
 )

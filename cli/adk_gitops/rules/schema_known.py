@@ -1,6 +1,8 @@
 """## What it does
-Lists objects no bundled schema covers (custom resources other than Argo CD's),
-so they were not schema-checked.
+Lists objects no bundled schema covers, so they were not schema-checked: a
+custom resource (a group such as `external-secrets.io`) as info, and an object of
+a Kubernetes group (the core group, `apps`, `*.k8s.io`) as a warning, since that
+is usually a typo (`kind: Deploymnet`) or an API version the release lacks.
 
 ## Why is this bad?
 Other validators pass such objects silently; a typo in an `ExternalSecret` then
@@ -32,8 +34,21 @@ def _check(ctx: Context) -> Iterator[Violation]:
     if ctx.schemas is None:
         return
     for res in ctx.resources:
-        if not ctx.schemas.has_schema(res):
-            yield violation(res, "", f"no schema for {res.api_version} {res.kind}: not validated")
+        if ctx.schemas.has_schema(res):
+            continue
+        if _custom(res.group):  # a CRD's object: expected to be unknown offline
+            yield Violation(
+                "", f"{res.api_version} {res.kind} is a custom resource: not validated offline",
+                res.kind, res.namespace, res.name, Severity.INFO,
+            )  # fmt: skip
+        else:
+            yield violation(res, "", f"no schema for {res.api_version} {res.kind}: not validated (a typo?)")
+
+
+def _custom(group: str) -> bool:
+    """A group no Kubernetes release defines (``external-secrets.io``), as opposed to
+    the core group and ``*.k8s.io`` ones, where a missing schema means a typo."""
+    return "." in group and not group.endswith(".k8s.io")
 
 
 RULE = Rule(
