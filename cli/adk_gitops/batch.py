@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops.errors import ManifestError, RenderError
+from adk_gitops.locate import ORIGIN, TRANSFORMATIONS, Origin, parse_origin
 from adk_gitops.manifests import parse_documents
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
 
@@ -39,48 +40,71 @@ def _wrapper(relative: str, index: int) -> tuple[str, str]:
     return kustomization, tag
 
 
-def _untag(doc: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+Rendered = tuple[dict[str, Any], Origin | None]
+
+
+def _untag(doc: Mapping[str, Any], wrappers: Path) -> tuple[int, Rendered]:
     body = dict(doc)
     metadata = dict(body["metadata"])
     annotations = dict(metadata["annotations"])
     index = int(annotations.pop(TAG))
+    origin = parse_origin(annotations, wrappers)  # kustomize: relative to the build's root
+    annotations.pop(ORIGIN, None)
+    annotations.pop(TRANSFORMATIONS, None)
     if annotations:
         metadata["annotations"] = annotations
     else:
         del metadata["annotations"]
     body["metadata"] = metadata
-    return index, body
+    return index, (body, origin)
+
+
+class BatchUnavailable(RenderError):
+    """No temporary folder can be made beside the overlays (a read-only checkout)."""
 
 
 def render_batch(
     renderer: Renderer, overlays: Sequence[Path], root: Path, *, timeout: float = BUILD_TIMEOUT_S
-) -> list[list[dict[str, Any]]]:
-    """Each overlay's objects, in kustomize's order; RenderError if the batch fails.
-    ``root``: the repository, which nothing may be read outside of."""
+) -> list[list[Rendered]]:
+    """Each overlay's objects with their origins, in kustomize's order; RenderError
+    if the batch fails. ``root``: the repository, which nothing may be read outside of."""
     common = Path(os.path.commonpath([str(p.resolve().parent) for p in overlays]))
+    if not common.is_relative_to(root.resolve()):
+        # An overlay at the repository's root: a wrapper can only sit outside the
+        # repository (kustomize refuses one inside the overlay it wraps: a cycle).
+        raise BatchUnavailable(f"cannot batch {overlays[0]}: it is the repository's root")
     try:
         # Named after this process: an edit command removes batches of runs that were killed.
         tmp = Path(tempfile.mkdtemp(prefix=f"{BATCH_PREFIX}{os.getpid()}-", dir=common))
     except OSError as exc:
-        raise RenderError(f"cannot batch overlays in {common}: {exc.strerror}") from None
+        raise BatchUnavailable(f"cannot batch overlays in {common}: {exc.strerror}") from None
     try:
         entries = []
         for i, overlay in enumerate(overlays):
             wrapper = tmp / f"o{i}"
             wrapper.mkdir()
-            kustomization, tag = _wrapper(os.path.relpath(overlay.resolve(), wrapper), i)
+            relative = os.path.relpath(overlay.resolve(), wrapper)
+            if not relative.isprintable() or "\udc80" <= max(relative, default=" ") <= "\udcff":
+                # Not UTF-8 (a surrogate-escaped byte): kustomize would echo it into the
+                # origin annotations, and its output must be UTF-8.
+                raise BatchUnavailable(f"{overlay}: its path is not UTF-8 text")
+            kustomization, tag = _wrapper(relative, i)
             (wrapper / "kustomization.yaml").write_text(kustomization)
             (wrapper / "tag.yaml").write_text(tag)
             entries.append(f"  - o{i}\n")
-        (tmp / "kustomization.yaml").write_text("resources:\n" + "".join(entries))
+        # buildMetadata (honoured only in the kustomization being built): where each
+        # object came from, and what changed it (locate.py); paths relative to tmp.
+        (tmp / "kustomization.yaml").write_text(
+            "resources:\n" + "".join(entries) + "buildMetadata: [originAnnotations, transformerAnnotations]\n"
+        )
         text = renderer.build(tmp, root=root, timeout=timeout)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     try:
-        split: list[list[dict[str, Any]]] = [[] for _ in overlays]
+        split: list[list[Rendered]] = [[] for _ in overlays]
         for doc in parse_documents(text, source="batch"):
-            index, body = _untag(doc)
-            split[index].append(body)
+            index, rendered = _untag(doc, tmp)
+            split[index].append(rendered)
     except (ManifestError, KeyError, ValueError, TypeError, IndexError) as exc:
         raise RenderError(f"batch output could not be split: {exc}") from None
     return split

@@ -15,7 +15,7 @@ from pathlib import Path
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
 from adk_gitops.applications import application_for, applications_index, own_repo_url
-from adk_gitops.batch import render_batch
+from adk_gitops.batch import BatchUnavailable, render_batch
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.engine import finding, printable, run_rules
 from adk_gitops.envgen.txn import MANIFEST, interrupted
@@ -126,8 +126,17 @@ def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float
     try:
         if target.kind == "kustomization":
             assert renderer is not None and target.path is not None
-            text = renderer.build(target.path, root=root, timeout=deadline - time.monotonic())
-            return _Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
+            remaining = deadline - time.monotonic()
+            try:  # a batch of one: the same wrapper, so findings know their source files
+                (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
+            except BatchUnavailable:
+                text = renderer.build(target.path, root=root, timeout=remaining)
+                return _Loaded(
+                    target, load_stream(text, source=target.default_file), "", renderer.description
+                )
+            bodies = [body for body, _ in docs]
+            rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
+            return _Loaded(target, rendered, "", renderer.description)
         if target.kind == "stdin":
             return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
         assert target.path is not None
@@ -136,8 +145,8 @@ def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float
         elif target.label == "argocd" and target.path == root / "argocd":
             files = _files(target.path, (".yaml", ".yml"))  # this layout's Argo CD objects, every folder
         else:
-            found = application_for(target.path)
-            files = directory_files(target.path, target.label, recurse=bool(found and found.recurse))
+            app = application_for(target.path)
+            files = directory_files(target.path, target.label, recurse=bool(app and app.recurse))
         resources: list[Resource] = []
         refused: list[guard.Refusal] = []
         for file in files:
@@ -213,7 +222,12 @@ def _load_chunk(
     except RenderError:
         return None
     return [
-        _Loaded(t, resources_from(docs, t.default_file), "", renderer.description)
+        _Loaded(
+            t,
+            resources_from([b for b, _ in docs], t.default_file, [o for _, o in docs]),
+            "",
+            renderer.description,
+        )
         for t, docs in zip(chunk, outputs, strict=True)
     ]
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from adk_gitops.locate import Location, in_file, locate
 from adk_gitops.manifests import Resource
 from adk_gitops.model import Finding, Severity
 from adk_gitops.rules import ALL_RULES, ENGINE_RULES, get
@@ -74,6 +76,8 @@ def finding(
     suppressed_by: str = "",
     file: str = "",
     severity: Severity | None = None,
+    line: int = 0,
+    column: int = 0,
 ) -> Finding:
     return Finding(
         overlay=printable(label),
@@ -88,6 +92,8 @@ def finding(
         suppressed=bool(suppressed_by),
         suppression_reason=printable(suppressed_by),
         file=printable(file or label),
+        line=line,
+        column=column,
     )
 
 
@@ -120,7 +126,11 @@ def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
         for v in violations:
             key = (v.kind, v.namespace, v.name)
             reason = suppressions.get(key, Suppressions({}, ())).reasons.get(rule.id, "")
-            source = by_id[key].source if key in by_id else (v.name if v.kind == "Kustomization" else "")
+            res = v.resource or by_id.get(key)
+            where = _location(ctx, res, v.pointer) if res is not None else None
+            source = res.source if res is not None else (v.name if v.kind == "Kustomization" else "")
+            if where is not None:
+                source = where[0]
             findings.append(
                 finding(
                     rule,
@@ -134,9 +144,32 @@ def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
                     file=source or ctx.default_file,
                     # The repository's configured severity wins, then the finding's own.
                     severity=settings.severity(rule) or v.severity,
+                    line=where[1] if where else 0,
+                    column=where[2] if where else 0,
                 )
             )
     return findings
+
+
+def _location(ctx: Context, res: Resource, pointer: str) -> tuple[str, int, int] | None:
+    """(file relative to the repository, line, column) to edit for this field."""
+    root = ctx.repo.root if ctx.repo is not None else None
+    found: Location | None = None
+    if res.origin is not None:
+        found = locate(res.origin, res.kind, res.name, pointer, res.body)
+    elif res.source and res.source not in ("-", "<stdin>"):
+        file = root / res.source if root is not None and (root / res.source).is_file() else Path(res.source)
+        if file.is_file():
+            found = in_file(file, None, res.kind, res.name, pointer, res.body)
+    if found is None:
+        return None
+    shown = str(found.file)
+    if root is not None:
+        try:
+            shown = found.file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            shown = str(found.file)
+    return shown, found.line, found.column
 
 
 def _suppression_findings(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adk_gitops import yamlread
 from adk_gitops.errors import ManifestError
+
+if TYPE_CHECKING:
+    from adk_gitops.locate import Origin
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +35,7 @@ class Resource:
     body: Mapping[str, Any] = field(compare=False, hash=False)
     index: int = 0
     source: str = ""  # the file (or overlay) it was read from
+    origin: Origin | None = field(default=None, compare=False, hash=False)  # kustomize's, when rendered
 
     @property
     def api_version(self) -> str:
@@ -79,8 +83,12 @@ def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str,
     return list(_flatten(yamlread.load_all(text, source), source))
 
 
-def resources_from(bodies: Sequence[Mapping[str, Any]], source: str) -> tuple[Resource, ...]:
-    return tuple(Resource(body, i, source) for i, body in enumerate(bodies))
+def resources_from(
+    bodies: Sequence[Mapping[str, Any]], source: str, origins: Sequence[Origin | None] = ()
+) -> tuple[Resource, ...]:
+    return tuple(
+        Resource(body, i, source, origins[i] if i < len(origins) else None) for i, body in enumerate(bodies)
+    )
 
 
 def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adk_gitops.manifests import Resource
 
 
 class Severity(StrEnum):
@@ -27,6 +31,7 @@ class Violation:
     namespace: str = ""
     name: str = ""
     severity: Severity | None = None  # this finding's own, when it differs from the rule's
+    resource: Resource | None = field(default=None, compare=False)  # the object itself, when it is one
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +47,9 @@ class Finding:
     fix: str = field(compare=False, default="")
     suppressed: bool = field(compare=False, default=False)
     suppression_reason: str = field(compare=False, default="")
-    file: str = field(compare=False, default="")  # where to annotate: the object's source file
+    file: str = field(compare=False, default="")  # the file to edit: the object's source, or a patch
+    line: int = field(compare=False, default=0)  # 1-based, 0 when unknown
+    column: int = field(compare=False, default=0)
 
 
 @dataclass(frozen=True)

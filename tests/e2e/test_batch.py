@@ -57,7 +57,8 @@ def test_batch_equals_one_render_per_overlay(fleet: Path, renderer: Renderer) ->
     paths = overlays(fleet)
     batched = render_batch(renderer, paths, fleet)
     for path, docs in zip(paths, batched, strict=True):
-        assert docs == parse_documents(renderer.build(path)), path.name
+        assert [body for body, _ in docs] == parse_documents(renderer.build(path)), path.name
+        assert all(origin is not None and origin.file is not None for _, origin in docs), path.name
     assert not list((fleet / "overlays").glob(f"{BATCH_PREFIX}*"))
 
 

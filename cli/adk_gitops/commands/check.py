@@ -92,6 +92,7 @@ def check(
     from adk_gitops.model import Severity
     from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+    from adk_gitops.rules import ALL_RULES
 
     root = repo_root(repo)
     with domain_errors():
@@ -126,7 +127,7 @@ def check(
     text = {
         CheckFormat.text: lambda: check_text.render(report, color=color),
         CheckFormat.json: lambda: check_json.render(report),
-        CheckFormat.sarif: lambda: check_sarif.render(report),
+        CheckFormat.sarif: lambda: check_sarif.render(report, ALL_RULES),
         CheckFormat.junit: lambda: check_junit.render(report),
         CheckFormat.github: lambda: check_github.render(report),
     }[output_format]()

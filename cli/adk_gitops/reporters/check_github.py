@@ -21,7 +21,8 @@ def render(report: Report) -> str:
     for f in report.active:
         obj = f"{f.kind}/{f.name}" if f.kind else f.overlay
         title = f"{f.rule} ({obj})"
-        props = f"file={_escape_property(f.file or f.overlay)},title={_escape_property(title)}"
+        where = f",line={f.line}" + (f",col={f.column}" if f.column else "") if f.line else ""
+        props = f"file={_escape_property(f.file or f.overlay)}{where},title={_escape_property(title)}"
         message = f"{f.message}{f.pointer and f' at {f.pointer}'}. Fix: {f.fix}"
         lines.append(f"::{COMMAND[f.severity]} {props}::{_escape_data(message)}")
     return "".join(line + "\n" for line in lines)

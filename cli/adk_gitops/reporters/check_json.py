@@ -21,6 +21,8 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "name": f.name,
         "pointer": f.pointer,
         "file": f.file,
+        "line": f.line or None,
+        "column": f.column or None,
         "message": f.message,
         "fix": f.fix,
         "suppressed": f.suppressed,

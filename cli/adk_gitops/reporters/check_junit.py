@@ -28,7 +28,8 @@ def render(report: Report) -> str:
             case = ET.SubElement(suite, "testcase", classname=overlay, name=_case_name(f))
             if f in failing:
                 node = ET.SubElement(case, "failure", message=f.message, type=f.rule)
-                node.text = f"{f.severity}: {f.message}\nfix: {f.fix}\nfile: {f.file}"
+                where = f"{f.file}:{f.line}" if f.line else f.file
+                node.text = f"{f.severity}: {f.message}\nfix: {f.fix}\nfile: {where}"
                 s_failures += 1
             else:
                 why = f"suppressed: {f.suppression_reason}" if f.suppressed else f"{f.severity}: {f.message}"

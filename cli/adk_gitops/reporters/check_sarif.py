@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from adk_gitops import __version__
 from adk_gitops.model import Finding, Report, Severity
-from adk_gitops.rules import ALL_RULES
+from adk_gitops.rules._rule import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 INFO_URI = "https://github.com/adk-gitops/adk-gitops"
 
 
-def _rule_json(rule: Any) -> dict[str, Any]:
+def _rule_json(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
@@ -45,7 +46,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": f.file or f.overlay},
-                    "region": {"startLine": 1},
+                    "region": _region(f),
                 },
                 "logicalLocations": [{"fullyQualifiedName": logical, "kind": "object"}],
             }
@@ -57,8 +58,16 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(report: Report) -> str:
-    index = {rule.id: i for i, rule in enumerate(ALL_RULES)}
+def _region(f: Finding) -> dict[str, int]:
+    region = {"startLine": f.line or 1}
+    if f.column:
+        region["startColumn"] = f.column
+    return region
+
+
+def render(report: Report, rules: Sequence[Rule]) -> str:
+    """``rules``: the catalogue the report's findings come from (described in the run)."""
+    index = {rule.id: i for i, rule in enumerate(rules)}
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -69,7 +78,7 @@ def render(report: Report) -> str:
                         "name": "adk-gitops",
                         "version": __version__,
                         "informationUri": INFO_URI,
-                        "rules": [_rule_json(r) for r in ALL_RULES],
+                        "rules": [_rule_json(r) for r in rules],
                     }
                 },
                 "results": [_result(f, index) for f in report.findings],

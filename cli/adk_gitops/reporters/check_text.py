@@ -40,6 +40,8 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
             where = f" {escape(_where(f))}" if _where(f) else ""
             console.print(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold]{where}")
             console.print(f"    {escape(f.message)}")
+            if f.line:
+                console.print(f"    [dim]at {escape(f.file)}:{f.line}[/dim]")
             if f.suppressed:
                 console.print(f"    [dim]reason: {escape(f.suppression_reason)}[/dim]")
             elif f.fix:

@@ -17,7 +17,7 @@ from adk_gitops.rules._context import Context
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
-    return Violation(pointer, message, res.kind, res.namespace, res.name)
+    return Violation(pointer, message, res.kind, res.namespace, res.name, resource=res)
 
 
 def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
@@ -25,7 +25,8 @@ def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
     for problem in ctx.plan.problems:
         if problem.rule == rule:
             rid = problem.resource
-            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name)
+            res = ctx.find(rid.kind, rid.name, rid.namespace)
+            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name, resource=res)
 
 
 def pods(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec]]:

@@ -13,6 +13,8 @@ import pytest
 from adk_gitops import __version__
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+from adk_gitops.rules import ALL_RULES
+from adk_gitops.rules._rule import Rule
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "reporters"
@@ -96,7 +98,7 @@ RENDERERS = {
     "text.txt": lambda r: check_text.render(r, color=False),
     "text-color.txt": lambda r: check_text.render(r, color=True),
     "json.json": check_json.render,
-    "sarif.json": check_sarif.render,
+    "sarif.json": lambda r: check_sarif.render(r, ALL_RULES),
     "junit.xml": check_junit.render,
     "github.txt": check_github.render,
 }
@@ -113,7 +115,7 @@ def test_golden(name: str) -> None:
 
 def test_sarif_validates_against_the_2_1_0_schema() -> None:
     schema = json.loads((FIXTURES / "schemas" / "sarif-2.1.0.json").read_text())
-    doc = json.loads(check_sarif.render(REPORT))
+    doc = json.loads(check_sarif.render(REPORT, ALL_RULES))
     jsonschema.Draft4Validator(schema).validate(doc)
     (run,) = doc["runs"]
     rules = run["tool"]["driver"]["rules"]
@@ -139,6 +141,8 @@ def test_json_contract() -> None:
         "name",
         "pointer",
         "file",
+        "line",
+        "column",
         "message",
         "fix",
         "suppressed",
@@ -174,3 +178,35 @@ def test_github_annotations_escape_and_skip_suppressed() -> None:
 def test_text_has_no_color_codes_unless_asked() -> None:
     assert "\x1b[" not in check_text.render(REPORT, color=False)
     assert "\x1b[" in check_text.render(REPORT, color=True)
+
+
+def _fake_rule(rule_id: str, severity: Severity) -> Rule:
+    return Rule(
+        rule_id, severity, f"{rule_id} holds.", f"Fix {rule_id}.", lambda ctx: iter(()), "## What it does\n"
+    )
+
+
+def test_reporters_take_the_rules_they_report_on_and_carry_file_line_and_column() -> None:
+    """A two-rule registry of its own: nothing is read from the global catalogue."""
+    rules = (_fake_rule("first-rule", Severity.ERROR), _fake_rule("second-rule", Severity.WARNING))
+    located = Finding(
+        overlay="overlays/prod", kind="Job", namespace="p", name="m", rule="second-rule", pointer="/spec/x",
+        message="bad x", severity=Severity.WARNING, fix="Fix it.", file="bases/app/job.yaml",
+        line=12, column=7,
+    )  # fmt: skip
+    report = Report((located,), (TargetResult("overlays/prod", 1, ""),), ("1.34",), Severity.WARNING)
+    sarif = json.loads(check_sarif.render(report, rules))
+    run = sarif["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["first-rule", "second-rule"]
+    (result,) = run["results"]
+    assert result["ruleIndex"] == 1
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical == {
+        "artifactLocation": {"uri": "bases/app/job.yaml"},
+        "region": {"startLine": 12, "startColumn": 7},
+    }
+    assert "file=bases/app/job.yaml,line=12,col=7," in check_github.render(report)
+    found = json.loads(check_json.render(report))["findings"][0]
+    assert (found["line"], found["column"]) == (12, 7)
+    assert "file: bases/app/job.yaml:12" in check_junit.render(report)
+    assert "at bases/app/job.yaml:12" in check_text.render(report)

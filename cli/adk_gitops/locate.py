@@ -1,0 +1,291 @@
+"""Where to fix a finding: the file, line and column a person must edit.
+
+Kustomize says where each rendered object came from when the build asks for it
+(``buildMetadata: [originAnnotations, transformerAnnotations]``): the
+``config.kubernetes.io/origin`` annotation names the source file, and
+``alpha.config.kubernetes.io/transformations`` the kustomization that configured
+each patch or replacement applied to it. ``batch`` asks for both and strips them
+into an ``Origin``. A finding's JSON pointer is then looked up:
+
+1. in the source file, when the field is written there;
+2. else in the patch files of the kustomizations that patched the object (the
+   last applied first): strategic-merge patches walked like the source, JSON 6902
+   operations by their ``path``;
+3. else, for a value a replacement copied, in the replacement's source files;
+4. else at the object in its source file.
+
+List items are matched by ``name`` where both sides have one, as strategic merge
+matches them, so an index in the rendered object finds its item in a patch.
+Rendered-file and stdin inputs keep their own lines (no origin: the object's
+document in that file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from adk_gitops import kustomization, yamlread
+
+ORIGIN = "config.kubernetes.io/origin"
+TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where kustomize took an object from, and which kustomizations changed it."""
+
+    file: Path | None  # absolute; None for a generated object (configMapGenerator, ...)
+    generated_by: Path | None  # the kustomization whose generator made it
+    patched_in: tuple[Path, ...]  # kustomizations whose PatchTransformers applied, in order
+    replaced_in: tuple[Path, ...]  # kustomizations whose ReplacementTransformers applied
+
+
+@dataclass(frozen=True)
+class Location:
+    file: Path
+    line: int  # 1-based; 0 when unknown
+    column: int  # 1-based; 0 when unknown
+
+
+def parse_origin(annotations: Mapping[str, str], base: Path) -> Origin | None:
+    """The Origin in kustomize's annotations; paths are relative to ``base``."""
+    if ORIGIN not in annotations:
+        return None
+    try:
+        origin = yamlread.load(annotations[ORIGIN], ORIGIN) or {}
+        changes = yamlread.load(annotations.get(TRANSFORMATIONS, "") or "[]", TRANSFORMATIONS) or []
+    except yamlread.YamlError:
+        return None
+    if not isinstance(origin, dict) or not isinstance(changes, list):
+        return None
+    path = origin.get("path")
+    configured_in = origin.get("configuredIn")
+    patched, replaced = [], []
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("configuredIn"), str):
+            continue
+        kind = (
+            (change.get("configuredBy") or {}).get("kind")
+            if isinstance(change.get("configuredBy"), dict)
+            else ""
+        )
+        where = _join(base, change["configuredIn"])
+        if kind == "PatchTransformer" and where not in patched:
+            patched.append(where)
+        elif kind == "ReplacementTransformer" and where not in replaced:
+            replaced.append(where)
+    return Origin(
+        _join(base, path) if isinstance(path, str) and not origin.get("repo") else None,
+        _join(base, configured_in) if isinstance(configured_in, str) else None,
+        tuple(patched),
+        tuple(replaced),
+    )
+
+
+def _join(base: Path, relative: str) -> Path:
+    # Pure path arithmetic: the batch folder kustomize ran in is gone by now.
+    import os.path
+
+    return Path(os.path.normpath(base / relative))
+
+
+def _steps(pointer: str) -> list[str]:
+    if not pointer or pointer == "/":
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.lstrip("/").split("/")]
+
+
+def _key(node: MappingNode, key: str) -> Node | None:
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            found: Node = v
+            return found
+    return None
+
+
+def _walk(node: Node, steps: Sequence[str], rendered: Any) -> tuple[Node, bool]:
+    """The deepest node of ``node`` along ``steps``; True when every step was found.
+    ``rendered`` is the rendered value at the same place, for matching list items."""
+    for step in steps:
+        if isinstance(node, MappingNode):
+            child = _key(node, step)
+            rendered = rendered.get(step) if isinstance(rendered, Mapping) else None
+        elif isinstance(node, SequenceNode) and step.isdigit():
+            index = int(step)
+            item = rendered[index] if isinstance(rendered, list) and index < len(rendered) else None
+            name = item.get("name") if isinstance(item, Mapping) else None
+            child = None
+            if name is not None:  # strategic merge matches list items by name
+                child = next(
+                    (
+                        n
+                        for n in node.value
+                        if isinstance(n, MappingNode)
+                        and isinstance(_key(n, "name"), ScalarNode)
+                        and _key(n, "name").value == str(name)  # type: ignore[union-attr]
+                    ),
+                    None,
+                )
+            elif index < len(node.value):
+                child = node.value[index]
+            rendered = item
+        else:
+            child = None
+        if child is None:
+            return node, False
+        node = child
+    return node, True
+
+
+def _documents(file: Path) -> list[Node]:
+    try:
+        text = file.read_text(encoding="utf-8")
+        return [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+
+
+def _matching(docs: Sequence[Node], kind: str, name: str) -> Iterator[MappingNode]:
+    for doc in docs:
+        if not isinstance(doc, MappingNode):
+            continue
+        doc_kind = _key(doc, "kind")
+        meta = _key(doc, "metadata")
+        doc_name = _key(meta, "name") if isinstance(meta, MappingNode) else None
+        kind_ok = isinstance(doc_kind, ScalarNode) and doc_kind.value == kind
+        name_ok = not name or (isinstance(doc_name, ScalarNode) and doc_name.value == name)
+        if kind_ok and name_ok:
+            yield doc
+
+
+def _at(file: Path, node: Node) -> Location:
+    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def in_file(
+    file: Path, doc_index: int | None, kind: str, name: str, pointer: str, body: Any
+) -> Location | None:
+    """The pointer in ``file``'s document for this object (by index, else kind and name)."""
+    docs = _documents(file)
+    if doc_index is not None and doc_index < len(docs):
+        candidates: list[Node] = [docs[doc_index]]
+    else:
+        candidates = list(_matching(docs, kind, name)) or list(_matching(docs, kind, ""))
+    for doc in candidates:
+        node, _ = _walk(doc, _steps(pointer), body)
+        return _at(file, node)
+    return None
+
+
+def _patch_files(kustomization_file: Path) -> Iterator[Path]:
+    doc = kustomization.load(kustomization_file.parent)
+    for item in doc.get("patches") or []:
+        if isinstance(item, dict) and isinstance(item.get("path"), str):
+            yield _join(kustomization_file.parent, item["path"])
+    for item in doc.get("patchesStrategicMerge") or []:
+        if isinstance(item, str) and "\n" not in item:
+            yield _join(kustomization_file.parent, item)
+
+
+def _in_patch(file: Path, kind: str, pointer: str, body: Any) -> Location | None:
+    docs = _documents(file)
+    steps = _steps(pointer)
+    for doc in docs:
+        if isinstance(doc, SequenceNode):  # JSON 6902: [{op, path, value}]
+            for op in doc.value:
+                path = _key(op, "path") if isinstance(op, MappingNode) else None
+                if isinstance(path, ScalarNode) and _steps(path.value) == steps[: len(_steps(path.value))]:
+                    return _at(file, op)
+        elif isinstance(doc, MappingNode):
+            doc_kind = _key(doc, "kind")
+            if isinstance(doc_kind, ScalarNode) and doc_kind.value not in (kind, ""):
+                # A target-selected patch may name another kind (Deployment applied to a Job):
+                # the walk below decides.
+                pass
+            node, complete = _walk(doc, steps, body)
+            if complete:
+                return _at(file, node)
+    return None
+
+
+def _leaf(body: Any, pointer: str) -> Any:
+    value = body
+    for step in _steps(pointer):
+        if isinstance(value, Mapping):
+            value = value.get(step)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return None
+    return value
+
+
+def _replacement_source(kustomization_file: Path, value: str) -> Location | None:
+    """A replaced value, found literally in the local resource files of the kustomization."""
+    doc = kustomization.load(kustomization_file.parent)
+    for entry in doc.get("resources") or []:
+        if not isinstance(entry, str) or not entry.endswith((".yaml", ".yml")):
+            continue
+        file = _join(kustomization_file.parent, entry)
+        for source in _documents(file):
+            found = _scalar(source, value)
+            if found is not None:
+                return _at(file, found)
+    return None
+
+
+def _scalar(node: Node, value: str) -> Node | None:
+    if isinstance(node, ScalarNode):
+        return node if node.value == value else None
+    children = [v for _, v in node.value] if isinstance(node, MappingNode) else list(node.value)
+    for child in children:
+        found = _scalar(child, value)
+        if found is not None:
+            return found
+    return None
+
+
+def locate(origin: Origin, kind: str, name: str, pointer: str, body: Any) -> Location | None:
+    """The file and line to edit for the field ``pointer`` of a rendered object."""
+    steps = _steps(pointer)
+    if origin.file is not None:
+        for doc in _matching(_documents(origin.file), kind, name):
+            node, complete = _walk(doc, steps, body)
+            if complete:
+                return _at(origin.file, node)
+            fallback: Location | None = _at(origin.file, node)
+            break
+        else:
+            fallback = None
+    elif origin.generated_by is not None:
+        # A generated object: its generator's entry, found by the object's name (kustomize
+        # appends a content hash to generated names).
+        fallback = Location(origin.generated_by, 0, 0)
+        for generator_doc in _documents(origin.generated_by):
+            for candidate in (name, name.rsplit("-", 1)[0]):
+                entry = _scalar(generator_doc, candidate)
+                if entry is not None:
+                    fallback = _at(origin.generated_by, entry)
+                    break
+            if fallback.line:
+                break
+    else:
+        fallback = None
+    for configured in reversed(origin.patched_in):
+        for patch in _patch_files(configured):
+            found = _in_patch(patch, kind, pointer, body)
+            if found is not None:
+                return found
+    value = _leaf(body, pointer)
+    if isinstance(value, str) and value:
+        for configured in reversed(origin.replaced_in):
+            found = _replacement_source(configured, value)
+            if found is not None:
+                return found
+    return fallback
