@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adk_gitops.manifests import Resource
+from adk_gitops.syntax import pointer
 
 # Where each workload kind keeps its pod spec, as JSON pointer segments.
 POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {
@@ -21,12 +22,6 @@ POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
-
-
-def pointer(*segments: str | int) -> str:
-    """An RFC 6901 JSON pointer from path segments."""
-    escaped = (str(s).replace("~", "~0").replace("/", "~1") for s in segments)
-    return "".join("/" + s for s in escaped)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from adk_gitops import kustomization, yamlread
+from adk_gitops.syntax import pointer_segments
 
 ORIGIN = "config.kubernetes.io/origin"
 TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
@@ -95,10 +96,8 @@ def _join(base: Path, relative: str) -> Path:
     return Path(os.path.normpath(base / relative))
 
 
-def _steps(pointer: str) -> list[str]:
-    if not pointer or pointer == "/":
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.lstrip("/").split("/")]
+def _steps(text: str) -> list[str]:
+    return pointer_segments(text)
 
 
 def _key(node: MappingNode, key: str) -> Node | None:

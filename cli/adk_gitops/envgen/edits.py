@@ -9,9 +9,10 @@ from typing import Any
 
 from adk_gitops import yamlread
 from adk_gitops.envgen.reader import image_entry
-from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, ImageRef
+from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.migration import COMPONENTS, Strategy
+from adk_gitops.syntax import ImageRef
 
 
 def _yaml() -> Any:
@@ -59,7 +60,7 @@ def set_image(text: str, image: ImageRef, source: str) -> str:
         images.append(entry)
     entry["newName"] = image.repository
     for key, value in (("newTag", image.tag), ("digest", image.digest)):
-        if value is None:
+        if not value:
             entry.pop(key, None)
         else:
             # Tags are always quoted: unquoted 1.10 is a float, 706798e8 a number.

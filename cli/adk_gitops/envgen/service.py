@@ -18,8 +18,9 @@ from adk_gitops.applications import (
 from adk_gitops.envgen import edits, files, reader
 from adk_gitops.envgen.apply import FileChange, changes_for
 from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
-from adk_gitops.envgen.spec import EnvInput, EnvSpec, ImageRef, parse_image, resolve
+from adk_gitops.envgen.spec import EnvInput, EnvSpec, parse_image, resolve
 from adk_gitops.migration import Strategy
+from adk_gitops.syntax import ImageRef
 
 PROJECT_FILE = "argocd/project.yaml"
 

@@ -11,16 +11,12 @@ from typing import Any
 
 from adk_gitops.envgen.config import ConfigError, RepoConfig
 from adk_gitops.migration import Strategy
-from adk_gitops.rules.cloudsql_instance_name import CONNECTION_NAME
-from adk_gitops.rules.cloudsql_workload_identity import GSA
+from adk_gitops.syntax import CONNECTION_NAME, DIGEST, GSA, REPOSITORY, TAG, ImageRef, split_image
 
 # The placeholder image name in bases/adk-agent; an env's images: entry rewrites it.
 IMAGE_PLACEHOLDER = "adk-agent"
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-REPOSITORY = re.compile(r"[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+")
-TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 # Kubernetes' quantity grammar (apimachinery resource.Quantity): a number, then a
 # binary or decimal SI suffix, or a decimal exponent (1e3, 1E-3); 'E' alone is exa.
 QUANTITY = re.compile(
@@ -54,26 +50,10 @@ class SpecError(ConfigError):
     """An input that would produce a broken environment."""
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    repository: str
-    tag: str | None
-    digest: str | None
-
-    def __str__(self) -> str:
-        return (
-            self.repository
-            + (f":{self.tag}" if self.tag else "")
-            + (f"@{self.digest}" if self.digest else "")
-        )
-
-
 def parse_image(text: str, label: str = "--image") -> ImageRef:
     """REPO:TAG, REPO@sha256:DIGEST or REPO:TAG@sha256:DIGEST; a release, never latest."""
-    rest, _, digest = text.strip().partition("@")
-    slash = rest.rfind("/")
-    colon = rest.rfind(":")
-    repository, tag = (rest[:colon], rest[colon + 1 :]) if colon > slash else (rest, "")
+    split = split_image(text)
+    repository, tag, digest = split.repository, split.tag, split.digest
     if not REPOSITORY.fullmatch(repository):
         raise SpecError(f"{label} {text!r}: {repository!r} is not an image repository (registry/path/name)")
     if tag and not TAG.fullmatch(tag):
@@ -86,7 +66,7 @@ def parse_image(text: str, label: str = "--image") -> ImageRef:
         )
     if tag == "latest":
         raise SpecError(f"{label} {text!r}: 'latest' is not a release; use a version tag or a digest")
-    return ImageRef(repository, tag or None, digest or None)
+    return split
 
 
 def quantity(text: str, option: str) -> Decimal:

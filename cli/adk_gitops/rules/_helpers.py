@@ -76,22 +76,6 @@ def adk_apps(ctx: Context) -> list[Resource]:
     return list(ctx.adk_workloads)
 
 
-@dataclass(frozen=True)
-class ImageRef:
-    name: str  # registry/path, without tag or digest
-    tag: str
-    digest: str
-
-
-def parse_image(ref: str) -> ImageRef:
-    name, _, digest = ref.partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:  # a ':' after the last '/' is a tag, not a registry port
-        return ImageRef(name[:colon], name[colon + 1 :], digest)
-    return ImageRef(name, "", digest)
-
-
 PROXY_IMAGE = re.compile(r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy)(:|@|$)")
 
 

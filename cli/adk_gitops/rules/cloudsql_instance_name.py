@@ -20,7 +20,6 @@ args: ["--port=5432", "my-project:europe-west1:adk-sessions"]
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
@@ -28,14 +27,7 @@ from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
 from adk_gitops.rules._proxy import instance_names
 from adk_gitops.rules._rule import Rule
-
-CONNECTION_NAME = re.compile(
-    r"(?:[a-z0-9.-]+\.[a-z]{2,}:)?"  # legacy domain-scoped project
-    r"[a-z][a-z0-9-]{4,28}[a-z0-9]"  # project id
-    r":[a-z]+-[a-z]+[0-9]+"  # region, e.g. europe-west1
-    r":[a-z][a-z0-9-]{0,97}"  # instance
-    r"(\?[a-z-]+=[^&]+(&[a-z-]+=[^&]+)*)?"  # per-instance options
-)
+from adk_gitops.syntax import CONNECTION_NAME
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -24,8 +24,9 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, parse_image, violation
+from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import split_image
 
 RELEASE = re.compile(r"v?\d+\.\d+\.\d+(-[a-z0-9.]+)?")
 
@@ -34,7 +35,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
     for res, _, container in containers(ctx):
         if not is_cloudsql_proxy(container):
             continue
-        image = parse_image(str(container.body.get("image", "")))
+        image = split_image(str(container.body.get("image", "")))
         if not image.digest and not RELEASE.fullmatch(image.tag):
             shown = image.tag or "no tag"
             yield violation(

@@ -26,7 +26,6 @@ metadata:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from adk_gitops import k8s
@@ -34,9 +33,9 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import is_cloudsql_proxy, pods, violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import GSA
 
 ANNOTATION = "iam.gke.io/gcp-service-account"
-GSA = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com")
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -34,6 +34,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import annotation_pointer
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -44,7 +45,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
             if key in res.annotations:
                 yield violation(
                     res,
-                    f"/metadata/annotations/{key.replace('/', '~1')}",
+                    annotation_pointer(key),
                     f"{key} on an object that is not a hook: Argo CD ignores it",
                 )
 

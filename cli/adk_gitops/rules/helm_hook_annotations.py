@@ -40,6 +40,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import annotation_pointer
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -47,7 +48,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
         for key in sorted(k for k in res.annotations if k.startswith("helm.sh/hook")):
             yield violation(
                 res,
-                f"/metadata/annotations/{key.replace('/', '~1')}",
+                annotation_pointer(key),
                 f"{key}: {res.annotations[key]!r}, which Argo CD reads as {_meaning(res, key)}",
             )
 

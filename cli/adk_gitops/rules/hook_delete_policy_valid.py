@@ -27,6 +27,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import annotation_pointer
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -41,7 +42,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
             )
             yield violation(
                 res,
-                f"/metadata/annotations/{key.replace('/', '~1')}",
+                annotation_pointer(key),
                 f"delete policy {value!r} is not valid and is ignored",
             )
 

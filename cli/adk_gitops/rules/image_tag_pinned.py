@@ -23,9 +23,10 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, parse_image, violation
+from adk_gitops.rules._helpers import containers, violation
 from adk_gitops.rules._rule import Rule
 from adk_gitops.rules.image_placeholder import placeholders
+from adk_gitops.syntax import split_image
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -34,7 +35,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
         ref = str(container.body.get("image", ""))
         if not ref or ref in names:
             continue
-        image = parse_image(ref)
+        image = split_image(ref)
         if not image.digest and image.tag in ("", "latest"):
             what = "latest" if image.tag else "untagged: the runtime pulls :latest"
             yield violation(res, f"{container.pointer}/image", f"image {ref!r} is {what}")

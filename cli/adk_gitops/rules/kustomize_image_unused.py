@@ -29,8 +29,9 @@ from collections.abc import Iterator
 from adk_gitops import kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, display_path, parse_image
+from adk_gitops.rules._helpers import containers, display_path
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import split_image
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -38,7 +39,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
         return
     file = kustomization.kustomization_file(ctx.overlay_dir)
     entries = kustomization.load(ctx.overlay_dir).get("images") or []
-    rendered = [parse_image(str(c.body.get("image", ""))) for _, _, c in containers(ctx)]
+    rendered = [split_image(str(c.body.get("image", ""))) for _, _, c in containers(ctx)]
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or "name" not in entry:
             continue
@@ -46,7 +47,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
         tag = str(entry["newTag"]) if "newTag" in entry else None
         digest = str(entry["digest"]) if "digest" in entry else None
         used = any(
-            image.name == name
+            image.repository == name
             and (tag is None or image.tag == tag)
             and (digest is None or image.digest == digest)
             for image in rendered

@@ -26,6 +26,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._rule import Rule
+from adk_gitops.syntax import annotation_pointer
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -35,7 +36,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
             key = bad.split("=", 1)[0]
             yield violation(
                 res,
-                f"/metadata/annotations/{key.replace('/', '~1')}",
+                annotation_pointer(key),
                 f"{bad} is not an integer: Argo CD uses wave {wave.value} instead",
             )
 

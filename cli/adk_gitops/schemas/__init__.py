@@ -25,6 +25,7 @@ from typing import Any
 
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.manifests import Resource
+from adk_gitops.syntax import pointer
 
 MIN_VERSION = (1, 28)
 DEFAULT_VERSION = "1.34"
@@ -190,7 +191,7 @@ class NoSchema(Exception):
 
 
 def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return pointer(*path)
 
 
 class SchemaSet:
