@@ -224,3 +224,28 @@ def test_run_hook_missing_key_is_exit_2(cli: CliRunner, renderer: Renderer, tmp_
         "adk-gitops: error: CreateContainerConfigError: couldn't find key password in "
         "Secret adk-agent-cloudsql/adk-agent-db\n"
     )
+
+
+def test_the_same_flag_means_the_same_thing_in_every_command() -> None:
+    """-o/--format is a format, --output a file, --repo the repository root."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    commands = group.commands  # type: ignore[attr-defined]
+    seen = 0
+    for name, command in commands.items():
+        for param in command.params:
+            if "-o" in param.opts:
+                assert "--format" in param.opts, f"{name}: -o is {param.opts}"
+                seen += 1
+            if "--output" in param.opts:
+                assert "-o" not in param.opts and "Path" in _annotation(param), name
+            if "--repo" in param.opts:
+                assert "Path" in _annotation(param), name
+    assert seen >= 3
+
+
+def _annotation(param: object) -> str:
+    """The Python type a Typer option was declared with (typer keeps it on the parameter)."""
+    annotation = param.type_descriptor.annotation  # type: ignore[attr-defined]
+    return str(annotation).replace("pathlib.", "")

@@ -71,7 +71,7 @@ def new_env(
     auto_prune: Annotated[bool, typer.Option(help="Automated sync: delete what git no longer has.")] = False,
     output: Annotated[
         ObjectFormat | None,
-        typer.Option("--output", "-o", help="Print the generated objects; write nothing."),
+        typer.Option("--format", "-o", help="Print the generated objects in FORMAT; write nothing."),
     ] = None,
     force: Annotated[
         bool, typer.Option(help="Overwrite this environment's own files when they differ.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from adk_gitops.commands._common import (
     domain_errors,
     repo_root,
     say,
+    write_output,
 )
 from adk_gitops.model import Severity
 
@@ -25,8 +27,9 @@ class PlanFormat(StrEnum):
 def plan(
     path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
     output_format: Annotated[
-        PlanFormat, typer.Option("--output", "-o", help="Output format.")
+        PlanFormat, typer.Option("--format", "-o", help="Output format.")
     ] = PlanFormat.text,
+    output: Annotated[Path | None, typer.Option(help="Write the plan to FILE instead of stdout.")] = None,
     create_namespace: Annotated[
         str | None,
         typer.Option(
@@ -44,7 +47,6 @@ def plan(
     Exit 0 when no error-level sync finding remains, 1 when one does, 2 on errors.
     """
     from dataclasses import replace
-    from pathlib import Path
 
     from adk_gitops import checkconfig
     from adk_gitops.applications import application_for
@@ -83,6 +85,6 @@ def plan(
         if output_format is PlanFormat.json
         else plan_text(result, rendered.label, findings)
     )
-    typer.echo(text, nl=False)
+    write_output(text, output)
     failed = any(f.severity is Severity.ERROR and not f.suppressed for f in findings)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
