@@ -38,6 +38,8 @@ def renderer() -> Renderer:
 
 
 RenderFn = Callable[[Path | str], tuple[Resource, ...]]
+# pytest's record_property fixture (pytest exports no name for its type).
+RecordProperty = Callable[[str, object], None]
 
 
 @pytest.fixture(scope="session")

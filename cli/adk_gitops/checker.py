@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import checkconfig, guard, k8s, kustomization
@@ -29,15 +30,22 @@ from adk_gitops.rules._context import Context, RepoIndex
 from adk_gitops.schemas import SchemaSet
 
 
+class TargetKind(StrEnum):
+    KUSTOMIZATION = "kustomization"
+    FILE = "file"  # rendered YAML
+    STDIN = "stdin"
+    FOLDER = "folder"  # a directory of manifests, e.g. argocd/
+
+
 @dataclass(frozen=True)
 class Target:
     label: str
     path: Path | None  # None: standard input
-    kind: str  # "kustomization" | "file" | "stdin" | "folder" (YAML files, e.g. argocd/)
+    kind: TargetKind
 
     @property
     def default_file(self) -> str:
-        if self.kind == "kustomization" and self.path is not None:
+        if self.kind is TargetKind.KUSTOMIZATION and self.path is not None:
             found = kustomization.kustomization_file(self.path)
             return f"{self.label.rstrip('/')}/{found.name if found else 'kustomization.yaml'}"
         return self.label
@@ -53,7 +61,7 @@ def discover(root: Path) -> list[Target]:
         # Dot-folders are skipped, as Argo CD's git generator does (and batch folders start with one).
         for directory in _folders(overlays):
             if kustomization.kustomization_file(directory) and not kustomization.is_component(directory):
-                targets.append(Target(_label(directory, root), directory, "kustomization"))
+                targets.append(Target(_label(directory, root), directory, TargetKind.KUSTOMIZATION))
     argocd = root / "argocd"
     if argocd.is_dir():
         targets.append(_target_for(argocd, _label(argocd, root)))
@@ -82,7 +90,7 @@ def targets_from_args(paths: Sequence[str], root: Path) -> list[Target]:
     out = []
     for raw in paths:
         if raw == "-":
-            out.append(Target("-", None, "stdin"))
+            out.append(Target("-", None, TargetKind.STDIN))
             continue
         path = Path(raw)
         if not path.exists():
@@ -101,9 +109,9 @@ def _target_for(path: Path, label: str) -> Target:
                 raise AdkGitopsError(
                     f"{label}: a Kustomize Component cannot be built alone; check an overlay"
                 )
-            return Target(label, path, "kustomization")
-        return Target(label, path, "folder")
-    return Target(label, path, "file")
+            return Target(label, path, TargetKind.KUSTOMIZATION)
+        return Target(label, path, TargetKind.FOLDER)
+    return Target(label, path, TargetKind.FILE)
 
 
 def _label(path: Path, root: Path) -> str:
@@ -124,7 +132,7 @@ class _Loaded:
 
 def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float) -> _Loaded:
     try:
-        if target.kind == "kustomization":
+        if target.kind is TargetKind.KUSTOMIZATION:
             assert renderer is not None and target.path is not None
             remaining = deadline - time.monotonic()
             try:  # a batch of one: the same wrapper, so findings know their source files
@@ -137,10 +145,10 @@ def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float
             bodies = [body for body, _ in docs]
             rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
             return _Loaded(target, rendered, "", renderer.description)
-        if target.kind == "stdin":
+        if target.kind is TargetKind.STDIN:
             return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
         assert target.path is not None
-        if target.kind == "file":
+        if target.kind is TargetKind.FILE:
             files = [target.path]
         elif target.label == "argocd" and target.path == root / "argocd":
             files = _files(target.path, (".yaml", ".yml"))  # this layout's Argo CD objects, every folder
@@ -169,15 +177,17 @@ def _namespace_of(resources: Sequence[Resource]) -> str:
     return namespaces.pop() if len(namespaces) == 1 else ""
 
 
-def _repo_index(root: Path, loaded: Sequence[_Loaded], config: CheckConfig) -> RepoIndex:
+def _repo_index(
+    root: Path, loaded: Sequence[_Loaded], config: CheckConfig, discovered: Sequence[Target]
+) -> RepoIndex:
     rendered = {
         item.target.path.resolve(): item.resources
         for item in loaded
-        if item.target.kind == "kustomization" and item.target.path is not None
+        if item.target.kind is TargetKind.KUSTOMIZATION and item.target.path is not None
     }
     namespaces: dict[str, str] = {}
-    for target in discover(root):
-        if target.kind != "kustomization" or target.path is None:
+    for target in discovered:
+        if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
             continue
         resources = rendered.get(target.path.resolve())
         declared = str(kustomization.load(target.path).get("namespace") or "")
@@ -188,7 +198,7 @@ def _repo_index(root: Path, loaded: Sequence[_Loaded], config: CheckConfig) -> R
 def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None]:
     """(what the target's Application creates first with CreateNamespace=true, its
     destination namespace); (None, None) when no Application deploys the target."""
-    if target.kind != "kustomization" or target.path is None:
+    if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
         return None, None
     found = application_for(target.path, repo.applications)
     if found is None:
@@ -233,8 +243,8 @@ def _load_chunk(
 
 
 def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
-    overlays = [t for t in targets if t.kind == "kustomization"]
-    others = [[t] for t in targets if t.kind != "kustomization"]
+    overlays = [t for t in targets if t.kind is TargetKind.KUSTOMIZATION]
+    others = [[t] for t in targets if t.kind is not TargetKind.KUSTOMIZATION]
     if not batch or len(overlays) < MIN_BATCH:
         return [[t] for t in overlays] + others
     count = min(workers, max(1, len(overlays) // MIN_BATCH))
@@ -245,8 +255,9 @@ def check(
     targets: Sequence[Target],
     *,
     kubernetes_versions: tuple[str, ...],
+    repo_root: Path,
     fail_on: Severity = Severity.ERROR,
-    repo_root: Path | None = None,
+    discovered: Sequence[Target] | None = None,
     renderer: Renderer | None = None,
     jobs: int | None = None,
     batch: bool = True,
@@ -255,11 +266,13 @@ def check(
     on_progress: ProgressFn | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run.
+    ``discovered``: the repository's overlays when the caller already listed them
+    (``discover``), so a run walks the tree once.
     Rendering shares one deadline, ``render_timeout`` from now, however many
     overlays there are; Ctrl-C kills every kustomize process at once."""
-    root = (repo_root or guard.find_root(Path.cwd())).absolute()
+    root = repo_root.absolute()
     config = config or checkconfig.DEFAULT
-    needs_renderer = any(t.kind == "kustomization" for t in targets)
+    needs_renderer = any(t.kind is TargetKind.KUSTOMIZATION for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
     workers = max(1, jobs or os.cpu_count() or 1)
@@ -291,7 +304,7 @@ def check(
         raise
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
-    repo = _repo_index(root, loaded, config)
+    repo = _repo_index(root, loaded, config, discover(root) if discovered is None else discovered)
     findings: list[Finding] = [
         finding(
             get("edit-interrupted"),
@@ -323,7 +336,7 @@ def check(
                 target.label,
                 item.resources,
                 kubernetes_versions,
-                target.path if target.kind == "kustomization" else None,
+                target.path if target.kind is TargetKind.KUSTOMIZATION else None,
                 repo,
                 schemas,
                 target.default_file,

@@ -14,7 +14,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from adk_gitops import __version__
-from adk_gitops.envgen.apply import FileChange, changes_for
+from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for
 from adk_gitops.envgen.config import ConfigError, validate
 from adk_gitops.envgen.files import scalar
 
@@ -281,7 +281,7 @@ def plan_init(root: Path, options: ScaffoldOptions, *, force: bool) -> InitPlan:
     )
     return InitPlan(
         root,
-        tuple(c for c in changes if c.status == "create"),
-        tuple(c.path for c in changes if c.status == "update"),
-        tuple(c.path for c in changes if c.status == "unchanged"),
+        tuple(c for c in changes if c.status is ChangeStatus.CREATE),
+        tuple(c.path for c in changes if c.status is ChangeStatus.UPDATE),
+        tuple(c.path for c in changes if c.status is ChangeStatus.UNCHANGED),
     )

@@ -23,7 +23,7 @@ def findings(
     case: Path, rule: str, config: checkconfig.CheckConfig | None = None
 ) -> list[tuple[str, Severity]]:
     report = checker.check(
-        [checker.Target(case.name, case, "file")],
+        [checker.Target(case.name, case, checker.TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=case.parent,
         config=config,

@@ -11,6 +11,7 @@ import pytest
 from adk_gitops import checker
 from adk_gitops.batch import BATCH_PREFIX, render_batch
 from adk_gitops.envgen import flow, service
+from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.spec import EnvInput
 from adk_gitops.errors import RenderError
 from adk_gitops.manifests import parse_documents
@@ -20,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.e2e
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
 CLOUDSQL = EnvInput(
-    db="cloudsql",
+    db=Db.CLOUDSQL,
     cloudsql_instance="my-project:europe-west1:adk-sessions",
     gsa="adk-agent@my-project.iam.gserviceaccount.com",
 )

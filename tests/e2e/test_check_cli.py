@@ -129,9 +129,9 @@ def test_one_broken_overlay_does_not_stop_the_others(cli: CliRunner, renderer: R
     assert code == 1
     doc = json.loads(out)
     assert [t["resources"] > 0 for t in doc["summary"]["targets"]] == [False, True]
-    assert {(f["rule"], f["overlay"].split("/")[-1]) for f in active(out) if f["severity"] == "error"} == {
-        ("render-failed", "render-failed")
-    }
+    assert {
+        (f["rule"], str(f["overlay"]).split("/")[-1]) for f in active(out) if f["severity"] == "error"
+    } == {("render-failed", "render-failed")}
 
 
 def test_rendered_yaml_from_stdin_and_output_file(cli: CliRunner, renderer: Renderer, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from adk_gitops import podenv
 from adk_gitops.errors import PodEnvError
 from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.migration import Strategy, strategy_of
-from tests.conftest import REPO, RenderFn
+from tests.conftest import REPO, RecordProperty, RenderFn
 from tests.e2e.conftest import SUPPORT, AdkCli
 from tests.e2e.support.postgres import IAM_USER, PostgresServer
 
@@ -89,7 +89,7 @@ def run_job(
     secrets: list[Resource],
     pg: PostgresServer,
     migrators: Migrators,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> subprocess.CompletedProcess[str]:
     store = podenv.SecretStore.from_resources(secrets, resources)
     process = podenv.prepare(podenv.find_workload(resources, "Job"), store)
@@ -131,7 +131,8 @@ def assert_adk_schema(pg: PostgresServer, database: str, owner: str) -> None:
     from google.adk.sessions.migration import _schema_check_utils as versions
     from google.adk.sessions.schemas.v1 import Base, StorageMetadata
 
-    tables = dict(pg.query(database, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname='public'"))
+    rows = pg.query(database, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname='public'")
+    tables = {str(name): str(owner) for name, owner in rows}
     declared = set(Base.metadata.tables)
     assert declared <= set(tables), f"missing tables: {declared - set(tables)}"
     assert {tables[t] for t in declared} == {owner}
@@ -155,7 +156,7 @@ def assert_migrates_then_serves(
     database: str,
     pg: PostgresServer,
     migrators: Migrators,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     """The Job migrates as ``user``, then the app stores and reads a session and an event."""
     result = run_job(resources, secrets, pg, migrators, record_property)
@@ -196,7 +197,7 @@ def test_postgres_flavour_with_percent_encoded_url(
     pg: PostgresServer,
     migrators: Migrators,
     render: RenderFn,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     user, database = f"url_{strategy.name[0]}_{slug}".lower(), f"url_{strategy.name[0]}_{slug}_db".lower()
     pg.create_login(user, password, database)
@@ -216,7 +217,7 @@ def test_cloudsql_flavour_with_raw_password(
     pg: PostgresServer,
     migrators: Migrators,
     render: RenderFn,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     user, database = f"cs_{strategy.name[0]}_{slug}".lower(), f"cs_{strategy.name[0]}_{slug}_db".lower()
     pg.create_login(user, password, database)
@@ -231,7 +232,7 @@ def test_cloudsql_iam_auth_needs_no_password(
     pg: PostgresServer,
     migrators: Migrators,
     render: RenderFn,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     """A trust rule for the IAM-named role stands in for --auto-iam-authn."""
     database = f"iam_{strategy.name[0]}_db".lower()
@@ -244,7 +245,7 @@ def test_cloudsql_iam_auth_needs_no_password(
 
 
 def test_prepare_tables_twice_is_a_no_op(
-    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: pytest.RecordProperty
+    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: RecordProperty
 ) -> None:
     """A re-sync runs the Job again: released ADK's prepare_tables() finds everything in place."""
     pg.create_login("twice", "tw@ice", "twice_db")
@@ -262,7 +263,7 @@ def test_wrong_password_fails_the_job_with_a_clear_error(
     pg: PostgresServer,
     migrators: Migrators,
     render: RenderFn,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     user = f"wrong_pw_{strategy.name[0]}".lower()
     pg.create_login(user, "right", f"{user}_db")
@@ -277,7 +278,7 @@ def test_wrong_password_fails_the_job_with_a_clear_error(
 
 
 def test_prepare_tables_masks_a_password_that_reaches_the_message(
-    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: pytest.RecordProperty
+    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: RecordProperty
 ) -> None:
     """A URL SQLAlchemy cannot parse: whatever the error says, the password never shows."""
     secrets = [secret("adk-agent-db", url="postgresql+asyncpg://u:S3cr%40t@127.0.0.1:notaport/db")]
@@ -324,7 +325,7 @@ def test_the_seeds_spliced_url_breaks_where_ours_works(
     pg: PostgresServer,
     migrators: Migrators,
     render: RenderFn,
-    record_property: pytest.RecordProperty,
+    record_property: RecordProperty,
 ) -> None:
     """Why we changed the seed: Kubernetes splices $(DB_PASS) verbatim, so '@'
     moves the host, ':' and '/' break the port, and '%40' is decoded to '@'."""

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import pytest
 
+from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.envgen.config import RepoConfig
 from adk_gitops.envgen.spec import EnvInput, SpecError, parse_image, quantity, resolve
 
 CONFIG = RepoConfig(
     app="adk-agent",
     image="r.example/adk/agent",
-    db="postgres",
+    db=Db.POSTGRES,
     migration="prepare-tables",
     db_secret="adk-agent-db",
-    registration="app",
+    registration=Registration.APP,
     repo_url="https://example.com/g.git",
     revision="main",
     project="adk-agent",
     dest_server="https://kubernetes.default.svc",
     argocd_namespace="argocd",
-    sync_policy="manual",
+    sync_policy=SyncPolicy.MANUAL,
 )
 IMAGE = "r.example/adk/agent:1.0"
 CLOUDSQL = {
-    "db": "cloudsql",
+    "db": Db.CLOUDSQL,
     "cloudsql_instance": "my-project:europe-west1:db",
     "gsa": "adk-agent@my-project.iam.gserviceaccount.com",
 }
@@ -45,8 +46,7 @@ def spec(name: str = "staging", **given: object) -> object:
         ("dev", {"image": "r.example/adk/agent:latest"}, "'latest' is not a release"),
         ("dev", {"image": "agent:1.0"}, "is not an image repository"),
         ("dev", {"image": "r.example/adk/agent@sha256:abc"}, "digest must be sha256: and 64 hex"),
-        ("dev", {"db": "mysql"}, "--db 'mysql': choose postgres or cloudsql"),
-        ("dev", {"db": "cloudsql"}, "needs --cloudsql-instance"),
+        ("dev", {"db": Db.CLOUDSQL}, "needs --cloudsql-instance"),
         ("dev", {**CLOUDSQL, "cloudsql_instance": "my-project:db"}, "is not PROJECT:REGION:INSTANCE"),
         ("dev", {**CLOUDSQL, "gsa": None}, "needs --gsa"),
         ("dev", {**CLOUDSQL, "gsa": "agent@gmail.com"}, "is not NAME@PROJECT.iam.gserviceaccount.com"),
@@ -59,7 +59,11 @@ def spec(name: str = "staging", **given: object) -> object:
         ("dev", {"db_secret": "Bad_Secret"}, "--db-secret 'Bad_Secret' is not a valid Secret name"),
         ("dev", {"cpu_request": "2", "cpu_limit": "500m"}, "--cpu-request 2 is above --cpu-limit 500m"),
         ("dev", {"memory_request": "1GB"}, "--memory-request '1GB' is not a Kubernetes quantity"),
-        ("dev", {"registration": "appset", "namespace": "other"}, "--registration appset names namespaces"),
+        (
+            "dev",
+            {"registration": Registration.APPSET, "namespace": "other"},
+            "--registration appset names namespaces",
+        ),
         ("dev", {"self_heal": True}, "--self-heal and --auto-prune need --sync-policy automated"),
     ],
 )
@@ -79,8 +83,8 @@ def test_defaults_come_from_the_config() -> None:
 
 
 def test_later_inputs_win() -> None:
-    base = EnvInput(db="cloudsql", replicas=2, image=IMAGE)
-    assert EnvInput(replicas=3).over(base) == EnvInput(db="cloudsql", replicas=3, image=IMAGE)
+    base = EnvInput(db=Db.CLOUDSQL, replicas=2, image=IMAGE)
+    assert EnvInput(replicas=3).over(base) == EnvInput(db=Db.CLOUDSQL, replicas=3, image=IMAGE)
 
 
 @pytest.mark.parametrize(

@@ -48,14 +48,14 @@ def located(f: Finding) -> str:
 def run_case(case: Path, rule: str, versions: tuple[str, ...], request: pytest.FixtureRequest) -> list[str]:
     renderer: Renderer | None = None
     if case.is_file():
-        target, root = checker.Target(case.name, case, "file"), case.parent
+        target, root = checker.Target(case.name, case, checker.TargetKind.FILE), case.parent
     elif (case / "argocd").is_dir():
-        target, root = checker.Target("argocd", case / "argocd", "folder"), case
+        target, root = checker.Target("argocd", case / "argocd", checker.TargetKind.FOLDER), case
     elif not (case / "kustomization.yaml").is_file():  # a plain directory of manifests
-        target, root = checker.Target(case.name, case, "folder"), case
+        target, root = checker.Target(case.name, case, checker.TargetKind.FOLDER), case
     else:
         renderer = request.getfixturevalue("renderer")
-        target, root = checker.Target(case.name, case, "kustomization"), case
+        target, root = checker.Target(case.name, case, checker.TargetKind.KUSTOMIZATION), case
     report = checker.check([target], kubernetes_versions=versions, repo_root=root, renderer=renderer)
     crashes = [f.message for f in report.findings if f.rule == "internal-error"]
     assert crashes == [], "no rule may crash on any fixture"

@@ -458,7 +458,7 @@ def test_8_hostile_renderer_output_and_stdin(repo: Path, tmp_path: Path) -> None
     )
     assert stdin.returncode == 1 and b"not UTF-8" in stdin.stdout and b"Traceback" not in stdin.stderr
     for args in (["plan", "-"], ["run-hook", "-"]):
-        result = subprocess.run(
+        refused = subprocess.run(
             [sys.executable, "-m", "adk_gitops", *args],
             cwd=repo,
             input=b"\xff\xfe",
@@ -466,7 +466,7 @@ def test_8_hostile_renderer_output_and_stdin(repo: Path, tmp_path: Path) -> None
             timeout=60,
             check=False,
         )
-        assert result.returncode == 2 and b"not UTF-8" in result.stderr and result.stderr.count(b"\n") == 1
+        assert refused.returncode == 2 and b"not UTF-8" in refused.stderr and refused.stderr.count(b"\n") == 1
 
 
 def test_8_unwritable_output_and_filesystem(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:

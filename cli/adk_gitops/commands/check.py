@@ -19,6 +19,7 @@ from adk_gitops.commands._common import (
     repo_root,
     write_output,
 )
+from adk_gitops.model import Severity
 
 PROGRESS_MIN_TARGETS = 4
 
@@ -29,12 +30,6 @@ class CheckFormat(StrEnum):
     sarif = "sarif"
     junit = "junit"
     github = "github"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 def check(
@@ -59,8 +54,8 @@ def check(
     ] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option(help="Write the report to FILE instead of stdout.")] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Lowest severity that fails the check (exit 1).")
-    ] = FailOn.error,
+        Severity, typer.Option(help="Lowest severity that fails the check (exit 1).")
+    ] = Severity.ERROR,
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Parallel kustomize processes (default: CPUs).")
     ] = None,
@@ -89,7 +84,6 @@ def check(
 
     from adk_gitops import checkconfig, checker, schemas
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.model import Severity
     from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
     from adk_gitops.rules import ALL_RULES
@@ -99,7 +93,8 @@ def check(
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
         settings = checkconfig.load(root, config)
-        targets = checker.targets_from_args(paths, root) if paths else checker.discover(root)
+        discovered = checker.discover(root)
+        targets = checker.targets_from_args(paths, root) if paths else discovered
         if not targets:
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None
@@ -109,8 +104,9 @@ def check(
             report = checker.check(
                 targets,
                 kubernetes_versions=versions,
-                fail_on=Severity(fail_on.value),
+                fail_on=fail_on,
                 repo_root=root,
+                discovered=discovered,
                 renderer=renderer,
                 jobs=jobs,
                 batch=batch,

@@ -9,22 +9,8 @@ import typer
 
 from adk_gitops.commands._common import EXIT_CLEAN, RepoOpt, domain_errors, repo_root, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, report
+from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.migration import Strategy
-
-
-class Db(StrEnum):
-    postgres = "postgres"
-    cloudsql = "cloudsql"
-
-
-class Registration(StrEnum):
-    app = "app"
-    appset = "appset"
-
-
-class SyncPolicy(StrEnum):
-    manual = "manual"
-    automated = "automated"
 
 
 class ObjectFormat(StrEnum):
@@ -87,13 +73,14 @@ def new_env(
     same inputs changes nothing.
     """
     from adk_gitops.envgen import flow, service
+    from adk_gitops.envgen.apply import ChangeStatus
     from adk_gitops.envgen.spec import EnvInput
     from adk_gitops.envgen.txn import locked
     from adk_gitops.renderer import find_renderer
 
     flags = EnvInput(
         namespace=namespace,
-        db=db.value if db else None,
+        db=db,
         migration=migration.value if migration else None,
         image=image,
         db_secret=db_secret,
@@ -105,12 +92,12 @@ def new_env(
         cpu_limit=cpu_limit,
         memory_request=memory_request,
         memory_limit=memory_limit,
-        registration=registration.value if registration else None,
+        registration=registration,
         project=project,
         dest_server=dest_server,
         repo_url=repo_url,
         revision=revision,
-        sync_policy=sync_policy.value if sync_policy else None,
+        sync_policy=sync_policy,
         self_heal=self_heal or None,
         auto_prune=auto_prune or None,
     )
@@ -131,7 +118,7 @@ def new_env(
             renderer=find_renderer,
         )
     report(result, f"environment {name}")
-    written = [c.path for c in result.changes if c.status != "unchanged"]
+    written = [c.path for c in result.changes if c.status is not ChangeStatus.UNCHANGED]
     say(service.next_steps(plan.spec, written).rstrip())
 
 

@@ -7,6 +7,7 @@ import difflib
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import checkconfig, checker
@@ -21,6 +22,12 @@ COPIED = ("bases", "components")
 VALIDATE_PREFIX = "adk-gitops-check-"  # + pid: txn removes copies of processes that died
 
 
+class ChangeStatus(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True)
 class FileChange:
     path: str  # relative to the repository root, POSIX separators
@@ -28,8 +35,10 @@ class FileChange:
     new: str
 
     @property
-    def status(self) -> str:
-        return "create" if self.old is None else ("unchanged" if self.old == self.new else "update")
+    def status(self) -> ChangeStatus:
+        if self.old is None:
+            return ChangeStatus.CREATE
+        return ChangeStatus.UNCHANGED if self.old == self.new else ChangeStatus.UPDATE
 
 
 def changes_for(root: Path, files: Mapping[str, str]) -> list[FileChange]:
@@ -47,7 +56,7 @@ def changes_for(root: Path, files: Mapping[str, str]) -> list[FileChange]:
 def unified_diff(changes: Sequence[FileChange]) -> str:
     chunks: list[str] = []
     for change in changes:
-        if change.status == "unchanged":
+        if change.status is ChangeStatus.UNCHANGED:
             continue
         before = "/dev/null" if change.old is None else f"a/{change.path}"
         chunks.extend(
@@ -82,11 +91,11 @@ def validate(
             target = copy / change.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(change.new, encoding="utf-8")
-        targets = [checker.Target(overlay, copy / overlay, "kustomization")]
+        targets = [checker.Target(overlay, copy / overlay, checker.TargetKind.KUSTOMIZATION)]
         targets += [
-            checker.Target(c.path, copy / c.path, "file")
+            checker.Target(c.path, copy / c.path, checker.TargetKind.FILE)
             for c in changes
-            if c.path.startswith("argocd/") and c.status != "unchanged"
+            if c.path.startswith("argocd/") and c.status is not ChangeStatus.UNCHANGED
         ]
         # Findings name files relative to the copy's root: the repository's own paths.
         config = checkconfig.load(root)  # the repository's own rule settings
@@ -110,5 +119,7 @@ def write(root: Path, changes: Sequence[FileChange]) -> None:
     """Write every changed file as one transaction (``txn``): after a kill the tree
     is untouched, or complete once the next edit has run. Hold ``txn.locked``."""
     root.mkdir(parents=True, exist_ok=True)
-    pending = sorted((c for c in changes if c.status != "unchanged"), key=lambda c: _landing_order(c.path))
+    pending = sorted(
+        (c for c in changes if c.status is not ChangeStatus.UNCHANGED), key=lambda c: _landing_order(c.path)
+    )
     txn.commit(root, [(c.path, c.new) for c in pending])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops import yamlread
+from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
 
@@ -26,16 +27,16 @@ class ConfigError(AdkGitopsError):
 class RepoConfig:
     app: str
     image: str
-    db: str
+    db: Db
     migration: str
     db_secret: str
-    registration: str
+    registration: Registration
     repo_url: str
     revision: str
     project: str
     dest_server: str
     argocd_namespace: str
-    sync_policy: str
+    sync_policy: SyncPolicy
 
 
 @cache
@@ -82,14 +83,14 @@ def load_config(root: Path) -> RepoConfig:
     return RepoConfig(
         app=app,
         image=str(doc["image"]),
-        db=str(doc.get("db", "postgres")),
+        db=Db(doc.get("db", Db.POSTGRES)),
         migration=str(doc.get("migration", DEFAULT_MIGRATION)),
         db_secret=str(doc.get("dbSecret", f"{app}-db")),
-        registration=str(doc.get("registration", "app")),
+        registration=Registration(doc.get("registration", Registration.APP)),
         repo_url=str(argocd["repoURL"]),
         revision=str(argocd.get("revision", "main")),
         project=str(argocd.get("project", app)),
         dest_server=str(argocd.get("destServer", "https://kubernetes.default.svc")),
         argocd_namespace=str(argocd.get("namespace", "argocd")),
-        sync_policy=str(argocd.get("syncPolicy", "manual")),
+        sync_policy=SyncPolicy(argocd.get("syncPolicy", SyncPolicy.MANUAL)),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from adk_gitops.envgen.choices import Registration, SyncPolicy
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, EnvSpec
 from adk_gitops.migration import COMPONENTS
 
@@ -27,7 +28,9 @@ def overlay_dir(name: str) -> str:
 
 def application_path(spec: EnvSpec) -> str:
     return (
-        f"argocd/apps/{spec.name}.yaml" if spec.registration == "app" else f"argocd/appsets/{spec.app}.yaml"
+        f"argocd/apps/{spec.name}.yaml"
+        if spec.registration is Registration.APP
+        else f"argocd/appsets/{spec.app}.yaml"
     )
 
 
@@ -130,7 +133,7 @@ def application(spec: EnvSpec) -> str:
         f"    namespace: {scalar(spec.namespace)}",
         "  syncPolicy:",
     ]
-    if spec.sync_policy == "automated":
+    if spec.sync_policy is SyncPolicy.AUTOMATED:
         lines += [
             "    automated:",
             f"      prune: {str(spec.auto_prune).lower()}",
@@ -190,5 +193,7 @@ def env_files(spec: EnvSpec) -> dict[str, str]:
     files = {f"{base}/kustomization.yaml": kustomization(spec), f"{base}/values.yaml": values(spec)}
     if spec.resources.any:
         files[f"{base}/resources.yaml"] = resources(spec)
-    files[application_path(spec)] = application(spec) if spec.registration == "app" else application_set(spec)
+    files[application_path(spec)] = (
+        application(spec) if spec.registration is Registration.APP else application_set(spec)
+    )
     return files

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops.envgen.apply import FileChange, unified_diff, validate, write
+from adk_gitops.envgen.apply import ChangeStatus, FileChange, unified_diff, validate, write
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer
 
@@ -45,7 +45,7 @@ def land(
 ) -> Result:
     changes = tuple(changes)
     diff = unified_diff(changes)
-    if all(c.status == "unchanged" for c in changes):
+    if all(c.status is ChangeStatus.UNCHANGED for c in changes):
         return Result(Outcome.UNCHANGED, changes, diff)
     if dry_run:
         return Result(Outcome.PREVIEW, changes, diff)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.config import ConfigError, read_yaml
 from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, parse_image
 from adk_gitops.migration import strategy_of_components
@@ -66,7 +67,7 @@ def read_env(root: Path, name: str) -> EnvInput:
     directory = env_dir(root, name)
     kustomization = _mapping(read_yaml(directory / "kustomization.yaml", "kustomization"), f"overlays/{name}")
     components = [str(c) for c in _list(kustomization.get("components"))]
-    db = "cloudsql" if any(c.endswith("db-cloudsql") for c in components) else "postgres"
+    db = Db.CLOUDSQL if any(c.endswith("db-cloudsql") for c in components) else Db.POSTGRES
     iam = any(c.endswith("cloudsql-iam-auth") for c in components)
     replicas = next(
         (

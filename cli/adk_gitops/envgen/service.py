@@ -16,7 +16,8 @@ from adk_gitops.applications import (
     system_namespace,
 )
 from adk_gitops.envgen import edits, files, reader
-from adk_gitops.envgen.apply import FileChange, changes_for
+from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for
+from adk_gitops.envgen.choices import Db, Registration
 from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
 from adk_gitops.envgen.spec import EnvInput, EnvSpec, parse_image, resolve
 from adk_gitops.migration import Strategy
@@ -33,7 +34,7 @@ class NewEnvPlan:
 
     @property
     def conflicts(self) -> tuple[FileChange, ...]:
-        return tuple(c for c in self.changes if c.status == "update" and c.path in self.own)
+        return tuple(c for c in self.changes if c.status is ChangeStatus.UPDATE and c.path in self.own)
 
 
 def plan_new_env(
@@ -51,7 +52,9 @@ def plan_new_env(
     _namespace_is_free(root, spec)
     _project_exists(root, spec)
     env_files = files.env_files(spec)
-    own = frozenset(p for p in env_files if spec.registration == "app" or not p.startswith("argocd/appsets/"))
+    own = frozenset(
+        p for p in env_files if spec.registration is Registration.APP or not p.startswith("argocd/appsets/")
+    )
     project = _project_destination(root, spec)
     if project is not None:
         env_files[PROJECT_FILE] = project
@@ -135,7 +138,7 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
         "  2. Before the first sync, create the database Secret (keys only here; the values are yours):",
     ]
     secret = f"kubectl -n {spec.namespace} create secret generic {spec.db_secret}"
-    if spec.db == "postgres":
+    if spec.db is Db.POSTGRES:
         steps.append(
             f"       {secret} --from-literal=url='postgresql+asyncpg://USER:ENCODED_PASSWORD@HOST:5432/DB'"
         )
@@ -146,7 +149,7 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
             f'       {secret} --from-literal=username=USER --from-literal=password="$PASSWORD" '
             "--from-literal=database=DB"
         )
-    if spec.db == "cloudsql" and spec.gsa and spec.cloudsql_instance:
+    if spec.db is Db.CLOUDSQL and spec.gsa and spec.cloudsql_instance:
         gsa = spec.gsa
         sql_project = spec.cloudsql_instance.split(":")[-3]
         pool = gsa.split("@", 1)[1].split(".", 1)[0]
@@ -167,7 +170,7 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
                 f"--member='serviceAccount:{pool}.svc.id.goog[{spec.namespace}/{ksa}]'"
             )
     n = len([s for s in steps if s[:3].strip().rstrip(".").isdigit()]) + 1
-    if spec.registration == "app":
+    if spec.registration is Registration.APP:
         steps.append(
             f"  {n}. Argo CD picks up {registration} through your app-of-apps, or: "
             f"kubectl apply -n {spec.argocd_namespace} -f {registration}"

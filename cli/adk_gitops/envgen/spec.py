@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.envgen.config import ConfigError, RepoConfig
 from adk_gitops.migration import Strategy
 from adk_gitops.syntax import CONNECTION_NAME, DIGEST, GSA, REPOSITORY, TAG, ImageRef, split_image
@@ -83,7 +84,7 @@ class EnvInput:
     """Everything a user can say about an environment; None means "not said"."""
 
     namespace: str | None = None
-    db: str | None = None
+    db: Db | None = None
     migration: str | None = None
     image: str | None = None
     db_secret: str | None = None
@@ -95,12 +96,12 @@ class EnvInput:
     cpu_limit: str | None = None
     memory_request: str | None = None
     memory_limit: str | None = None
-    registration: str | None = None
+    registration: Registration | None = None
     project: str | None = None
     dest_server: str | None = None
     repo_url: str | None = None
     revision: str | None = None
-    sync_policy: str | None = None
+    sync_policy: SyncPolicy | None = None
     self_heal: bool | None = None
     auto_prune: bool | None = None
 
@@ -116,7 +117,7 @@ class EnvInput:
         text = {k: (str(doc[k]) if k in doc else None) for k in ("cpuRequest", "cpuLimit")}
         return cls(
             namespace=doc.get("namespace"),
-            db=doc.get("db"),
+            db=Db(doc["db"]) if "db" in doc else None,
             migration=doc.get("migration"),
             image=doc.get("image"),
             db_secret=doc.get("dbSecret"),
@@ -128,12 +129,12 @@ class EnvInput:
             cpu_limit=text["cpuLimit"],
             memory_request=doc.get("memoryRequest"),
             memory_limit=doc.get("memoryLimit"),
-            registration=doc.get("registration"),
+            registration=Registration(doc["registration"]) if "registration" in doc else None,
             project=argocd.get("project"),
             dest_server=argocd.get("destServer"),
             repo_url=argocd.get("repoURL"),
             revision=argocd.get("revision"),
-            sync_policy=argocd.get("syncPolicy"),
+            sync_policy=SyncPolicy(argocd["syncPolicy"]) if "syncPolicy" in argocd else None,
             self_heal=argocd.get("selfHeal"),
             auto_prune=argocd.get("autoPrune"),
         )
@@ -156,7 +157,7 @@ class EnvSpec:
     app: str
     name: str
     namespace: str
-    db: str
+    db: Db
     migration: Strategy
     image: ImageRef
     db_secret: str
@@ -165,12 +166,12 @@ class EnvSpec:
     iam_auth: bool
     replicas: int | None
     resources: Resources
-    registration: str
+    registration: Registration
     project: str
     dest_server: str
     repo_url: str
     revision: str
-    sync_policy: str
+    sync_policy: SyncPolicy
     self_heal: bool
     auto_prune: bool
     argocd_namespace: str
@@ -194,8 +195,6 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     if len(f"{config.app}-{name}") > MAX_NAME:
         raise SpecError(f"Application name {config.app}-{name!r} is longer than {MAX_NAME} characters")
     db = given.db or config.db
-    if db not in ("postgres", "cloudsql"):
-        raise SpecError(f"--db {db!r}: choose postgres or cloudsql")
     migration_name = given.migration or config.migration
     try:
         migration = Strategy(migration_name)
@@ -209,7 +208,7 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     if len(db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(db_secret):
         raise SpecError(f"--db-secret {db_secret!r} is not a valid Secret name")
     instance, gsa, iam = given.cloudsql_instance, given.gsa, bool(given.iam_auth)
-    if db == "cloudsql":
+    if db is Db.CLOUDSQL:
         if not instance:
             raise SpecError("--db cloudsql needs --cloudsql-instance PROJECT:REGION:INSTANCE")
         if not CONNECTION_NAME.fullmatch(instance):
@@ -237,7 +236,7 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         if req is not None and lim is not None and req > lim:
             raise SpecError(f"--{option}-request {request} is above --{option}-limit {limit}")
     registration = given.registration or config.registration
-    if registration == "appset" and namespace != f"{config.app}-{name}":
+    if registration is Registration.APPSET and namespace != f"{config.app}-{name}":
         raise SpecError(
             f"--registration appset names namespaces {config.app}-<env>; drop --namespace {namespace}"
         )
@@ -251,7 +250,7 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     if not SERVER_URL.fullmatch(dest_server):
         raise SpecError(f"--dest-server {dest_server!r} is not a cluster URL (https://HOST[:PORT])")
     sync_policy = given.sync_policy or config.sync_policy
-    if sync_policy == "manual" and (given.self_heal or given.auto_prune):
+    if sync_policy is SyncPolicy.MANUAL and (given.self_heal or given.auto_prune):
         raise SpecError("--self-heal and --auto-prune need --sync-policy automated")
     return EnvSpec(
         app=config.app,

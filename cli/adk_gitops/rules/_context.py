@@ -61,6 +61,15 @@ class Context:
             destination_namespace=self.destination_namespace,
         )
 
+    def repo_path(self, path: Path) -> str:
+        """``path`` as a reader names it: relative to the repository when inside it."""
+        if self.repo is not None:
+            try:
+                return path.resolve().relative_to(self.repo.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
     def find(self, kind: str, name: str, namespace: str) -> Resource | None:
         for res in self.resources:
             if res.kind == kind and res.name == name and res.namespace == namespace:

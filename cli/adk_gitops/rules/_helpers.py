@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from adk_gitops import k8s
@@ -138,11 +137,3 @@ def effective_security(pod: k8s.PodSpec, container: k8s.Container) -> dict[str, 
     merged = {k: pod_sc[k] for k in _INHERITED if k in pod_sc}
     merged.update(container.body.get("securityContext") or {})
     return merged
-
-
-def display_path(path: Path) -> str:
-    """A path as users wrote it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from adk_gitops import kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import display_path
 from adk_gitops.rules._rule import Rule
 
 REPLACEMENTS = {
@@ -57,7 +56,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                     f"{field} is deprecated: use {instead}",
                     "Kustomization",
                     "",
-                    display_path(file),
+                    ctx.repo_path(file),
                 )
 
 

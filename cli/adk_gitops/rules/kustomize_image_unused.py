@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from adk_gitops import kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, display_path
+from adk_gitops.rules._helpers import containers
 from adk_gitops.rules._rule import Rule
 from adk_gitops.syntax import split_image
 
@@ -58,7 +58,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 f"images entry {entry['name']!r} changed no container image",
                 "Kustomization",
                 "",
-                display_path(file) if file else str(ctx.overlay_dir),
+                ctx.repo_path(file) if file else str(ctx.overlay_dir),
             )
 
 

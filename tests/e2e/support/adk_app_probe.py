@@ -19,7 +19,9 @@ async def main(url: str) -> None:
         await service.append_event(created, Event(author="user", invocation_id="inv-1", content=said))
         got = await service.get_session(app_name="adk-gitops-e2e", user_id="u1", session_id=created.id)
     assert got is not None and got.state["probe"] == "ok", got
-    texts = [part.text for event in got.events for part in (event.content.parts if event.content else [])]
+    texts = [
+        part.text for event in got.events for part in ((event.content.parts or []) if event.content else [])
+    ]
     assert texts == ["hello from adk-gitops"], texts
     print(f"session {created.id} stored and read back with its event")
 
