@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,7 +14,7 @@ from adk_gitops.manifests import load_stream
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules import ALL_RULES, CATEGORIES, ENGINE_RULES, get
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import DOC_SECTIONS, Rule
+from adk_gitops.rules._rule import DOC_SECTIONS, Category, Rule
 from tests.conftest import FIXTURES, REPO
 
 KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
@@ -57,10 +58,18 @@ def test_every_fixture_folder_names_a_rule() -> None:
 
 
 def test_a_crashing_rule_becomes_an_internal_error_finding() -> None:
-    def boom(ctx: Context) -> list[Violation]:
+    def boom(ctx: Context) -> Iterator[Violation]:
         raise ValueError("unexpected shape")
 
-    crashing = Rule("crashing-rule", Severity.WARNING, "Never crashes.", "n/a", boom, "")  # type: ignore[arg-type]
+    crashing = Rule(
+        "crashing-rule",
+        Severity.WARNING,
+        "Never crashes.",
+        "n/a",
+        boom,
+        "",
+        category=Category.SCHEMAS,
+    )
     resources = load_stream("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     (finding,) = run_rules(
         Context("overlays/x", resources, default_file="overlays/x/kustomization.yaml"), [crashing]

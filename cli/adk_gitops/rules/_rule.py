@@ -5,7 +5,8 @@ registry, the engine, the configuration and the generated docs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from adk_gitops.model import Severity, Violation
@@ -13,6 +14,19 @@ from adk_gitops.rules._context import Context
 
 CheckFn = Callable[[Context], Iterator[Violation]]
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+
+
+class Category(StrEnum):
+    """Where a rule is documented; the order here is the documentation's."""
+
+    SYNC_ORDER = "Argo CD sync order"  # what `adk-gitops plan` reports too
+    MIGRATION = "Migration"
+    CLOUDSQL_PROXY = "Cloud SQL proxy"
+    SECURITY = "Security"
+    KUSTOMIZE = "Kustomize"
+    APPLICATIONS = "Argo CD Applications"
+    SCHEMAS = "Schemas"
+    ENGINE = "Engine"  # reported by the engine itself (no check of its own); cannot be tuned
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class Rule:
     doc: str  # the module docstring, markdown with DOC_SECTIONS
     options: tuple[RuleOption, ...] = ()
     adk: bool = False  # about ADK workloads: skipped on a target that has none
+    category: Category = field(kw_only=True)
 
     def default(self, name: str) -> Any:
         return next(o.default for o in self.options if o.name == name)

@@ -29,7 +29,7 @@ from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -49,6 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="app-auto-migrate-disabled",
     severity=Severity.ERROR,
     summary='The app never migrates by itself (ADK_AUTO_MIGRATE_DB is "false" or unset).',

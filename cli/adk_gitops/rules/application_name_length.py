@@ -27,7 +27,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._apps import applications
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 MAX_LENGTH = 63
 
@@ -39,6 +39,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.APPLICATIONS,
     id="application-name-length",
     severity=Severity.ERROR,
     summary="Application names fit a 63-character label value.",

@@ -33,7 +33,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._apps import deployed_applications
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -53,6 +53,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.APPLICATIONS,
     id="application-name-unique",
     severity=Severity.ERROR,
     summary="Each Application name is defined once (written or generated).",

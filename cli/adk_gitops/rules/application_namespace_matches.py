@@ -30,7 +30,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._apps import applications, source_paths
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -50,6 +50,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.APPLICATIONS,
     id="application-namespace-matches",
     severity=Severity.ERROR,
     summary="An Application's destination namespace is its overlay's namespace.",

@@ -36,7 +36,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._apps import applications
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -56,6 +56,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.APPLICATIONS,
     id="application-source-path",
     severity=Severity.ERROR,
     summary="Applications deploy an existing path of this repository (an overlay, under overlays/).",

@@ -37,7 +37,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._apps import applications
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 _ARGOCD_KINDS = frozenset({"Application", "ApplicationSet", "AppProject"})
 
@@ -79,6 +79,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.APPLICATIONS,
     id="application-system-namespace",
     severity=Severity.ERROR,
     summary="No Application deploys into a system namespace or Argo CD's.",

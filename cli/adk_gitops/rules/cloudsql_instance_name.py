@@ -26,7 +26,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
 from adk_gitops.rules._proxy import instance_names
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import CONNECTION_NAME
 
 
@@ -45,6 +45,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="cloudsql-instance-name",
     severity=Severity.ERROR,
     summary="Cloud SQL instance connection names are PROJECT:REGION:INSTANCE.",

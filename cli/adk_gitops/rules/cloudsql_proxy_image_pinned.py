@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import split_image
 
 RELEASE = re.compile(r"v?\d+\.\d+\.\d+(-[a-z0-9.]+)?")
@@ -44,6 +44,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="cloudsql-proxy-image-pinned",
     severity=Severity.ERROR,
     summary="The Cloud SQL proxy image is pinned to a release version.",

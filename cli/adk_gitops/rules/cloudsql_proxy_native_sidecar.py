@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -51,6 +51,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="cloudsql-proxy-native-sidecar",
     severity=Severity.ERROR,
     summary="The Cloud SQL proxy is a native sidecar (initContainer, restartPolicy: Always).",

@@ -31,7 +31,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import db_urls, env_value, is_cloudsql_proxy, pods, violation
 from adk_gitops.rules._proxy import POSTGRES_DEFAULT_PORT, listen_ports
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -59,6 +59,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="cloudsql-proxy-port-matches-url",
     severity=Severity.ERROR,
     summary="The database URL uses the port the Cloud SQL proxy listens on.",

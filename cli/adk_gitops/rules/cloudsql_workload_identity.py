@@ -32,7 +32,7 @@ from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import is_cloudsql_proxy, pods, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import GSA
 
 ANNOTATION = "iam.gke.io/gcp-service-account"
@@ -62,6 +62,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="cloudsql-workload-identity",
     severity=Severity.ERROR,
     summary="Pods running the Cloud SQL proxy use a Workload Identity ServiceAccount.",

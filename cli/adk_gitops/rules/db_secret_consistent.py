@@ -27,7 +27,7 @@ from adk_gitops.manifests import Resource
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, main_container, migration_jobs, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _secrets(res: Resource) -> set[str]:
@@ -53,6 +53,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="db-secret-consistent",
     severity=Severity.WARNING,
     summary="The migration and the app read the same database Secret.",

@@ -43,7 +43,7 @@ from adk_gitops.rules._helpers import (
     migration_jobs,
     violation,
 )
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -64,6 +64,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="db-url-async-driver",
     severity=Severity.ERROR,
     summary="ADK's session database URLs name an async driver.",

@@ -33,7 +33,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.podenv import references
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, db_urls, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -49,6 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="db-url-password-variable",
     severity=Severity.WARNING,
     summary="No password variable spliced into a database URL.",

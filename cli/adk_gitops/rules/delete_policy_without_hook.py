@@ -33,7 +33,7 @@ from adk_gitops.annotations import DELETE_POLICY, HELM_DELETE_POLICY, hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import annotation_pointer
 
 
@@ -51,6 +51,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="delete-policy-without-hook",
     severity=Severity.WARNING,
     summary="Hook delete policies are set on hooks only.",

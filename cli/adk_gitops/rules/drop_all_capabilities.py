@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -43,6 +43,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SECURITY,
     id="drop-all-capabilities",
     severity=Severity.ERROR,
     summary="Every container drops ALL capabilities.",

@@ -35,7 +35,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.podenv import references
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _defined(container: k8s.Container, ctx: Context, namespace: str) -> set[str] | None:
@@ -93,6 +93,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="env-reference-defined",
     severity=Severity.ERROR,
     summary="Every $(VAR) in command and args is defined by the container's env.",

@@ -39,7 +39,7 @@ from adk_gitops.manifests import Resource
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import annotation_pointer
 
 
@@ -72,6 +72,7 @@ def _meaning(res: Resource, key: str) -> str:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="helm-hook-annotations",
     severity=Severity.INFO,
     summary="Helm hook annotations are read as Argo CD reads them.",

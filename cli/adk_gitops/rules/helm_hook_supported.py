@@ -26,7 +26,7 @@ from adk_gitops.annotations import hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -38,6 +38,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="helm-hook-supported",
     severity=Severity.ERROR,
     summary="No Helm hooks that Argo CD ignores (rollback, test).",

@@ -26,7 +26,7 @@ from adk_gitops.annotations import DELETE_POLICY, delete_policies, hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import annotation_pointer
 
 
@@ -48,6 +48,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-delete-policy-valid",
     severity=Severity.ERROR,
     summary="Hook delete policies are values Argo CD knows.",

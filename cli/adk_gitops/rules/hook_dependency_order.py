@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import plan_problems
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -54,6 +54,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-dependency-order",
     severity=Severity.ERROR,
     summary="Everything a hook's pod needs is applied before the hook (no first-sync deadlock).",

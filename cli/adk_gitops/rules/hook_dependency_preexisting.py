@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import plan_problems
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -41,6 +41,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-dependency-preexisting",
     severity=Severity.WARNING,
     summary="Objects a hook needs but git does not create must exist before the first sync.",

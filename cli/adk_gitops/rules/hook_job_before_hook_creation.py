@@ -31,7 +31,7 @@ from adk_gitops.annotations import delete_policies, hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -60,6 +60,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-job-before-hook-creation",
     severity=Severity.ERROR,
     summary="Fixed-name hook Jobs use the BeforeHookCreation delete policy.",

@@ -35,7 +35,7 @@ from adk_gitops.annotations import hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -51,6 +51,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="hook-native-sidecar-finalizer",
     severity=Severity.INFO,
     summary="Hook Jobs with native sidecars are exposed to Argo CD #27407.",

@@ -32,7 +32,7 @@ from adk_gitops.annotations import hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 # kustomize's hash suffix: 10 hex characters with 0, 1, 3, a, e replaced by g, h, k, m, t
 # (kubernetes-sigs/kustomize api/hasher/hasher.go, encode).
@@ -57,6 +57,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-reads-generated-name",
     severity=Severity.ERROR,
     summary="Hooks do not read hash-suffixed generated ConfigMaps or Secrets.",

@@ -28,7 +28,7 @@ from adk_gitops.annotations import HOOK_TYPES, hook_info
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 _POINTER = "/metadata/annotations/argocd.argoproj.io~1hook"
 
@@ -49,6 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="hook-type-valid",
     severity=Severity.ERROR,
     summary="Hook annotations use Argo CD's exact hook types.",

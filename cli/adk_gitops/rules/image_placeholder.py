@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Rule, RuleOption
+from adk_gitops.rules._rule import Category, Rule, RuleOption
 
 
 def placeholders(ctx: Context) -> frozenset[str]:
@@ -49,6 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SECURITY,
     id="image-placeholder",
     severity=Severity.ERROR,
     summary="No base image placeholder reaches the rendered output.",

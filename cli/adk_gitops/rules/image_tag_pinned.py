@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.rules.image_placeholder import placeholders
 from adk_gitops.syntax import split_image
 
@@ -42,6 +42,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SECURITY,
     id="image-tag-pinned",
     severity=Severity.ERROR,
     summary="Every image has a real tag or a digest (never latest).",

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from adk_gitops.model import Severity
 from adk_gitops.rules._engine_rules import no_check
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 RULE = Rule(
+    category=Category.ENGINE,
     id="internal-error",
     severity=Severity.ERROR,
     summary="No rule crashes.",

@@ -27,7 +27,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._jobs import hook_jobs
-from adk_gitops.rules._rule import Rule, RuleOption
+from adk_gitops.rules._rule import Category, Rule, RuleOption
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -41,6 +41,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="job-backoff-limit",
     severity=Severity.WARNING,
     summary="Hook Jobs set a small backoffLimit (at most `max`, 6 by default).",

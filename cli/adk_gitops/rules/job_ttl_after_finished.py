@@ -28,7 +28,7 @@ from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
 from adk_gitops.rules._jobs import hook_jobs
-from adk_gitops.rules._rule import Rule, RuleOption
+from adk_gitops.rules._rule import Category, Rule, RuleOption
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -42,6 +42,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="job-ttl-after-finished",
     severity=Severity.WARNING,
     summary="Hook Jobs are kept at least a minute after they finish.",

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from adk_gitops import kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 REPLACEMENTS = {
     "commonLabels": "labels (with includeSelectors: false)",
@@ -61,6 +61,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.KUSTOMIZE,
     id="kustomize-deprecated-fields",
     severity=Severity.WARNING,
     summary="Kustomizations use no deprecated fields.",

@@ -30,7 +30,7 @@ from adk_gitops import kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import split_image
 
 
@@ -63,6 +63,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.KUSTOMIZE,
     id="kustomize-image-unused",
     severity=Severity.WARNING,
     summary="Every images: entry of the overlay matches a container.",

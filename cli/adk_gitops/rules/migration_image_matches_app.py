@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, main_container, migration_jobs, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -50,6 +50,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="migration-image-matches-app",
     severity=Severity.ERROR,
     summary="The migration Job runs the app's image.",

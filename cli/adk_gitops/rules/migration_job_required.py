@@ -30,7 +30,7 @@ from adk_gitops.adk import uses_session_database
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -45,6 +45,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="migration-job-required",
     severity=Severity.ERROR,
     summary="An overlay whose ADK app keeps sessions in a database renders exactly one migration Job.",

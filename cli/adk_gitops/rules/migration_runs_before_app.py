@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -49,6 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="migration-runs-before-app",
     severity=Severity.ERROR,
     summary="The migration runs in an earlier Argo CD step than every app workload.",

@@ -37,7 +37,7 @@ from adk_gitops.migration import strategy_of
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, main_container, migration_jobs, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -58,6 +58,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.MIGRATION,
     id="migration-strategy-known",
     severity=Severity.ERROR,
     summary="The migration Job runs `adk migrate upgrade` or ADK's prepare_tables().",

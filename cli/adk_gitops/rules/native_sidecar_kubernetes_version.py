@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 FIRST_DEFAULT_ON = (1, 29)
 
@@ -43,6 +43,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.CLOUDSQL_PROXY,
     id="native-sidecar-kubernetes-version",
     severity=Severity.ERROR,
     summary="Native sidecars only target Kubernetes 1.29 or later.",

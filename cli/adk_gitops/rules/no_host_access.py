@@ -32,7 +32,7 @@ from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -57,6 +57,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SECURITY,
     id="no-host-access",
     severity=Severity.ERROR,
     summary="No privileged containers, host namespaces or hostPath volumes.",

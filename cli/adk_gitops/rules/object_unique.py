@@ -27,7 +27,7 @@ from adk_gitops.manifests import ResourceId
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -40,6 +40,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SCHEMAS,
     id="object-unique",
     severity=Severity.ERROR,
     summary="A target renders each object once.",

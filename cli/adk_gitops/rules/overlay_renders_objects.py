@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -36,6 +36,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.KUSTOMIZE,
     id="overlay-renders-objects",
     severity=Severity.ERROR,
     summary="Every overlay renders at least one object.",

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from adk_gitops.model import Severity
 from adk_gitops.rules._engine_rules import no_check
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 RULE = Rule(
+    category=Category.ENGINE,
     id="remote-reference",
     severity=Severity.ERROR,
     summary="Overlays reference nothing remote (unless --allow-remote).",

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -52,6 +52,7 @@ def _custom(group: str) -> bool:
 
 
 RULE = Rule(
+    category=Category.SCHEMAS,
     id="schema-known",
     severity=Severity.WARNING,
     summary="Objects without a bundled schema are listed as not validated.",

@@ -36,7 +36,7 @@ from adk_gitops.annotations import sync_options
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -68,6 +68,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SCHEMAS,
     id="schema-valid",
     severity=Severity.ERROR,
     summary="Every object matches its schema, with no unknown fields.",

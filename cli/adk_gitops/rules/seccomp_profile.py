@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, effective_security, violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -45,6 +45,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SECURITY,
     id="seccomp-profile",
     severity=Severity.WARNING,
     summary="Every container runs under the RuntimeDefault (or a Localhost) seccomp profile.",

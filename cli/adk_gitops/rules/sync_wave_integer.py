@@ -25,7 +25,7 @@ from adk_gitops.annotations import sync_wave
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import annotation_pointer
 
 
@@ -42,6 +42,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 
 RULE = Rule(
+    category=Category.SYNC_ORDER,
     id="sync-wave-integer",
     severity=Severity.ERROR,
     summary="Sync waves and hook weights are integers.",

@@ -14,7 +14,7 @@ from adk_gitops import __version__
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
 from adk_gitops.rules import ALL_RULES
-from adk_gitops.rules._rule import Rule
+from adk_gitops.rules._rule import Category, Rule
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "reporters"
@@ -182,7 +182,13 @@ def test_text_has_no_color_codes_unless_asked() -> None:
 
 def _fake_rule(rule_id: str, severity: Severity) -> Rule:
     return Rule(
-        rule_id, severity, f"{rule_id} holds.", f"Fix {rule_id}.", lambda ctx: iter(()), "## What it does\n"
+        rule_id,
+        severity,
+        f"{rule_id} holds.",
+        f"Fix {rule_id}.",
+        lambda ctx: iter(()),
+        "## What it does\n",
+        category=Category.SCHEMAS,
     )
 
 
