@@ -21,11 +21,9 @@ are data, never paths. https://kubectl.docs.kubernetes.io/references/kustomize/k
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from adk_gitops import kustomization
 
@@ -47,11 +45,6 @@ class Refusal:
         return f"{self.file}: {self.entry!r}: {self.detail}"
 
 
-# Entries that are paths (or remote URLs) of files or kustomization directories.
-_PATH_LISTS = ("resources", "components", "bases", "crds", "configurations", "generators", "transformers",
-               "validators", "patchesStrategicMerge")  # fmt: skip
-_PATH_ITEMS = ("patches", "patchesJson6902", "replacements")  # each item's `path`
-_GENERATORS = ("configMapGenerator", "secretGenerator", "helmChartInflationGenerator")
 # kustomize's own remote forms: api/internal/git/repospec.go and api/loader/fileloader.go.
 _REMOTE_PREFIXES = ("git@", "git::", "gh:", "ssh:", "https:", "http:", "file:")
 _REMOTE_QUERY = re.compile(r"\?(ref|version|timeout|submodules)=")
@@ -103,38 +96,6 @@ def outside_reason(path: Path, root: Path) -> str | None:
     return None
 
 
-def _path_entries(doc: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    """(entry, may be a kustomization directory) for every path a kustomization names."""
-    for key in _PATH_LISTS:
-        for entry in _list(doc.get(key)):
-            if isinstance(entry, str) and "\n" not in entry:  # multi-line strings are inline YAML
-                yield entry, key in ("resources", "components", "bases", "generators", "transformers",
-                                     "validators")  # fmt: skip
-    for key in _PATH_ITEMS:
-        for item in _list(doc.get(key)):
-            if isinstance(item, Mapping) and isinstance(item.get("path"), str):
-                yield item["path"], False
-    openapi = doc.get("openapi")
-    if isinstance(openapi, Mapping) and isinstance(openapi.get("path"), str):
-        yield openapi["path"], False
-    for key in _GENERATORS:
-        for gen in _list(doc.get(key)):
-            if not isinstance(gen, Mapping):
-                continue
-            for field in ("files", "envs"):
-                for entry in _list(gen.get(field)):
-                    if isinstance(entry, str):
-                        yield entry.split("=", 1)[-1] if field == "files" else entry, False
-            if isinstance(gen.get("env"), str):
-                yield gen["env"], False
-            if isinstance(gen.get("repo"), str):
-                yield gen["repo"], False
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list[Refusal]:
     """Everything the kustomization at ``directory`` (and every local one it
     includes) would make kustomize fetch or read that is not allowed."""
@@ -161,7 +122,7 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
         if problem:  # fail closed: what we cannot read, kustomize may read differently
             found.append(Refusal(file, file.name, Why.UNREADABLE, problem))
             continue
-        for entry, may_be_dir in _path_entries(kustomization.load(current)):
+        for entry, may_be_dir in kustomization.path_entries(kustomization.load(current)):
             remote = remote_reason(entry, current)
             if remote:
                 if _DANGEROUS_REF.search(entry):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,3 +84,69 @@ def walk(directory: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:
                 candidate = (current / entry).resolve()
                 if candidate.is_dir():
                     stack.append(candidate)
+
+
+# Entries that are paths (or remote URLs) of files or kustomization directories.
+_PATH_LISTS = ("resources", "components", "bases", "crds", "configurations", "generators", "transformers",
+               "validators", "patchesStrategicMerge")  # fmt: skip
+_PATH_ITEMS = ("patches", "patchesJson6902", "replacements")  # each item's `path`
+_GENERATORS = ("configMapGenerator", "secretGenerator", "helmChartInflationGenerator")
+
+
+def path_entries(doc: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(entry, may be a kustomization directory) for every path a kustomization names."""
+    for key in _PATH_LISTS:
+        for entry in _list(doc.get(key)):
+            if isinstance(entry, str) and "\n" not in entry:  # multi-line strings are inline YAML
+                yield entry, key in ("resources", "components", "bases", "generators", "transformers",
+                                     "validators")  # fmt: skip
+    for key in _PATH_ITEMS:
+        for item in _list(doc.get(key)):
+            if isinstance(item, Mapping) and isinstance(item.get("path"), str):
+                yield item["path"], False
+    openapi = doc.get("openapi")
+    if isinstance(openapi, Mapping) and isinstance(openapi.get("path"), str):
+        yield openapi["path"], False
+    for key in _GENERATORS:
+        for gen in _list(doc.get(key)):
+            if not isinstance(gen, Mapping):
+                continue
+            for field in ("files", "envs"):
+                for entry in _list(gen.get(field)):
+                    if isinstance(entry, str):
+                        yield entry.split("=", 1)[-1] if field == "files" else entry, False
+            if isinstance(gen.get("env"), str):
+                yield gen["env"], False
+            if isinstance(gen.get("repo"), str):
+                yield gen["repo"], False
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def graph_files(directory: Path, *, is_remote: Callable[[str], bool]) -> frozenset[Path]:
+    """Every local file the kustomization at ``directory`` reads: its own file, the
+    kustomizations it includes and their files (resolved). ``is_remote`` tells
+    remote references, which are no local file."""
+    files: set[Path] = set()
+    seen: set[Path] = set()
+    stack = [directory.resolve()]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        file = kustomization_file(current)
+        if file is None:
+            continue
+        files.add(file.resolve())
+        for entry, may_be_dir in path_entries(load(current)):
+            if is_remote(entry):
+                continue
+            target = current / entry
+            if may_be_dir and target.is_dir():
+                stack.append(target.resolve())
+            else:
+                files.add(target.resolve())
+    return frozenset(files)

@@ -167,6 +167,7 @@ jobs:
         with:
           # Pull requests are untrusted input: leave no token in .git/config for them to read.
           persist-credentials: false
+          fetch-depth: 0  # the base branch, for --changed-from
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
@@ -181,7 +182,13 @@ jobs:
           "$HOME/.local/bin/kustomize" version
       - name: Check (annotations)
         # Never --allow-remote here: a pull request's kustomization must not reach the network.
-        run: adk-gitops check -o github
+        # A pull request checks what it changes (a changed base: every overlay using it); main, all.
+        run: |
+          if [ "$GITHUB_EVENT_NAME" = pull_request ]; then
+            adk-gitops check -o github --changed-from "origin/$GITHUB_BASE_REF"
+          else
+            adk-gitops check -o github
+          fi
       - name: Check (SARIF)
         if: always()
         run: adk-gitops check -o sarif --output adk-gitops.sarif || true
@@ -200,9 +207,10 @@ repos:
     hooks:
       - id: adk-gitops-check
         name: adk-gitops check
-        entry: adk-gitops check
+        # Only what the staged files affect: a changed base re-checks every overlay using it.
+        entry: adk-gitops check --changed
         language: system
-        pass_filenames: false
+        pass_filenames: true
         files: {HOOK_FILES}
 """
 

@@ -49,7 +49,7 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_second() -> None:
 @pytest.mark.e2e
 def test_the_pre_commit_hook_runs(renderer: Renderer) -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert hook["pass_filenames"] is False and hook["language"] == "python"
+    assert hook["pass_filenames"] is True and hook["language"] == "python"
     pattern = re.compile(hook["files"])
     for path in (
         "overlays/dev/kustomization.yaml",
@@ -63,7 +63,22 @@ def test_the_pre_commit_hook_runs(renderer: Renderer) -> None:
     argv = shlex.split(hook["entry"])
     assert argv[0] == "adk-gitops"
     executable = Path(sys.executable).with_name("adk-gitops")
-    result = subprocess.run(
-        [str(executable), *argv[1:]], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
-    )
+
+    def hook_run(*staged: str) -> subprocess.CompletedProcess[str]:
+        # As pre-commit runs it: the entry, then the staged files matching `files`.
+        return subprocess.run(
+            [str(executable), *argv[1:], *staged],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    result = hook_run("components/db-cloudsql/proxy-sidecar.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "1 changed file(s) affect 1 of 3 target(s)" in result.stderr and "overlays/cloudsql" in result.stdout
+    )
+    result = hook_run("bases/adk-agent/migration-job.yaml", "argocd/apps/postgres.yaml")
+    assert "affect 3 of 3 target(s)" in result.stderr and result.returncode == 0

@@ -62,7 +62,10 @@ def test_init_then_new_env_then_check(
     assert check.exit_code == 0, check.stdout
     workflow = yaml.safe_load((repo / ".github/workflows/adk-gitops.yaml").read_text())
     runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
-    assert "adk-gitops check -o github" in runs
+    (annotations,) = [r for r in runs if "check -o github" in r]
+    # A pull request checks what it changes; a push to main, everything.
+    assert 'adk-gitops check -o github --changed-from "origin/$GITHUB_BASE_REF"' in annotations
+    assert "\n  adk-gitops check -o github\n" in annotations
     assert any("kustomize_v5.6.0_linux_amd64.tar.gz" in r for r in runs)  # installs a pinned renderer
     assert any("check -o sarif" in r for r in runs)
     assert any(

@@ -17,6 +17,7 @@ from adk_gitops.commands._common import (
     RepoOpt,
     domain_errors,
     repo_root,
+    say,
     write_output,
 )
 from adk_gitops.model import Severity
@@ -69,6 +70,22 @@ def check(
         float,
         typer.Option(min=1, help="Seconds rendering may take in all; a hung kustomize is killed then."),
     ] = 120.0,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="PATHs are changed files (as pre-commit passes them): check only the overlays "
+            "whose kustomization graph reads one, and argocd/ when a file under it changed.",
+        ),
+    ] = False,
+    changed_from: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-from",
+            metavar="REF",
+            help="Check only what the change since git REF affects (git diff REF...HEAD).",
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(help="Read the check: configuration from FILE instead of the repo's adk-gitops.yaml."),
@@ -94,8 +111,18 @@ def check(
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
         settings = checkconfig.load(root, config)
         discovered = checker.discover(root)
-        targets = checker.targets_from_args(paths, root) if paths else discovered
-        if not targets:
+        if changed or changed_from:
+            from adk_gitops import changes
+
+            files = (
+                [Path(p) for p in paths or []] if changed else changes.changed_since(root, str(changed_from))
+            )
+            targets = changes.affected(discovered, files, root)
+            counts = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
+            say(f"adk-gitops: {counts}")
+        else:
+            targets = checker.targets_from_args(paths, root) if paths else discovered
+        if not targets and not (changed or changed_from):
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None
         if allow_remote and any(t.kind == "kustomization" for t in targets):

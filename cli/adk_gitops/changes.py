@@ -1,0 +1,84 @@
+"""Which targets a change affects, for a pre-commit-fast ``check``.
+
+An overlay is affected when a changed file is in its kustomization graph: its own
+files, the bases and components it includes and every file they read (patches,
+generator inputs, values). So a changed base re-checks every overlay that uses
+it, and a changed values file only its environment. ``argocd/`` is affected when
+a file under it changed. ``adk-gitops.yaml`` holds the check configuration: a
+change to it affects everything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from adk_gitops import guard, kustomization
+from adk_gitops.checker import Target, TargetKind
+from adk_gitops.errors import AdkGitopsError
+
+GIT_TIMEOUT_S = 60.0
+
+
+def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> list[Target]:
+    """The targets a change to the files ``changed`` affects, in order."""
+    real_root = root.resolve()
+    paths = {(p if p.is_absolute() else root / p).resolve() for p in changed}
+    if (real_root / "adk-gitops.yaml") in paths:
+        return list(targets)
+    argocd = real_root / "argocd"
+    picked: list[Target] = []
+    for target in targets:
+        if target.path is None:
+            continue
+        if target.kind is TargetKind.KUSTOMIZATION:
+            graph = kustomization.graph_files(target.path, is_remote=_remote)
+            if graph & paths:
+                picked.append(target)
+        elif target.path.resolve() == argocd and any(p.is_relative_to(argocd) for p in paths):
+            picked.append(target)
+    return picked
+
+
+def _remote(entry: str) -> bool:
+    return guard.remote_reason(entry) is not None
+
+
+def changed_since(root: Path, ref: str) -> list[Path]:
+    """Files that differ between ``ref`` and HEAD (``git diff REF...HEAD``: the
+    change a pull request makes). Tree to tree: git reads no working tree, runs no
+    fsmonitor, external diff or textconv; system and global config are ignored."""
+    if ref.startswith("-") or not ref.strip():
+        raise AdkGitopsError(f"--changed-from {ref!r}: not a git revision")
+    from adk_gitops.renderer import hardened_env
+
+    argv = [
+        "git",
+        "-c",
+        "core.fsmonitor=false",
+        "diff",
+        "--name-only",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        f"{ref}...HEAD",
+        "--",
+    ]
+    env = hardened_env(os.environ, allow_remote=False)
+    try:
+        proc = subprocess.run(
+            argv, cwd=root, capture_output=True, timeout=GIT_TIMEOUT_S, check=False, env=env
+        )
+    except FileNotFoundError:
+        raise AdkGitopsError("--changed-from needs git on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise AdkGitopsError(
+            f"--changed-from {ref}: git did not answer within {GIT_TIMEOUT_S:.0f}s"
+        ) from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AdkGitopsError(f"--changed-from {ref}: {message[-1] if message else 'git diff failed'}")
+    names = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    return [root / name for name in names if name]

@@ -1,0 +1,67 @@
+"""Which targets a change affects (pre-commit-fast check), and the files git says
+a change touched."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from adk_gitops import changes, checker
+from adk_gitops.errors import AdkGitopsError
+from tests.conftest import REPO
+
+
+def labels(*changed: str) -> list[str]:
+    targets = changes.affected(checker.discover(REPO), [Path(c) for c in changed], REPO)
+    return [t.label for t in targets]
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        (["overlays/postgres/values.yaml"], ["overlays/postgres"]),
+        (["components/db-cloudsql/proxy-sidecar.yaml"], ["overlays/cloudsql"]),
+        (
+            ["components/migration-prepare-tables/migration-command.yaml"],
+            ["overlays/cloudsql", "overlays/postgres"],
+        ),
+        (["bases/adk-agent/migration-job.yaml"], ["overlays/cloudsql", "overlays/postgres"]),
+        (["argocd/apps/postgres.yaml"], ["argocd"]),
+        (["adk-gitops.yaml"], ["overlays/cloudsql", "overlays/postgres", "argocd"]),
+        (["README.md", "bases/adk-agent/unused-new-file.yaml"], []),
+        ([str(REPO / "overlays/cloudsql/kustomization.yaml")], ["overlays/cloudsql"]),
+    ],
+)
+def test_a_change_affects_the_overlays_whose_graph_reads_it(changed: list[str], expected: list[str]) -> None:
+    assert labels(*changed) == expected
+
+
+def test_changed_since_lists_what_the_change_touched(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git not on PATH")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=t@e", "-c", "user.name=t", *args],
+            cwd=repo, check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    (repo / "a.yaml").write_text("a: 1\n")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "change")
+    (repo / "b.yaml").write_text("b: 1\n")
+    (repo / "a.yaml").write_text("a: 2\n")
+    git("add", "-A")
+    git("commit", "-qm", "change")
+    assert sorted(p.name for p in changes.changed_since(repo, "main")) == ["a.yaml", "b.yaml"]
+    with pytest.raises(AdkGitopsError, match="not a git revision"):
+        changes.changed_since(repo, "--output=/tmp/x")
+    with pytest.raises(AdkGitopsError, match="--changed-from nope"):
+        changes.changed_since(repo, "nope")
