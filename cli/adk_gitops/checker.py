@@ -12,22 +12,19 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adk_gitops import checkconfig, guard, k8s, kustomization
-from adk_gitops.adk import adk_workloads
-from adk_gitops.applications import application_for, applications_index, own_repo_url
+from adk_gitops import guard, kustomization
+from adk_gitops.applications import application_for
 from adk_gitops.batch import BatchUnavailable, render_batch
-from adk_gitops.checkconfig import CheckConfig
-from adk_gitops.engine import finding, printable, run_rules
-from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
 from adk_gitops.inputs import directory_files, load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
-from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.model import Report, Severity
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
-from adk_gitops.rules import get
-from adk_gitops.rules._context import Context, RepoIndex
-from adk_gitops.schemas import SchemaSet
+
+if TYPE_CHECKING:
+    from adk_gitops.checkconfig import CheckConfig
 
 
 class TargetKind(StrEnum):
@@ -172,45 +169,6 @@ def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float
         return _Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
 
 
-def _namespace_of(resources: Sequence[Resource]) -> str:
-    namespaces = {r.namespace for r in resources if r.namespace}
-    return namespaces.pop() if len(namespaces) == 1 else ""
-
-
-def _repo_index(
-    root: Path, loaded: Sequence[_Loaded], config: CheckConfig, discovered: Sequence[Target]
-) -> RepoIndex:
-    rendered = {
-        item.target.path.resolve(): item.resources
-        for item in loaded
-        if item.target.kind is TargetKind.KUSTOMIZATION and item.target.path is not None
-    }
-    namespaces: dict[str, str] = {}
-    for target in discovered:
-        if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
-            continue
-        resources = rendered.get(target.path.resolve())
-        declared = str(kustomization.load(target.path).get("namespace") or "")
-        namespaces[target.label] = _namespace_of(resources) if resources else declared
-    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root), applications_index(root))
-
-
-def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None]:
-    """(what the target's Application creates first with CreateNamespace=true, its
-    destination namespace); (None, None) when no Application deploys the target."""
-    if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
-        return None, None
-    found = application_for(target.path, repo.applications)
-    if found is None:
-        return None, None
-    return (found.destination_namespace if found.create_namespace else None), found.destination_namespace
-
-
-_REFUSAL_RULES = {
-    guard.Why.REMOTE: "remote-reference",
-    guard.Why.OUTSIDE: "path-outside-repository",
-    guard.Why.UNREADABLE: "render-failed",
-}
 ProgressFn = Callable[[str], None]
 MIN_BATCH = 4  # below this, one process per overlay is as fast
 
@@ -262,16 +220,17 @@ def check(
     jobs: int | None = None,
     batch: bool = True,
     render_timeout: float = BUILD_TIMEOUT_S,
-    config: CheckConfig | None = None,
+    config: CheckConfig | Callable[[], CheckConfig] | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run.
     ``discovered``: the repository's overlays when the caller already listed them
     (``discover``), so a run walks the tree once.
     Rendering shares one deadline, ``render_timeout`` from now, however many
-    overlays there are; Ctrl-C kills every kustomize process at once."""
+    overlays there are; Ctrl-C kills every kustomize process at once. kustomize
+    starts first: the rules, their configuration (``config``, or a function that
+    loads it) and the schemas load while it runs."""
     root = repo_root.absolute()
-    config = config or checkconfig.DEFAULT
     needs_renderer = any(t.kind is TargetKind.KUSTOMIZATION for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
@@ -284,6 +243,11 @@ def check(
             pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
             for chunk in _chunks(targets, workers, batch and renderer is not None)
         }
+        # While kustomize runs: import the rules, load the configuration, warm the schemas.
+        from adk_gitops import judging
+
+        resolved = judging.configuration(config)
+        judging.warm_schemas(kubernetes_versions)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -304,49 +268,11 @@ def check(
         raise
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
-    repo = _repo_index(root, loaded, config, discover(root) if discovered is None else discovered)
-    findings: list[Finding] = [
-        finding(
-            get("edit-interrupted"),
-            _label(staging, root),
-            message="an adk-gitops edit was killed before all its files were in place",
-            file=_label(staging / MANIFEST, root),
-        )
-        for staging in interrupted(root)
-    ]
-    schemas = SchemaSet(kubernetes_versions)
-    results: list[TargetResult] = []
-    for item in loaded:
-        target = item.target
-        for refusal in item.refusals:
-            findings.append(
-                finding(
-                    get(_REFUSAL_RULES[refusal.why]),
-                    target.label,
-                    message=f"{refusal.entry!r}: {refusal.detail}",
-                    file=_label(refusal.file, root),
-                )
-            )
-        if item.error:
-            findings.append(
-                finding(get("render-failed"), target.label, message=item.error, file=target.default_file)
-            )
-        elif item.resources or not item.refusals:  # a target the guard stopped has nothing to rule on
-            ctx = Context(
-                target.label,
-                item.resources,
-                kubernetes_versions,
-                target.path if target.kind is TargetKind.KUSTOMIZATION else None,
-                repo,
-                schemas,
-                target.default_file,
-                config.for_target(target.label),
-                config.adk_selector,
-                *_namespaces(target, repo),
-            )
-            findings.extend(run_rules(ctx))
-        skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(
-            item.resources, config.adk_selector
-        )
-        results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by, skipped))
-    return Report(tuple(sorted(findings)), tuple(results), kubernetes_versions, fail_on)
+    return judging.judge(
+        loaded,
+        root,
+        kubernetes_versions,
+        fail_on,
+        resolved,
+        discover(root) if discovered is None else discovered,
+    )

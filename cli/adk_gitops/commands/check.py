@@ -6,9 +6,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from adk_gitops.checkconfig import CheckConfig
 
 from adk_gitops.commands._common import (
     EXIT_CLEAN,
@@ -99,7 +102,7 @@ def check(
     """
     from dataclasses import replace
 
-    from adk_gitops import checkconfig, checker, schemas
+    from adk_gitops import checker, schemas
     from adk_gitops.errors import AdkGitopsError
     from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
@@ -109,7 +112,6 @@ def check(
     with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
-        settings = checkconfig.load(root, config)
         discovered = checker.discover(root)
         if changed or changed_from:
             from adk_gitops import changes
@@ -138,7 +140,7 @@ def check(
                 jobs=jobs,
                 batch=batch,
                 render_timeout=timeout,
-                config=settings,
+                config=lambda: _load_config(root, config),  # loaded while kustomize runs
                 on_progress=advance,
             )
     color = (
@@ -156,6 +158,12 @@ def check(
     }[output_format]()
     write_output(text, output)
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+
+
+def _load_config(root: Path, explicit: Path | None) -> CheckConfig:
+    from adk_gitops import checkconfig
+
+    return checkconfig.load(root, explicit)
 
 
 @contextmanager

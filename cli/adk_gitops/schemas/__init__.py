@@ -17,7 +17,7 @@ import importlib.resources
 import importlib.util
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -198,6 +198,12 @@ class SchemaSet:
     def __init__(self, versions: tuple[str, ...], engine: str | None = None) -> None:
         self.versions = versions
         self.engine = engine or default_engine()
+
+    def warm(self, kinds: Sequence[tuple[str, str]]) -> None:
+        """Compile the validators of these (apiVersion, kind) pairs now (cached)."""
+        for version in self.versions:
+            for api_version, kind in kinds:
+                _validator(version, api_version, kind, self.engine)
 
     def has_schema(self, resource: Resource) -> bool:
         return any(

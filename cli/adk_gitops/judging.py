@@ -1,0 +1,145 @@
+"""``check``'s second half: what the rules say about rendered targets. Imported
+by ``checker.check`` only once kustomize is running, so the rules, the schemas and
+the configuration load while it renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+from adk_gitops import checkconfig, guard, k8s, kustomization
+from adk_gitops.adk import adk_workloads
+from adk_gitops.applications import application_for, applications_index, own_repo_url
+from adk_gitops.checkconfig import CheckConfig
+from adk_gitops.checker import Target, TargetKind, _label, _Loaded
+from adk_gitops.engine import finding, printable, run_rules
+from adk_gitops.envgen.txn import MANIFEST, interrupted
+from adk_gitops.manifests import Resource
+from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.rules import get
+from adk_gitops.rules._context import Context, RepoIndex
+from adk_gitops.schemas import SchemaSet
+
+# What the bases render, and what a repository's argocd/ holds: compiled first.
+_COMMON = (
+    ("apps/v1", "Deployment"),
+    ("batch/v1", "Job"),
+    ("v1", "ServiceAccount"),
+    ("v1", "Service"),
+    ("argoproj.io/v1alpha1", "Application"),
+)
+
+
+def configuration(config: CheckConfig | Callable[[], CheckConfig] | None) -> CheckConfig:
+    if config is None:
+        return checkconfig.DEFAULT
+    return config if isinstance(config, CheckConfig) else config()
+
+
+@cache
+def schemas(versions: tuple[str, ...]) -> SchemaSet:
+    return SchemaSet(versions)
+
+
+def warm_schemas(versions: tuple[str, ...]) -> None:
+    """Compile the validators most targets need (the definitions load once)."""
+    schemas(versions).warm(_COMMON)
+
+
+def _namespace_of(resources: Sequence[Resource]) -> str:
+    namespaces = {r.namespace for r in resources if r.namespace}
+    return namespaces.pop() if len(namespaces) == 1 else ""
+
+
+def _repo_index(
+    root: Path, loaded: Sequence[_Loaded], config: CheckConfig, discovered: Sequence[Target]
+) -> RepoIndex:
+    rendered = {
+        item.target.path.resolve(): item.resources
+        for item in loaded
+        if item.target.kind is TargetKind.KUSTOMIZATION and item.target.path is not None
+    }
+    namespaces: dict[str, str] = {}
+    for target in discovered:
+        if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
+            continue
+        resources = rendered.get(target.path.resolve())
+        declared = str(kustomization.load(target.path).get("namespace") or "")
+        namespaces[target.label] = _namespace_of(resources) if resources else declared
+    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root), applications_index(root))
+
+
+def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None]:
+    """(what the target's Application creates first with CreateNamespace=true, its
+    destination namespace); (None, None) when no Application deploys the target."""
+    if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
+        return None, None
+    found = application_for(target.path, repo.applications)
+    if found is None:
+        return None, None
+    return (found.destination_namespace if found.create_namespace else None), found.destination_namespace
+
+
+_REFUSAL_RULES = {
+    guard.Why.REMOTE: "remote-reference",
+    guard.Why.OUTSIDE: "path-outside-repository",
+    guard.Why.UNREADABLE: "render-failed",
+}
+
+
+def judge(
+    loaded: Sequence[_Loaded],
+    root: Path,
+    kubernetes_versions: tuple[str, ...],
+    fail_on: Severity,
+    config: CheckConfig,
+    discovered: Sequence[Target],
+) -> Report:
+    """Every rule over every loaded target; the report."""
+    repo = _repo_index(root, loaded, config, discovered)
+    findings: list[Finding] = [
+        finding(
+            get("edit-interrupted"),
+            _label(staging, root),
+            message="an adk-gitops edit was killed before all its files were in place",
+            file=_label(staging / MANIFEST, root),
+        )
+        for staging in interrupted(root)
+    ]
+    schema_set = schemas(kubernetes_versions)
+    results: list[TargetResult] = []
+    for item in loaded:
+        target = item.target
+        for refusal in item.refusals:
+            findings.append(
+                finding(
+                    get(_REFUSAL_RULES[refusal.why]),
+                    target.label,
+                    message=f"{refusal.entry!r}: {refusal.detail}",
+                    file=_label(refusal.file, root),
+                )
+            )
+        if item.error:
+            findings.append(
+                finding(get("render-failed"), target.label, message=item.error, file=target.default_file)
+            )
+        elif item.resources or not item.refusals:  # a target the guard stopped has nothing to rule on
+            ctx = Context(
+                target.label,
+                item.resources,
+                kubernetes_versions,
+                target.path if target.kind is TargetKind.KUSTOMIZATION else None,
+                repo,
+                schema_set,
+                target.default_file,
+                config.for_target(target.label),
+                config.adk_selector,
+                *_namespaces(target, repo),
+            )
+            findings.extend(run_rules(ctx))
+        skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(
+            item.resources, config.adk_selector
+        )
+        results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by, skipped))
+    return Report(tuple(sorted(findings)), tuple(results), kubernetes_versions, fail_on)
