@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
 VERSION = "1.34"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+INNER_BEGIN, INNER_END = "<!-- inner:begin -->", "<!-- inner:end -->"
 
 # Runs `check` in this interpreter and reports its wall time, the time spent in
 # rules and schema validation (every run_rules call, timed), and its own peak RSS
@@ -63,23 +64,28 @@ sys.exit(1 if errors else 0)
 
 
 def make_fleet(root: Path, n: int) -> list[Path]:
-    from adk_gitops.envgen import flow, service
-    from adk_gitops.envgen.spec import EnvInput
-    from adk_gitops.renderer import find_renderer
+    """N environments as new-env writes them (its spec and file generation), written
+    directly: new-env's own repository checks (namespaces, projects) read every other
+    environment, which is right for one command and quadratic for a fleet."""
+    from adk_gitops.envgen import files
+    from adk_gitops.envgen.choices import Db
+    from adk_gitops.envgen.config import load_config
+    from adk_gitops.envgen.spec import EnvInput, resolve
 
     for name in ("bases", "components"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "adk-gitops.yaml", root / "adk-gitops.yaml")
+    config = load_config(root)
     cloudsql = EnvInput(
-        db="cloudsql",
+        db=Db.CLOUDSQL,
         cloudsql_instance="my-project:europe-west1:adk-sessions",
         gsa="adk-agent@my-project.iam.gserviceaccount.com",
     )
-    renderer = find_renderer()
     for i in range(n):
         given = EnvInput(image=IMAGE) if i % 2 == 0 else EnvInput(image=IMAGE).over(cloudsql)
-        plan = service.plan_new_env(root, f"env{i:03d}", given)
-        flow.land(root, plan.changes, f"overlays/env{i:03d}", check_first=False, renderer=lambda: renderer)
+        for rel, text in files.env_files(resolve(f"env{i:04d}", given, config)).items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
     return sorted(p for p in (root / "overlays").iterdir() if p.is_dir())
 
 
@@ -203,6 +209,99 @@ def table(results: list[dict[str, float]]) -> str:
     return "\n".join(rows)
 
 
+def best_render(renderer: object, overlays: list[Path], root: Path) -> float:
+    """The best render-only strategy: check's own batching, without rules or reports."""
+    from adk_gitops.batch import render_batch
+
+    workers = os.cpu_count() or 1
+    chunks = [overlays[i::workers] for i in range(workers)]
+    start = time.perf_counter()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda chunk: render_batch(renderer, chunk, root), chunks))  # type: ignore[arg-type]
+    return time.perf_counter() - start
+
+
+def peak_rss_of(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the process itself) of one command."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *argv], cwd=cwd, capture_output=True, text=True, timeout=3600
+    )
+    wall, rss = out.stdout.split()
+    return float(wall), float(rss) / 1024
+
+
+def inner_loop(work: Path, reps: int) -> dict[str, float]:
+    """The loop people feel: one overlay, one changed file, and a fleet of 1,000."""
+    from adk_gitops.renderer import find_renderer
+
+    renderer = find_renderer()
+    adk = str(Path(sys.executable).with_name("adk-gitops"))
+    runs = max(reps, 7)
+    single_check = median([timed([adk, "check", "overlays/cloudsql"], cwd=REPO) for _ in range(runs)])
+    single_render = median(
+        [timed([*renderer.argv_prefix, "overlays/cloudsql"], cwd=REPO) for _ in range(runs)]
+    )
+    root = work / "fleet-inner-100"
+    overlays = make_fleet(root, 100)
+    component = "components/db-cloudsql/proxy-sidecar.yaml"
+    users = [o for o in overlays if "db-cloudsql" in (o / "kustomization.yaml").read_text()]
+    changed_component = median(
+        [timed([adk, "check", "--changed", component], cwd=root, ok=(0, 1)) for _ in range(reps)]
+    )
+    render_users = median([best_render(renderer, users, root) for _ in range(reps)])
+    values = f"overlays/{overlays[1].name}/values.yaml"
+    changed_values = median(
+        [timed([adk, "check", "--changed", values], cwd=root, ok=(0, 1)) for _ in range(reps)]
+    )
+    full_100 = median([timed([adk, "check"], cwd=root, ok=(0, 1)) for _ in range(reps)])
+    big = work / "fleet-inner-1000"
+    big_overlays = make_fleet(big, 1000)
+    full_1000, rss_1000 = peak_rss_of([adk, "check", "-o", "json"], big)
+    render_1000 = best_render(renderer, big_overlays, big)
+    return {
+        "single_check": single_check,
+        "single_render": single_render,
+        "changed_component": changed_component,
+        "render_users": render_users,
+        "users": len(users),
+        "changed_values": changed_values,
+        "full_100": full_100,
+        "full_1000": full_1000,
+        "render_1000": render_1000,
+        "rss_1000": rss_1000,
+    }
+
+
+def inner_table(r: dict[str, float]) -> str:
+    per_100, per_1000 = r["full_100"] / 100, r["full_1000"] / 1000
+    rows = [
+        "| Measure | Value | Ratio | Goal |",
+        "|---|---|---|---|",
+        f"| single overlay: `check overlays/cloudsql` ÷ `kustomize build` | {r['single_check']:.2f} s ÷ "
+        f"{r['single_render']:.2f} s | {r['single_check'] / r['single_render']:.1f} | ≤ 1.3 |",
+        f"| pre-commit, one changed component file (100 envs, {r['users']:.0f} use it): `check --changed` ÷ "
+        f"rendering those overlays | {r['changed_component']:.2f} s ÷ {r['render_users']:.2f} s | "
+        f"{r['changed_component'] / r['render_users']:.2f} | ≤ 1.3 |",
+        f"| pre-commit, one environment's values file: `check --changed` ÷ full `check` | "
+        f"{r['changed_values']:.2f} s ÷ {r['full_100']:.2f} s | "
+        f"{r['changed_values'] / r['full_100']:.2f} | ≤ 0.1 |",
+        f"| 1,000 envs: `check` ÷ best render-only strategy | {r['full_1000']:.2f} s ÷ "
+        f"{r['render_1000']:.2f} s | {r['full_1000'] / r['render_1000']:.2f} | ≤ 1.15 |",
+        f"| 1,000 envs: peak RSS of `check` | {r['rss_1000']:.0f} MiB | | ≤ 500 MiB |",
+        f"| cost per environment: at 1,000 ÷ at 100 | {per_1000 * 1000:.1f} ms ÷ {per_100 * 1000:.1f} ms | "
+        f"{per_1000 / per_100:.2f} | within 20% (0.8 to 1.2) |",
+    ]
+    return "\n".join(rows)
+
+
 def compile_package() -> None:
     """Byte-compile adk_gitops once, as pip does for an installed wheel: an editable
     install under PYTHONDONTWRITEBYTECODE=1 (set on these machines) would otherwise
@@ -219,8 +318,19 @@ def main() -> int:
     parser.add_argument("--envs", type=int, nargs="+", default=[10, 100], help="fleet sizes (default 10 100)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement (default 3)")
     parser.add_argument("--write-readme", action="store_true", help="update the table in bench/README.md")
+    parser.add_argument("--inner-loop", action="store_true", help="measure only the inner-loop table")
     args = parser.parse_args()
     compile_package()
+    if args.inner_loop:
+        with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
+            text = f"Machine: {machine()}\n\n{inner_table(inner_loop(Path(tmp), args.reps))}\n"
+        print(text)
+        if args.write_readme:
+            readme = Path(__file__).with_name("README.md")
+            head, _, rest = readme.read_text().partition(INNER_BEGIN)
+            _, _, tail = rest.partition(INNER_END)
+            readme.write_text(f"{head}{INNER_BEGIN}\n{text}{INNER_END}{tail}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
         results = [bench(n, args.reps, Path(tmp)) for n in args.envs]
     text = f"Machine: {machine()}\n\n{table(results)}\n{marginal(results)}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
-from adk_gitops.applications import application_for, applications_index, own_repo_url
+from adk_gitops.applications import applications_index, own_repo_url
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.checker import Target, TargetKind, _label, _Loaded
 from adk_gitops.engine import finding, printable, run_rules
@@ -75,7 +75,12 @@ def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None
     destination namespace); (None, None) when no Application deploys the target."""
     if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
         return None, None
-    found = application_for(target.path, repo.applications)
+    try:
+        found = repo.application_by_path.get(
+            target.path.resolve().relative_to(repo.root.resolve()).as_posix()
+        )
+    except ValueError:
+        found = None
     if found is None:
         return None, None
     return (found.destination_namespace if found.create_namespace else None), found.destination_namespace
