@@ -34,16 +34,12 @@ def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> 
         if target.path is None:
             continue
         if target.kind is TargetKind.KUSTOMIZATION:
-            graph = kustomization.graph_files(target.path, is_remote=_remote)
+            graph = kustomization.graph_files(target.path, is_remote=guard.is_remote)
             if graph & paths:
                 picked.append(target)
         elif target.path.resolve() == argocd and any(p.is_relative_to(argocd) for p in paths):
             picked.append(target)
     return picked
-
-
-def _remote(entry: str) -> bool:
-    return guard.remote_reason(entry) is not None
 
 
 def changed_since(root: Path, ref: str) -> list[Path]:

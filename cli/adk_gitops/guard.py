@@ -63,6 +63,11 @@ def find_root(start: Path) -> Path:
     return here
 
 
+def is_remote(entry: str) -> bool:
+    """Whether kustomize would fetch ``entry`` rather than read a local path."""
+    return remote_reason(entry) is not None
+
+
 def remote_reason(entry: str, base: Path | None = None) -> str | None:
     """Why kustomize would fetch ``entry`` rather than read a local path, or None.
     ``base``: the kustomization's folder, where a local file of that name wins."""

@@ -61,31 +61,6 @@ def is_component(directory: Path) -> bool:
     return load(directory).get("kind") == "Component"
 
 
-def walk(directory: Path) -> Iterator[tuple[Path, Mapping[str, Any]]]:
-    """This kustomization and every local one it includes (resources, components),
-    each once. Remote URLs are skipped."""
-    seen: set[Path] = set()
-    stack = [directory.resolve()]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        doc = load(current)
-        file = kustomization_file(current)
-        if file is None:
-            continue
-        yield file, doc
-        for key in ("resources", "components", "bases"):
-            for entry in doc.get(key) or []:
-                entry = str(entry)
-                if "://" in entry or entry.startswith(("git@", "github.com/")):
-                    continue
-                candidate = (current / entry).resolve()
-                if candidate.is_dir():
-                    stack.append(candidate)
-
-
 # Entries that are paths (or remote URLs) of files or kustomization directories.
 _PATH_LISTS = ("resources", "components", "bases", "crds", "configurations", "generators", "transformers",
                "validators", "patchesStrategicMerge")  # fmt: skip
@@ -125,11 +100,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def graph_files(directory: Path, *, is_remote: Callable[[str], bool]) -> frozenset[Path]:
-    """Every local file the kustomization at ``directory`` reads: its own file, the
-    kustomizations it includes and their files (resolved). ``is_remote`` tells
-    remote references, which are no local file."""
-    files: set[Path] = set()
+def walk(
+    directory: Path, *, is_remote: Callable[[str], bool]
+) -> Iterator[tuple[Path, Mapping[str, Any], list[Path]]]:
+    """The kustomization at ``directory`` and every local one it includes, each once:
+    (its file, its document, the local files it names that are no kustomization
+    directory). ``is_remote`` tells remote references, which are skipped."""
     seen: set[Path] = set()
     stack = [directory.resolve()]
     while stack:
@@ -140,13 +116,24 @@ def graph_files(directory: Path, *, is_remote: Callable[[str], bool]) -> frozens
         file = kustomization_file(current)
         if file is None:
             continue
-        files.add(file.resolve())
-        for entry, may_be_dir in path_entries(load(current)):
+        doc = load(current)
+        named: list[Path] = []
+        for entry, may_be_dir in path_entries(doc):
             if is_remote(entry):
                 continue
             target = current / entry
             if may_be_dir and target.is_dir():
                 stack.append(target.resolve())
             else:
-                files.add(target.resolve())
+                named.append(target.resolve())
+        yield file, doc, named
+
+
+def graph_files(directory: Path, *, is_remote: Callable[[str], bool]) -> frozenset[Path]:
+    """Every local file the kustomization at ``directory`` reads: its own file, the
+    kustomizations it includes and their files (resolved)."""
+    files: set[Path] = set()
+    for file, _, named in walk(directory, is_remote=is_remote):
+        files.add(file.resolve())
+        files.update(named)
     return frozenset(files)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,12 +23,14 @@ def set_image(
 ) -> None:
     """Point an environment's app and migration at another image (comments kept)."""
     from adk_gitops.envgen import service
-    from adk_gitops.envgen.txn import locked
 
-    root = repo_root(repo)
-    with domain_errors(), locked(root):
-        changes = service.plan_set_image(root, env, image)
-        _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
+    _edit(
+        repo,
+        env,
+        lambda root: service.plan_set_image(root, env, image),
+        dry_run=dry_run,
+        no_validate=no_validate,
+    )
 
 
 def set_migration(
@@ -44,12 +47,14 @@ def set_migration(
 ) -> None:
     """Switch how an environment's PreSync Job migrates (one component line; comments kept)."""
     from adk_gitops.envgen import service
-    from adk_gitops.envgen.txn import locked
 
-    root = repo_root(repo)
-    with domain_errors(), locked(root):
-        changes = service.plan_set_migration(root, env, strategy)
-        _land(root, env, changes, dry_run=dry_run, no_validate=no_validate)
+    _edit(
+        repo,
+        env,
+        lambda root: service.plan_set_migration(root, env, strategy),
+        dry_run=dry_run,
+        no_validate=no_validate,
+    )
 
 
 def promote(
@@ -61,21 +66,37 @@ def promote(
 ) -> None:
     """Give environment TO the image environment FROM runs."""
     from adk_gitops.envgen import service
+
+    def plan(root: Path) -> list[FileChange]:
+        image, changes = service.plan_promote(root, source, target)
+        say(f"promoting {image} from {source} to {target}")
+        return changes
+
+    _edit(repo, target, plan, dry_run=dry_run, no_validate=no_validate)
+
+
+def _edit(
+    repo: Path | None,
+    env: str,
+    plan: Callable[[Path], list[FileChange]],
+    *,
+    dry_run: bool,
+    no_validate: bool,
+) -> None:
+    """Plan an edit of one environment under the repository lock, check and write
+    it, then report how it went."""
+    from adk_gitops.envgen import flow
     from adk_gitops.envgen.txn import locked
+    from adk_gitops.renderer import find_renderer
 
     root = repo_root(repo)
     with domain_errors(), locked(root):
-        image, changes = service.plan_promote(root, source, target)
-        say(f"promoting {image} from {source} to {target}")
-        _land(root, target, changes, dry_run=dry_run, no_validate=no_validate)
-
-
-def _land(repo: Path, env: str, changes: list[FileChange], *, dry_run: bool, no_validate: bool) -> None:
-    """Check and write an edit of one environment, then report how it went."""
-    from adk_gitops.envgen import flow
-    from adk_gitops.renderer import find_renderer
-
-    result = flow.land(
-        repo, changes, f"overlays/{env}", dry_run=dry_run, check_first=not no_validate, renderer=find_renderer
-    )
-    report(result, f"environment {env}")
+        result = flow.land(
+            root,
+            plan(root),
+            f"overlays/{env}",
+            dry_run=dry_run,
+            check_first=not no_validate,
+            renderer=find_renderer,
+        )
+        report(result, f"environment {env}")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import kustomization
+from adk_gitops import guard, kustomization
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._rule import Category, Rule
@@ -48,7 +48,7 @@ REPLACEMENTS = {
 def _check(ctx: Context) -> Iterator[Violation]:
     if ctx.overlay_dir is None:
         return
-    for file, doc in kustomization.walk(ctx.overlay_dir):
+    for file, doc, _ in kustomization.walk(ctx.overlay_dir, is_remote=guard.is_remote):
         for field, instead in REPLACEMENTS.items():
             if field in doc:
                 yield Violation(
