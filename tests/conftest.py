@@ -5,6 +5,7 @@ missing install step."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,15 @@ from adk_gitops.renderer import Renderer, find_renderer
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def copy_example(root: Path) -> Path:
+    """The shipped example repository (bases, components, overlays, argocd and its
+    adk-gitops.yaml) copied to ``root``, for tests that edit it."""
+    for name in ("bases", "components", "overlays", "argocd"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "adk-gitops.yaml", root)
+    return root
 
 
 def require(what: str, why: str) -> None:

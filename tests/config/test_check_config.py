@@ -14,7 +14,7 @@ from adk_gitops import checkconfig, checker
 from adk_gitops.commands.app import app
 from adk_gitops.model import Severity
 from adk_gitops.schemas import DEFAULT_VERSION
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, copy_example
 
 RULES = FIXTURES / "rules"
 
@@ -73,10 +73,7 @@ def test_bad_configuration_is_one_line_naming_the_field(block: object, message: 
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    for name in ("bases", "components", "overlays", "argocd"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "adk-gitops.yaml", root)
+    root = copy_example(tmp_path / "repo")
     # A hook Job over the default backoff limit, in every overlay (via the base).
     job = root / "bases/adk-agent/migration-job.yaml"
     job.write_text(job.read_text().replace("backoffLimit: 3", "backoffLimit: 8"))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
 from adk_gitops.renderer import Renderer
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, copy_example
 
 pytestmark = pytest.mark.e2e
 BROKEN = FIXTURES / "broken-overlays"
@@ -218,10 +218,7 @@ def test_the_readmes_external_secret_example_checks_clean_and_plans_its_health_w
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("With [External Secrets]") :]
     block = section[section.index("```yaml\n") + 8 : section.index("\n```", section.index("```yaml\n"))]
-    root = tmp_path / "repo"
-    for name in ("bases", "components", "overlays", "argocd"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "adk-gitops.yaml", root)
+    root = copy_example(tmp_path / "repo")
     overlay = root / "overlays/postgres"
     (overlay / "external-secret.yaml").write_text(block + "\n")
     kustomization = overlay / "kustomization.yaml"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
 from adk_gitops.renderer import Renderer
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_example
 
 pytestmark = pytest.mark.e2e
 GOLDEN = REPO / "tests" / "golden" / "locations"
@@ -30,10 +29,7 @@ EXPECTED = {
 
 @pytest.fixture()
 def repo(tmp_path: Path, renderer: Renderer) -> Path:
-    root = tmp_path / "repo"
-    for name in ("bases", "components", "overlays", "argocd"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "adk-gitops.yaml", root)
+    root = copy_example(tmp_path / "repo")
     job = root / "bases/adk-agent/migration-job.yaml"
     job.write_text(job.read_text().replace("backoffLimit: 3", "backoffLimit: 8"))
     proxy = root / "components/db-cloudsql/proxy-sidecar.yaml"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from adk_gitops.renderer import Renderer
-from tests.conftest import REPO
+from tests.conftest import copy_example
 
 pytestmark = pytest.mark.e2e
 TOKEN = "ghs_FAKEPERSISTEDCHECKOUTTOKEN0123456789"
@@ -32,10 +32,7 @@ PAYLOAD = "file:///nonexistent//dir?ref=--upload-pack=touch${IFS}PWNED"
 def repo(tmp_path: Path) -> Path:
     """A checkout as actions/checkout leaves it: the project's tree, and a .git/config
     holding the persisted token."""
-    root = tmp_path / "checkout"
-    for name in ("bases", "components", "overlays", "argocd"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "adk-gitops.yaml", root)
+    root = copy_example(tmp_path / "checkout")
     (root / ".git").mkdir()
     (root / ".git" / "config").write_text(
         f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {TOKEN}\n'
