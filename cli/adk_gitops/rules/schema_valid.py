@@ -1,8 +1,10 @@
 """## What it does
 Validates every object strictly (unknown fields are errors) against the
 Kubernetes schemas of each `--kubernetes-version` (default 1.34), and Argo CD
-`Application`, `AppProject` and `ApplicationSet` objects against the fields
-users write. Every error is reported, each with its JSON pointer. An object
+`Application`, `AppProject` and `ApplicationSet` objects against Argo CD's own
+CRD schemas (v3.6.1), read as the API server reads them: unknown fields are
+errors where the CRD is strict, nulls are pruned, metadata is ObjectMeta.
+CEL rules of the CRDs are not evaluated. Every error is reported, each with its JSON pointer. An object
 annotated `argocd.argoproj.io/sync-options: Validate=false` is applied by Argo
 CD without validation: its findings are reported as info.
 

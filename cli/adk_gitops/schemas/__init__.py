@@ -1,6 +1,6 @@
 """Offline, strict schema validation: Kubernetes objects against the schemas
 kubernetes-validate ships (1.25 to 1.37; we accept 1.28 onward), Argo CD
-objects against ``argocd.json`` (the fields users write).
+objects against ``argocd.json``, built from Argo CD's own CRDs by scripts/gen-argocd-schemas.py.
 
 kubernetes-validate's own ``validate()`` re-reads the schema files on every
 call and stops at the first error; here each (version, apiVersion, kind) gets
