@@ -1,0 +1,552 @@
+"""What the Kubernetes API server rejects that a JSON schema cannot say: name and
+label syntax, enum values and ranges that live in the server's code, quantities,
+and the cross-field and uniqueness rules of the kinds this project renders.
+
+Written from the server's own validation, in its words where possible:
+
+- syntax: k8s.io/apimachinery/pkg/util/validation/validation.go
+  (IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName,
+  IsValidLabelValue, IsValidPortName, IsValidPortNum, IsInRange);
+- quantities: k8s.io/apimachinery/pkg/api/resource/quantity.go (ParseQuantity);
+- pods: kubernetes/pkg/apis/core/validation/validation.go (validateContainers,
+  validateInitContainers, validateVolumes, validateVolumeMounts,
+  validateRestartPolicy, ValidateService);
+- workloads: kubernetes/pkg/apis/apps/validation/validation.go
+  (ValidateDeploymentSpec) and pkg/apis/batch/validation/validation.go
+  (validateJobSpec).
+
+Only rejections are modelled (never the server's warnings), and only where the
+rule holds on every supported minor (1.28 on), so nothing the server accepts is
+reported. Findings are (pointer, message) about one object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from adk_gitops import k8s
+from adk_gitops.manifests import Resource
+from adk_gitops.syntax import pointer
+
+INT32_MAX = 2**31 - 1
+
+_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_LABEL = re.compile(_LABEL)
+_DNS1123_SUBDOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
+_DNS1035_LABEL = re.compile("[a-z]([-a-z0-9]*[a-z0-9])?")
+_QUALIFIED_NAME = re.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_PORT_NAME = re.compile("[-a-z0-9]+")
+_QUANTITY = re.compile(r"([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)")
+_SUFFIXES = frozenset({"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"})
+_PERCENT = re.compile("[0-9]+%")
+
+
+@dataclass(frozen=True)
+class ApiProblem:
+    pointer: str
+    message: str
+
+
+# --- syntax (validation.go) -------------------------------------------------------
+
+
+def dns1123_label(value: str) -> str | None:
+    """Why ``value`` is no DNS-1123 label, or None."""
+    if len(value) > 63:
+        return "must be no more than 63 characters"
+    if not _DNS1123_LABEL.fullmatch(value):
+        return (
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+            "and must start and end with an alphanumeric character"
+        )
+    return None
+
+
+def dns1123_subdomain(value: str) -> str | None:
+    if len(value) > 253:
+        return "must be no more than 253 characters"
+    if not _DNS1123_SUBDOMAIN.fullmatch(value):
+        return (
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
+    return None
+
+
+def dns1035_label(value: str) -> str | None:
+    if len(value) > 63:
+        return "must be no more than 63 characters"
+    if not _DNS1035_LABEL.fullmatch(value):
+        return (
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
+            "start with an alphabetic character, and end with an alphanumeric character"
+        )
+    return None
+
+
+def qualified_name(value: str) -> str | None:
+    """Label and annotation keys: an optional DNS subdomain prefix and '/', then a name."""
+    prefix, _, name = value.rpartition("/")
+    if "/" in value and (not prefix or dns1123_subdomain(prefix)):
+        return "prefix part must be a lowercase RFC 1123 subdomain"
+    if not name:
+        return "name part must be non-empty"
+    if len(name) > 63:
+        return "name part must be no more than 63 characters"
+    if not _QUALIFIED_NAME.fullmatch(name):
+        return (
+            "name part must consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
+    return None
+
+
+def label_value(value: str) -> str | None:
+    if len(value) > 63:
+        return "must be no more than 63 characters"
+    if value and not _QUALIFIED_NAME.fullmatch(value):
+        return (
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
+    return None
+
+
+def port_name(value: str) -> str | None:
+    """IANA_SVC_NAME: at most 15 characters, lowercase alphanumerics and '-', a letter in it."""
+    if len(value) > 15:
+        return "must be no more than 15 characters"
+    if not _PORT_NAME.fullmatch(value):
+        return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
+    if "--" in value:
+        return "must not contain consecutive hyphens"
+    if not re.search("[a-z]", value):
+        return "must contain at least one letter (a-z)"
+    if value.startswith("-") or value.endswith("-"):
+        return "must not begin or end with a hyphen"
+    return None
+
+
+def quantity(value: Any) -> Decimal | None:
+    """The value of a resource quantity (ParseQuantity), or None if it is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        return None
+    match = _QUANTITY.fullmatch(value)
+    if not match:
+        return None
+    number, suffix = match.groups()
+    exponent = 0
+    if suffix not in _SUFFIXES:
+        exp = re.fullmatch(r"[eE]([-+]?[0-9]+)", suffix)
+        if not exp:
+            return None
+        exponent = int(exp.group(1))
+    try:
+        amount = Decimal(number)
+    except InvalidOperation:
+        return None
+    binary = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+    decimal = {"n": -9, "u": -6, "m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+    if suffix in binary:
+        return amount * binary[suffix]
+    return amount.scaleb(decimal.get(suffix, exponent))
+
+
+# --- per object -------------------------------------------------------------------
+
+# How each kind's metadata.name is validated: a DNS-1123 label (ValidateNamespaceName),
+# a DNS-1035 label (ValidateServiceName), else a DNS-1123 subdomain. Kinds not listed
+# (RBAC allows ':' and capitals, custom resources vary) are not judged.
+_NAME_RULES = {
+    "Namespace": dns1123_label,
+    "Service": dns1035_label,
+    **dict.fromkeys(
+        ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ConfigMap", "Secret",
+         "ServiceAccount", "PersistentVolumeClaim", "Application", "AppProject", "ApplicationSet"),
+        dns1123_subdomain,
+    ),
+}  # fmt: skip
+# The enums the server checks in code for the fields these kinds use.
+_ENUMS: Mapping[str, frozenset[str]] = {
+    "imagePullPolicy": frozenset({"Always", "IfNotPresent", "Never"}),
+    "terminationMessagePolicy": frozenset({"File", "FallbackToLogsOnError"}),
+    "protocol": frozenset({"TCP", "UDP", "SCTP"}),
+}
+_POD_ENUMS: Mapping[str, frozenset[str]] = {
+    "restartPolicy": frozenset({"Always", "OnFailure", "Never"}),
+    "dnsPolicy": frozenset({"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"}),
+}
+_SERVICE_ENUMS: Mapping[str, frozenset[str]] = {
+    "type": frozenset({"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"}),
+    "sessionAffinity": frozenset({"None", "ClientIP"}),
+    "externalTrafficPolicy": frozenset({"Cluster", "Local"}),
+    "internalTrafficPolicy": frozenset({"Cluster", "Local"}),
+    "ipFamilyPolicy": frozenset({"SingleStack", "PreferDualStack", "RequireDualStack"}),
+}
+# Non-negative int32 counts: (kind, path).
+_COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Deployment", ("spec", "replicas")),
+    ("Deployment", ("spec", "minReadySeconds")),
+    ("Deployment", ("spec", "revisionHistoryLimit")),
+    ("StatefulSet", ("spec", "replicas")),
+    ("Job", ("spec", "parallelism")),
+    ("Job", ("spec", "completions")),
+    ("Job", ("spec", "backoffLimit")),
+    ("Job", ("spec", "ttlSecondsAfterFinished")),
+)
+_PROBE_FIELDS = (
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
+    "failureThreshold",
+)
+
+
+def _get(node: Any, path: tuple[str, ...]) -> Any:
+    for segment in path:
+        node = node.get(segment) if isinstance(node, Mapping) else None
+    return node
+
+
+def _items(node: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    return [(i, v) for i, v in enumerate(node) if isinstance(v, Mapping)] if isinstance(node, list) else []
+
+
+def _int_range(value: Any, low: int, high: int) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+        if value > INT32_MAX:
+            return f"Invalid value: {value}: must be no more than {INT32_MAX} (int32)"
+        return f"Invalid value: {value}: must be between {low} and {high}, inclusive"
+    return None
+
+
+def _enum(value: Any, allowed: frozenset[str]) -> str | None:
+    if isinstance(value, str) and value not in allowed:
+        return f'Unsupported value: "{value}": supported values: {", ".join(sorted(allowed))}'
+    return None
+
+
+def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
+    """Names, label syntax, enums, ranges and quantities of one object."""
+    meta = res.body.get("metadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    name = meta.get("name")
+    rule = _NAME_RULES.get(res.kind)
+    if isinstance(name, str) and name and rule is not None:
+        why = rule(name)
+        if why:
+            yield ApiProblem("/metadata/name", f"Invalid value: {name!r}: {why}")
+    yield from _labels(meta, ("metadata",))
+    for kind, path in _COUNTS:
+        if res.kind == kind:
+            why = _int_range(_get(res.body, path), 0, INT32_MAX)
+            if why:
+                yield ApiProblem(pointer(*path), why)
+    if res.kind == "Deployment":
+        yield from _rolling_update(res.body)
+    if res.kind == "Service":
+        yield from _service_syntax(res.body)
+    template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
+    if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
+        yield from _labels(_get(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
+    spec = k8s.pod_spec(res)
+    if spec is not None:
+        yield from _pod_syntax(spec)
+
+
+def _labels(meta: Any, at: tuple[str, ...]) -> Iterator[ApiProblem]:
+    if not isinstance(meta, Mapping):
+        return
+    for field in ("labels", "annotations"):
+        entries = meta.get(field)
+        if not isinstance(entries, Mapping):
+            continue
+        for key, value in entries.items():
+            why = qualified_name(str(key))
+            if why:
+                yield ApiProblem(pointer(*at, field, str(key)), f"Invalid value: {str(key)!r}: {why}")
+            elif field == "labels" and isinstance(value, str):
+                why = label_value(value)
+                if why:
+                    yield ApiProblem(pointer(*at, field, str(key)), f"Invalid value: {value!r}: {why}")
+
+
+def _rolling_update(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    update = _get(body, ("spec", "strategy", "rollingUpdate"))
+    if not isinstance(update, Mapping):
+        return
+    for field in ("maxSurge", "maxUnavailable"):
+        value = update.get(field)
+        at = pointer("spec", "strategy", "rollingUpdate", field)
+        if isinstance(value, str) and not _PERCENT.fullmatch(value):
+            yield ApiProblem(
+                at,
+                f"Invalid value: {value!r}: a valid percent string must be a numeric string "
+                "followed by an ending '%'",
+            )
+        elif isinstance(value, int) and value < 0:
+            yield ApiProblem(at, f"Invalid value: {value}: must be greater than or equal to 0")
+    if update.get("maxSurge") in (0, "0%") and update.get("maxUnavailable") in (0, "0%"):
+        yield ApiProblem(
+            pointer("spec", "strategy", "rollingUpdate", "maxUnavailable"),
+            "Invalid value: may not be 0 when `maxSurge` is 0",
+        )
+
+
+def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    spec = body.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    for field, allowed in _SERVICE_ENUMS.items():
+        why = _enum(spec.get(field), allowed)
+        if why:
+            yield ApiProblem(pointer("spec", field), why)
+    for i, port in _items(spec.get("ports")):
+        for field, low in (("port", 1), ("nodePort", 0)):
+            why = _int_range(port.get(field), low, 65535)
+            if why:
+                yield ApiProblem(pointer("spec", "ports", i, field), why)
+        yield from _named_port(port.get("name"), ("spec", "ports", i, "name"), dns=True)
+        target = port.get("targetPort")
+        if isinstance(target, str):
+            yield from _named_port(target, ("spec", "ports", i, "targetPort"))
+        else:
+            why = _int_range(target, 1, 65535)
+            if why:
+                yield ApiProblem(pointer("spec", "ports", i, "targetPort"), why)
+        why = _enum(port.get("protocol"), _ENUMS["protocol"])
+        if why:
+            yield ApiProblem(pointer("spec", "ports", i, "protocol"), why)
+
+
+def _named_port(value: Any, at: tuple[str | int, ...], *, dns: bool = False) -> Iterator[ApiProblem]:
+    """Service port names are DNS-1123 labels; container port names and named
+    target ports are IANA service names."""
+    if not isinstance(value, str) or not value:
+        return
+    why = dns1123_label(value) if dns else port_name(value)
+    if why:
+        yield ApiProblem(pointer(*at), f"Invalid value: {value!r}: {why}")
+
+
+def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
+    for field, allowed in _POD_ENUMS.items():
+        why = _enum(spec.spec.get(field), allowed)
+        if why:
+            yield ApiProblem(pointer(*spec.path, field), why)
+    why = _int_range(spec.spec.get("terminationGracePeriodSeconds"), 0, 2**63 - 1)
+    if why:
+        yield ApiProblem(pointer(*spec.path, "terminationGracePeriodSeconds"), why)
+    for i, volume in _items(spec.spec.get("volumes")):
+        name = volume.get("name")
+        why = dns1123_label(name) if isinstance(name, str) and name else None
+        if why:
+            yield ApiProblem(pointer(*spec.path, "volumes", i, "name"), f"Invalid value: {name!r}: {why}")
+    for container in k8s.containers(spec):
+        body = container.body
+        name = body.get("name")
+        if isinstance(name, str) and name:
+            why = dns1123_label(name)
+            if why:
+                yield ApiProblem(f"{container.pointer}/name", f"Invalid value: {name!r}: {why}")
+        for field, allowed in _ENUMS.items():
+            if field != "protocol":
+                why = _enum(body.get(field), allowed)
+                if why:
+                    yield ApiProblem(f"{container.pointer}/{field}", why)
+        for i, port in _items(body.get("ports")):
+            at = f"{container.pointer}/ports/{i}"
+            for field, low in (("containerPort", 1), ("hostPort", 0)):
+                why = _int_range(port.get(field), low, 65535)
+                if why:
+                    yield ApiProblem(f"{at}/{field}", why)
+            name = port.get("name")
+            if isinstance(name, str) and name:
+                why = port_name(name)
+                if why:
+                    yield ApiProblem(f"{at}/name", f"Invalid value: {name!r}: {why}")
+            why = _enum(port.get("protocol"), _ENUMS["protocol"])
+            if why:
+                yield ApiProblem(f"{at}/protocol", why)
+        for group in ("requests", "limits"):
+            amounts = _get(body, ("resources", group))
+            if not isinstance(amounts, Mapping):
+                continue
+            for resource, value in amounts.items():
+                at = f"{container.pointer}/resources/{group}/{resource}"
+                parsed = quantity(value)
+                if parsed is None:
+                    yield ApiProblem(
+                        at, f"Invalid value: {value!r}: quantities must match the regular expression "
+                        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+                    )  # fmt: skip
+                elif parsed < 0:
+                    yield ApiProblem(at, f"Invalid value: {value!r}: must be greater than or equal to 0")
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            for field in _PROBE_FIELDS:
+                why = _int_range(_get(body, (probe, field)), 0, INT32_MAX)
+                if why:
+                    yield ApiProblem(f"{container.pointer}/{probe}/{field}", why)
+
+
+def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
+    """Required fields, cross-field and uniqueness rules of one object."""
+    spec = k8s.pod_spec(res)
+    if spec is not None:
+        yield from _pod_consistency(res, spec)
+    if res.kind == "Deployment":
+        yield from _selector_matches(res.body)
+    if res.kind == "Job":
+        yield from _job(res.body)
+    if res.kind == "Service":
+        yield from _service_consistency(res.body)
+
+
+def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
+    names: set[str] = set()
+    volumes = {str(v.get("name")) for _, v in _items(spec.spec.get("volumes"))}
+    seen_volumes: set[str] = set()
+    for i, volume in _items(spec.spec.get("volumes")):
+        vname = str(volume.get("name"))
+        if vname in seen_volumes:
+            yield ApiProblem(pointer(*spec.path, "volumes", i, "name"), f'Duplicate value: "{vname}"')
+        seen_volumes.add(vname)
+    for container in k8s.containers(spec):
+        body = container.body
+        name = body.get("name")
+        if isinstance(name, str) and name:
+            if name in names:
+                yield ApiProblem(f"{container.pointer}/name", f'Duplicate value: "{name}"')
+            names.add(name)
+        if not body.get("image"):
+            yield ApiProblem(f"{container.pointer}/image", "Required value")
+        policy = body.get("restartPolicy")
+        if policy is not None and not container.init:
+            yield ApiProblem(
+                f"{container.pointer}/restartPolicy", "Forbidden: may not be set for non-init containers"
+            )
+        elif container.init and policy not in (None, "Always"):
+            yield ApiProblem(
+                f"{container.pointer}/restartPolicy",
+                f'Unsupported value: "{policy}": supported values: "Always"',
+            )
+        if container.init and policy != "Always":
+            for field in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
+                if body.get(field) is not None:
+                    yield ApiProblem(
+                        f"{container.pointer}/{field}",
+                        "Forbidden: may not be set for init containers without restartPolicy=Always",
+                    )
+        mounts: set[str] = set()
+        for i, mount in _items(body.get("volumeMounts")):
+            at = f"{container.pointer}/volumeMounts/{i}"
+            mounted = mount.get("name")
+            if isinstance(mounted, str) and mounted not in volumes:
+                yield ApiProblem(f"{at}/name", f'Not found: "{mounted}"')
+            path = mount.get("mountPath")
+            if isinstance(path, str):
+                if path in mounts:
+                    yield ApiProblem(f"{at}/mountPath", "Invalid value: must be unique")
+                mounts.add(path)
+        ports: set[str] = set()
+        for i, port in _items(body.get("ports")):
+            pname = port.get("name")
+            if isinstance(pname, str) and pname:
+                if pname in ports:
+                    yield ApiProblem(f"{container.pointer}/ports/{i}/name", f'Duplicate value: "{pname}"')
+                ports.add(pname)
+        for i, var in _items(body.get("env")):
+            if var.get("value") not in (None, "") and var.get("valueFrom") is not None:
+                yield ApiProblem(
+                    f"{container.pointer}/env/{i}/valueFrom",
+                    "Invalid value: may not be specified when `value` is not empty",
+                )
+        for field in ("cpu", "memory"):
+            request = quantity(_get(body, ("resources", "requests", field)))
+            limit = quantity(_get(body, ("resources", "limits", field)))
+            if request is not None and limit is not None and request > limit:
+                yield ApiProblem(
+                    f"{container.pointer}/resources/requests/{field}",
+                    f"Invalid value: must be less than or equal to {field} limit",
+                )
+    policy = spec.spec.get("restartPolicy")
+    at = pointer(*spec.path, "restartPolicy")
+    if res.kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet") and policy not in (
+        None,
+        "Always",
+    ):
+        yield ApiProblem(at, f'Unsupported value: "{policy}": supported values: "Always"')
+    if res.kind in ("Job", "CronJob") and policy not in ("OnFailure", "Never"):
+        yield ApiProblem(
+            at,
+            "Required value: valid values: OnFailure, Never"
+            if policy is None
+            else f'Unsupported value: "{policy}": supported values: "OnFailure", "Never"',
+        )
+
+
+def _selector_matches(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    selector = _get(body, ("spec", "selector"))
+    if not isinstance(selector, Mapping):
+        return  # the schema requires it
+    match = selector.get("matchLabels")
+    expressions = selector.get("matchExpressions")
+    if not match and not expressions:
+        yield ApiProblem("/spec/selector", "Invalid value: empty selector is invalid for deployment")
+        return
+    labels = _get(body, ("spec", "template", "metadata", "labels"))
+    labels = labels if isinstance(labels, Mapping) else {}
+    if isinstance(match, Mapping) and any(labels.get(k) != v for k, v in match.items()):
+        yield ApiProblem(
+            "/spec/template/metadata/labels", "Invalid value: `selector` does not match template `labels`"
+        )
+
+
+def _job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    spec = body.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    if spec.get("selector") is not None and spec.get("manualSelector") is not True:
+        yield ApiProblem(
+            "/spec/selector",
+            "Invalid value: `selector` will be auto-generated (set manualSelector: true to set it)",
+        )
+    deadline = spec.get("activeDeadlineSeconds")
+    if isinstance(deadline, int) and not isinstance(deadline, bool) and deadline <= 0:
+        yield ApiProblem("/spec/activeDeadlineSeconds", f"Invalid value: {deadline}: must be greater than 0")
+    if spec.get("completionMode") == "Indexed" and spec.get("completions") is None:
+        yield ApiProblem("/spec/completions", "Required value: when completion mode is Indexed")
+
+
+def _service_consistency(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    spec = body.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    kind = spec.get("type", "ClusterIP")
+    ports = _items(spec.get("ports"))
+    headless = spec.get("clusterIP") == "None"
+    if kind != "ExternalName" and not ports and not headless:
+        yield ApiProblem("/spec/ports", "Required value")
+    names: set[str] = set()
+    endpoints: set[tuple[Any, Any]] = set()
+    for i, port in ports:
+        name = port.get("name")
+        if len(ports) > 1 and not name:
+            yield ApiProblem(pointer("spec", "ports", i, "name"), "Required value")
+        if isinstance(name, str) and name:
+            if name in names:
+                yield ApiProblem(pointer("spec", "ports", i, "name"), f'Duplicate value: "{name}"')
+            names.add(name)
+        key = (port.get("port"), port.get("protocol", "TCP"))
+        if key in endpoints:
+            yield ApiProblem(pointer("spec", "ports", i), f"Duplicate value: port {key[0]}/{key[1]}")
+        endpoints.add(key)

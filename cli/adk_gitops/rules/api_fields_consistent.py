@@ -1,0 +1,63 @@
+"""## What it does
+Checks the API server's required-field, cross-field and uniqueness rules for
+the kinds this project renders: every container has an image; container,
+volume, port and mount names are unique; mounts name a volume; init
+containers carry probes or lifecycle hooks only as native sidecars
+(`restartPolicy: Always`); requests stay within limits; a Deployment's selector
+is non-empty and matches its template labels, its pods restart `Always`; a
+Job's pods restart `OnFailure` or `Never` and its selector is generated; a
+Service has ports (unless headless or ExternalName), named when more than one.
+
+## Why is this bad?
+Each of these passes a JSON schema and is rejected by the API server at sync
+time, after the change merged.
+
+## Example
+```yaml
+kind: Job
+spec:
+  template:
+    spec:
+      containers:
+        - name: migration
+```
+
+## Use instead
+```yaml
+kind: Job
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migration
+          image: us-docker.pkg.dev/my-project/adk/agent:1.0
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.apivalidation import consistency_problems
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import violation
+from adk_gitops.rules._rule import Category, Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res in ctx.resources:
+        for problem in consistency_problems(res):
+            yield violation(res, problem.pointer, problem.message)
+
+
+RULE = Rule(
+    category=Category.SCHEMAS,
+    id="api-fields-consistent",
+    severity=Severity.ERROR,
+    summary="Required, cross-field and uniqueness rules of the API server hold.",
+    fix="Add the required field or make the fields agree, as the message says.",
+    check=_check,
+    doc=__doc__ or "",
+)

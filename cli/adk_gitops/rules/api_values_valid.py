@@ -1,0 +1,58 @@
+"""## What it does
+Checks what the Kubernetes API server validates in code rather than in its
+schema: object, container, volume and port names (DNS-1123 / DNS-1035 labels,
+IANA port names of at most 15 characters), label and annotation keys and label
+values, the enum values of pod, container and Service fields, int32 and port
+ranges, non-negative counts, rolling-update percentages and resource
+quantities. Messages use the server's words.
+
+## Why is this bad?
+The schema accepts `name: Agent`, `imagePullPolicy: always`, `replicas: -1` or
+`memory: 1GB`; the API server does not. The manifest merges green and the sync
+fails, or the migration hook never starts.
+
+## Example
+```yaml
+containers:
+  - name: Agent
+    imagePullPolicy: always
+    ports: [{name: http-agent-public, containerPort: 8080}]
+    resources: {requests: {memory: 1GB}}
+```
+
+## Use instead
+```yaml
+containers:
+  - name: agent
+    imagePullPolicy: Always
+    ports: [{name: http, containerPort: 8080}]
+    resources: {requests: {memory: 1Gi}}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from adk_gitops.apivalidation import syntax_problems
+from adk_gitops.model import Severity, Violation
+from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import violation
+from adk_gitops.rules._rule import Category, Rule
+
+
+def _check(ctx: Context) -> Iterator[Violation]:
+    for res in ctx.resources:
+        for problem in syntax_problems(res):
+            yield violation(res, problem.pointer, problem.message)
+
+
+RULE = Rule(
+    category=Category.SCHEMAS,
+    id="api-values-valid",
+    severity=Severity.ERROR,
+    summary="Names, labels, enums, ranges and quantities are ones the API server accepts.",
+    fix="Use the value the message asks for (lowercase names, listed enum values, Ki/Mi/Gi quantities).",
+    check=_check,
+    doc=__doc__ or "",
+)
