@@ -1,0 +1,155 @@
+"""A real kube-apiserver and etcd on 127.0.0.1 for the cluster tests: not a mock,
+not recorded HTTP. The API server is built by scripts/install-apiserver.py (from
+the k8s.io/kubernetes module, cached by version); etcd is Debian's etcd-server.
+Both listen on free loopback ports and are stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, require
+
+START_TIMEOUT_S = 60.0
+TOKEN = "adk-gitops-test-token"  # a throwaway static token of a throwaway server
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    url: str
+    kubeconfig: Path
+
+    def kubectl(self, *args: str, stdin: str = "", timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+        kubectl = Path(sys.executable).parent / "kubectl"
+        return subprocess.run(
+            [str(kubectl), "--kubeconfig", str(self.kubeconfig), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _binary() -> Path | None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts/install-apiserver.py")],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    path = Path(done.stdout.strip()) if done.returncode == 0 else None
+    return path if path is not None and path.is_file() else None
+
+
+def _ready(url: str) -> bool:
+    request = urllib.request.Request(f"{url}/readyz", headers={"Authorization": f"Bearer {TOKEN}"})
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the server's self-signed certificate, on loopback
+    try:
+        with urllib.request.urlopen(request, timeout=2, context=context) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    etcd = shutil.which("etcd")
+    openssl = shutil.which("openssl")
+    if etcd is None or openssl is None:
+        require("etcd and openssl", "install etcd-server and openssl (bash .ci/run does)")
+    binary = _binary()
+    if binary is None:
+        require("kube-apiserver", "scripts/install-apiserver.py could not build it (Go 1.26 needed)")
+    assert etcd is not None and openssl is not None and binary is not None
+    root = tmp_path_factory.mktemp("apiserver")
+    key, pub = root / "sa.key", root / "sa.pub"
+    for argv in (["genrsa", "-out", str(key), "2048"], ["rsa", "-in", str(key), "-pubout", "-out", str(pub)]):
+        subprocess.run([openssl, *argv], capture_output=True, check=True, timeout=60)
+    (root / "tokens.csv").write_text(f"{TOKEN},admin,admin,system:masters\n")
+    client, peer, secure = _free_port(), _free_port(), _free_port()
+    logs = (root / "etcd.log").open("wb"), (root / "apiserver.log").open("wb")
+    etcd_process = subprocess.Popen(
+        [
+            etcd,
+            "--data-dir", str(root / "etcd"),
+            "--listen-client-urls", f"http://127.0.0.1:{client}",
+            "--advertise-client-urls", f"http://127.0.0.1:{client}",
+            "--listen-peer-urls", f"http://127.0.0.1:{peer}",
+            "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
+            "--initial-cluster", f"default=http://127.0.0.1:{peer}",
+        ],
+        stdout=logs[0],
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [
+            str(binary),
+            f"--etcd-servers=http://127.0.0.1:{client}",
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            f"--secure-port={secure}",
+            f"--cert-dir={root / 'certs'}",
+            f"--service-account-key-file={pub}",
+            f"--service-account-signing-key-file={key}",
+            "--service-account-issuer=https://kubernetes.default.svc",
+            f"--token-auth-file={root / 'tokens.csv'}",
+            "--authorization-mode=RBAC",
+            "--service-cluster-ip-range=10.96.0.0/16",
+        ],
+        stdout=logs[1],
+        stderr=subprocess.STDOUT,
+    )
+    url = f"https://127.0.0.1:{secure}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _ready(url):
+            if server.poll() is not None or etcd_process.poll() is not None or time.monotonic() > deadline:
+                tail = (root / "apiserver.log").read_text(errors="replace")[-2000:]
+                require("kube-apiserver", f"it did not become ready: {tail.splitlines()[-1:] or 'no output'}")
+            time.sleep(0.5)
+        kubeconfig = root / "kubeconfig"
+        kubeconfig.write_text(
+            "apiVersion: v1\nkind: Config\n"
+            f"clusters: [{{name: t, cluster: {{server: '{url}', insecure-skip-tls-verify: true}}}}]\n"
+            f"users: [{{name: a, user: {{token: {TOKEN}}}}}]\n"
+            "contexts: [{name: t, context: {cluster: t, user: a, namespace: default}}]\n"
+            "current-context: t\n"
+        )
+        yield ApiServer(url, kubeconfig)
+    finally:
+        _stop(server)
+        _stop(etcd_process)
+        for log in logs:
+            log.close()
