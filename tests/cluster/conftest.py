@@ -153,3 +153,32 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
         _stop(etcd_process)
         for log in logs:
             log.close()
+
+
+@pytest.fixture(scope="session")
+def argocd_crds(apiserver: ApiServer) -> ApiServer:
+    """Argo CD's own CRDs (the pinned argo-cd module scripts/gen-argocd-schemas.py
+    reads), installed into the server, established."""
+    import importlib.util
+    import io
+    import zipfile
+
+    spec = importlib.util.spec_from_file_location(
+        "gen_argocd_schemas", REPO / "scripts/gen-argocd-schemas.py"
+    )
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    archive = zipfile.ZipFile(io.BytesIO(gen.module_zip()))
+    for name in gen.CRDS.values():
+        text = archive.read(f"{gen.MODULE}@{gen.VERSION}/manifests/crds/{name}").decode()
+        done = apiserver.kubectl("apply", "--server-side", "-f", "-", stdin=text)
+        assert done.returncode == 0, done.stderr
+    crds = ("applications.argoproj.io", "appprojects.argoproj.io", "applicationsets.argoproj.io")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    for crd in crds:  # `kubectl wait` fails while status.conditions is still null
+        query = '{.status.conditions[?(@.type=="Established")].status}'
+        while apiserver.kubectl("get", f"crd/{crd}", "-o", f"jsonpath={query}").stdout.strip() != "True":
+            assert time.monotonic() < deadline, f"{crd} not established in {START_TIMEOUT_S:.0f} s"
+            time.sleep(0.5)
+    return apiserver

@@ -71,6 +71,31 @@ spec:
   ports: [{name: http, port: 80, targetPort: http, protocol: TCP}]
 """)
 
+APPLICATION: dict[str, Any] = yaml.safe_load("""
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: agent, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: "https://github.com/acme/agents.git", path: overlays/prod, targetRevision: main}
+  destination: {server: "https://kubernetes.default.svc", namespace: agent}
+  syncPolicy: {automated: {prune: true}, syncOptions: [CreateNamespace=true]}
+""")
+APPSET: dict[str, Any] = yaml.safe_load("""
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: agents, namespace: argocd}
+spec:
+  goTemplate: true
+  generators: [{list: {elements: [{env: staging}]}}]
+  template:
+    metadata: {name: "agent-{{.env}}"}
+    spec:
+      project: default
+      source: {repoURL: "https://github.com/acme/agents.git", path: "overlays/{{.env}}", targetRevision: main}
+      destination: {server: "https://kubernetes.default.svc", namespace: "agent-{{.env}}"}
+""")
+
 Edit = Callable[[dict[str, Any]], None]
 POD = ("spec", "template", "spec")
 
@@ -197,6 +222,22 @@ MUTATIONS: dict[str, tuple[dict[str, Any], Edit]] = {
     "dnsPolicy typo": (DEPLOYMENT, setting(*POD, "dnsPolicy", value="ClusterFirstt")),
     "probe period negative": (DEPLOYMENT, setting(*C, "readinessProbe", "periodSeconds", value=-1)),
     "annotation key invalid": (DEPLOYMENT, setting("metadata", "annotations", value={"bad key": "x"})),
+    "unchanged application": (APPLICATION, lambda o: None),
+    "unchanged applicationset": (APPSET, lambda o: None),
+    "application creationTimestamp null": (APPLICATION, setting("metadata", "creationTimestamp", value=None)),
+    "application null field": (APPLICATION, setting("spec", "info", value=None)),
+    "application helm.valueFile": (
+        APPLICATION,
+        setting("spec", "source", "helm", value={"valueFile": "v.yaml"}),
+    ),
+    "application without project": (APPLICATION, deleting("spec", "project")),
+    "application unknown spec field": (APPLICATION, setting("spec", "sync", value={})),
+    "application name uppercase": (APPLICATION, setting("metadata", "name", value="Agent")),
+    "applicationset generator lists": (
+        APPSET,
+        setting("spec", "generators", value=[{"lists": {"elements": []}}]),
+    ),
+    "applicationset no generators": (APPSET, setting("spec", "generators", value=[])),
 }
 # Where check and the server disagree, and why.
 KNOWN_LIMITS: dict[str, str] = {}
@@ -220,7 +261,9 @@ def _check(obj: dict[str, Any], tmp: Path) -> bool:
     return any(f.rule in JUDGES and f.severity is Severity.ERROR for f in report.findings)
 
 
-def test_check_and_the_server_agree_on_the_corpus(apiserver: ApiServer, tmp_path: Path) -> None:
+def test_check_and_the_server_agree_on_the_corpus(argocd_crds: ApiServer, tmp_path: Path) -> None:
+    apiserver = argocd_crds
+    apiserver.kubectl("create", "namespace", "argocd")
     disagree: dict[str, str] = {}
     server_rejections = missed = 0
     for name, (base, edit) in MUTATIONS.items():
