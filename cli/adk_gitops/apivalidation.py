@@ -54,38 +54,35 @@ class ApiProblem:
 # --- syntax (validation.go) -------------------------------------------------------
 
 
+def _name_syntax(value: str, most: int, pattern: re.Pattern[str], what: str) -> str | None:
+    if len(value) > most:
+        return f"must be no more than {most} characters"
+    return None if pattern.fullmatch(value) else what
+
+
 def dns1123_label(value: str) -> str | None:
-    """Why ``value`` is no DNS-1123 label, or None."""
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if not _DNS1123_LABEL.fullmatch(value):
-        return (
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-            "and must start and end with an alphanumeric character"
-        )
-    return None
+    """Why ``value`` is no DNS-1123 label, or None (and so for the others)."""
+    return _name_syntax(
+        value, 63, _DNS1123_LABEL,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+        "and must start and end with an alphanumeric character",
+    )  # fmt: skip
 
 
 def dns1123_subdomain(value: str) -> str | None:
-    if len(value) > 253:
-        return "must be no more than 253 characters"
-    if not _DNS1123_SUBDOMAIN.fullmatch(value):
-        return (
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-            "and must start and end with an alphanumeric character"
-        )
-    return None
+    return _name_syntax(
+        value, 253, _DNS1123_SUBDOMAIN,
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+        "and must start and end with an alphanumeric character",
+    )  # fmt: skip
 
 
 def dns1035_label(value: str) -> str | None:
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if not _DNS1035_LABEL.fullmatch(value):
-        return (
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
-            "start with an alphabetic character, and end with an alphanumeric character"
-        )
-    return None
+    return _name_syntax(
+        value, 63, _DNS1035_LABEL,
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
+        "start with an alphabetic character, and end with an alphanumeric character",
+    )  # fmt: skip
 
 
 def qualified_name(value: str) -> str | None:
