@@ -208,12 +208,6 @@ _PROBE_FIELDS = (
 )
 
 
-def _get(node: Any, path: tuple[str, ...]) -> Any:
-    for segment in path:
-        node = node.get(segment) if isinstance(node, Mapping) else None
-    return node
-
-
 def _items(node: Any) -> list[tuple[int, Mapping[str, Any]]]:
     return [(i, v) for i, v in enumerate(node) if isinstance(v, Mapping)] if isinstance(node, list) else []
 
@@ -245,7 +239,7 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
     yield from _labels(meta, ("metadata",))
     for kind, path in _COUNTS:
         if res.kind == kind:
-            why = _int_range(_get(res.body, path), 0, INT32_MAX)
+            why = _int_range(k8s.at_path(res.body, path), 0, INT32_MAX)
             if why:
                 yield ApiProblem(pointer(*path), why)
     if res.kind == "Deployment":
@@ -254,7 +248,7 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _service_syntax(res.body)
     template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
     if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
-        yield from _labels(_get(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
+        yield from _labels(k8s.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
     spec = k8s.pod_spec(res)
     if spec is not None:
         yield from _pod_syntax(spec)
@@ -278,7 +272,7 @@ def _labels(meta: Any, at: tuple[str, ...]) -> Iterator[ApiProblem]:
 
 
 def _rolling_update(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    update = _get(body, ("spec", "strategy", "rollingUpdate"))
+    update = k8s.at_path(body, ("spec", "strategy", "rollingUpdate"))
     if not isinstance(update, Mapping):
         return
     for field in ("maxSurge", "maxUnavailable"):
@@ -375,7 +369,7 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
             if why:
                 yield ApiProblem(f"{at}/protocol", why)
         for group in ("requests", "limits"):
-            amounts = _get(body, ("resources", group))
+            amounts = k8s.at_path(body, ("resources", group))
             if not isinstance(amounts, Mapping):
                 continue
             for resource, value in amounts.items():
@@ -390,7 +384,7 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                     yield ApiProblem(at, f"Invalid value: {value!r}: must be greater than or equal to 0")
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             for field in _PROBE_FIELDS:
-                why = _int_range(_get(body, (probe, field)), 0, INT32_MAX)
+                why = _int_range(k8s.at_path(body, (probe, field)), 0, INT32_MAX)
                 if why:
                     yield ApiProblem(f"{container.pointer}/{probe}/{field}", why)
 
@@ -466,8 +460,8 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                     "Invalid value: may not be specified when `value` is not empty",
                 )
         for field in ("cpu", "memory"):
-            request = quantity(_get(body, ("resources", "requests", field)))
-            limit = quantity(_get(body, ("resources", "limits", field)))
+            request = quantity(k8s.at_path(body, ("resources", "requests", field)))
+            limit = quantity(k8s.at_path(body, ("resources", "limits", field)))
             if request is not None and limit is not None and request > limit:
                 yield ApiProblem(
                     f"{container.pointer}/resources/requests/{field}",
@@ -490,7 +484,7 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
 
 
 def _selector_matches(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    selector = _get(body, ("spec", "selector"))
+    selector = k8s.at_path(body, ("spec", "selector"))
     if not isinstance(selector, Mapping):
         return  # the schema requires it
     match = selector.get("matchLabels")
@@ -498,7 +492,7 @@ def _selector_matches(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
     if not match and not expressions:
         yield ApiProblem("/spec/selector", "Invalid value: empty selector is invalid for deployment")
         return
-    labels = _get(body, ("spec", "template", "metadata", "labels"))
+    labels = k8s.at_path(body, ("spec", "template", "metadata", "labels"))
     labels = labels if isinstance(labels, Mapping) else {}
     if isinstance(match, Mapping) and any(labels.get(k) != v for k, v in match.items()):
         yield ApiProblem(

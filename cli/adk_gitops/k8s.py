@@ -34,13 +34,18 @@ class PodSpec:
         return pointer(*self.path)
 
 
+def at_path(node: Any, path: tuple[str, ...]) -> Any:
+    """The value under ``path`` of mappings, or None where one is missing."""
+    for segment in path:
+        node = node.get(segment) if isinstance(node, Mapping) else None
+    return node
+
+
 def pod_spec(resource: Resource) -> PodSpec | None:
     path = POD_SPEC_PATHS.get(resource.kind)
     if path is None:
         return None
-    node: Any = resource.body
-    for segment in path:
-        node = node.get(segment) if isinstance(node, Mapping) else None
+    node = at_path(resource.body, path)
     return PodSpec(node, path) if isinstance(node, Mapping) else None
 
 
