@@ -552,3 +552,18 @@ def test_10_plan_time_grows_linearly_not_quadratically() -> None:
 
     small, large = best_of_three(1000), best_of_three(10_000)
     assert large / small < 40, (small, large)
+
+
+def test_wrong_types_everywhere_crash_no_rule() -> None:
+    """Lists where mappings belong, numbers where strings do: findings, never a rule crash."""
+    from adk_gitops import checker
+    from tests.conftest import FIXTURES
+
+    path = FIXTURES / "odd" / "wrong-types.yaml"
+    report = checker.check(
+        [checker.Target(path.name, path, checker.TargetKind.FILE)],
+        kubernetes_versions=("1.34",),
+        repo_root=path.parent,
+    )
+    assert [f.message for f in report.findings if f.rule == "internal-error"] == []
+    assert {f.rule for f in report.findings} >= {"schema-valid", "api-values-valid", "api-fields-consistent"}

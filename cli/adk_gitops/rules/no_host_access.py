@@ -26,7 +26,7 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
@@ -41,7 +41,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
             if pod.spec.get(field) is True:
                 yield violation(res, f"{pod.pointer}/{field}", f"{field} shares the node's namespace")
         for i, volume in enumerate(pod.spec.get("volumes") or []):
-            if "hostPath" in volume:
+            if isinstance(volume, Mapping) and "hostPath" in volume:
                 yield violation(
                     res,
                     f"{pod.pointer}/volumes/{i}/hostPath",
