@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Build the real kube-apiserver the cluster tests run, once per version.
+"""Build the real kube-apiserver and kube-controller-manager the cluster tests
+run, once per version.
 
-``cluster/kube-apiserver`` is a small Go module: ``k8s.io/kubernetes`` at a pinned
+``cluster/kubernetes`` is a small Go module (one package per binary): ``k8s.io/kubernetes`` at a pinned
 release, each ``k8s.io/*`` staging module replaced by its published ``v0.x``
 (the kubernetes module's own go.mod points them at ./staging, which a module
 download does not carry). The version variables of
@@ -11,7 +12,8 @@ experiment breaks the OpenAPI endpoint strict validation needs.
 
 The binary is cached outside the repository, by version
 ($XDG_CACHE_HOME/adk-gitops/kube-apiserver-vX.Y.Z), so a second run does not
-rebuild (a cold build takes several minutes on two cores). Prints its path.
+rebuild (a cold build takes several minutes on two cores). Prints one path per
+line: kube-apiserver, then kube-controller-manager.
 """
 
 from __future__ import annotations
@@ -23,24 +25,17 @@ import sys
 from pathlib import Path
 
 VERSION = "v1.34.4"
-MODULE = Path(__file__).resolve().parent.parent / "cluster" / "kube-apiserver"
+MODULE = Path(__file__).resolve().parent.parent / "cluster" / "kubernetes"
+BINARIES = ("kube-apiserver", "kube-controller-manager")
 BUILD_TIMEOUT_S = 1800
 
 
-def cached_binary() -> Path:
+def cached_binary(name: str) -> Path:
     cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache_home / "adk-gitops" / f"kube-apiserver-{VERSION}"
+    return cache_home / "adk-gitops" / f"{name}-{VERSION}"
 
 
-def main() -> int:
-    target = cached_binary()
-    if target.is_file():
-        print(target)
-        return 0
-    go = shutil.which("go")
-    if go is None:
-        print("install-apiserver: no `go` on PATH (Go 1.26 builds kube-apiserver)", file=sys.stderr)
-        return 1
+def build(go: str, name: str, target: Path) -> None:
     major, minor = VERSION.lstrip("v").split(".")[:2]
     version_pkg = "k8s.io/component-base/version"
     ldflags = " ".join(
@@ -56,10 +51,10 @@ def main() -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"}
-    print(f"--- building kube-apiserver {VERSION} (cached at {target})", file=sys.stderr)
+    print(f"--- building {name} {VERSION} (cached at {target})", file=sys.stderr)
     try:
         subprocess.run(
-            [go, "build", "-trimpath", "-ldflags", ldflags, "-o", str(partial), "."],
+            [go, "build", "-trimpath", "-ldflags", ldflags, "-o", str(partial), f"./{name}"],
             cwd=MODULE,
             env=env,
             check=True,
@@ -68,7 +63,20 @@ def main() -> int:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    print(target)
+
+
+def main() -> int:
+    targets = [cached_binary(name) for name in BINARIES]
+    missing = [(name, target) for name, target in zip(BINARIES, targets, strict=True) if not target.is_file()]
+    if missing:
+        go = shutil.which("go")
+        if go is None:
+            print("install-apiserver: no `go` on PATH (Go 1.26 builds kube-apiserver)", file=sys.stderr)
+            return 1
+        for name, target in missing:
+            build(go, name, target)
+    for target in targets:
+        print(target)
     return 0
 
 

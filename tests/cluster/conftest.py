@@ -1,7 +1,9 @@
-"""A real kube-apiserver and etcd on 127.0.0.1 for the cluster tests: not a mock,
-not recorded HTTP. The API server is built by scripts/install-apiserver.py (from
-the k8s.io/kubernetes module, cached by version); etcd is Debian's etcd-server.
-Both listen on free loopback ports and are stopped by PID."""
+"""A real kube-apiserver, kube-controller-manager and etcd on 127.0.0.1 for the
+cluster tests: not a mock, not recorded HTTP. The Kubernetes binaries are built by
+scripts/install-apiserver.py (from the k8s.io/kubernetes module, cached by
+version); etcd is Debian's etcd-server. All listen on loopback only (free ports)
+and are stopped by PID. No scheduler and no kubelet run: pods stay Pending unless
+a test plays the kubelet's part (and says so)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ TOKEN = "adk-gitops-test-token"  # a throwaway static token of a throwaway serve
 class ApiServer:
     url: str
     kubeconfig: Path
+    controllers: bool  # a real kube-controller-manager (Job, ServiceAccount, namespace controllers) runs
 
     def kubectl(self, *args: str, stdin: str = "", timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         kubectl = Path(sys.executable).parent / "kubectl"
@@ -49,16 +52,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _binary() -> Path | None:
+def _binaries() -> tuple[Path, Path] | None:
+    """kube-apiserver and kube-controller-manager, built or reused."""
     done = subprocess.run(
         [sys.executable, str(REPO / "scripts/install-apiserver.py")],
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=3600,
         check=False,
     )
-    path = Path(done.stdout.strip()) if done.returncode == 0 else None
-    return path if path is not None and path.is_file() else None
+    paths = [Path(line) for line in done.stdout.splitlines()] if done.returncode == 0 else []
+    if len(paths) != 2 or not all(p.is_file() for p in paths):
+        return None
+    return paths[0], paths[1]
 
 
 def _ready(url: str) -> bool:
@@ -89,17 +95,18 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     openssl = shutil.which("openssl")
     if etcd is None or openssl is None:
         require("etcd and openssl", "install etcd-server and openssl (bash .ci/run does)")
-    binary = _binary()
-    if binary is None:
+    binaries = _binaries()
+    if binaries is None:
         require("kube-apiserver", "scripts/install-apiserver.py could not build it (Go 1.26 needed)")
-    assert etcd is not None and openssl is not None and binary is not None
+    assert etcd is not None and openssl is not None and binaries is not None
+    binary, controller_manager = binaries
     root = tmp_path_factory.mktemp("apiserver")
     key, pub = root / "sa.key", root / "sa.pub"
     for argv in (["genrsa", "-out", str(key), "2048"], ["rsa", "-in", str(key), "-pubout", "-out", str(pub)]):
         subprocess.run([openssl, *argv], capture_output=True, check=True, timeout=60)
     (root / "tokens.csv").write_text(f"{TOKEN},admin,admin,system:masters\n")
     client, peer, secure = _free_port(), _free_port(), _free_port()
-    logs = (root / "etcd.log").open("wb"), (root / "apiserver.log").open("wb")
+    logs = tuple((root / f"{name}.log").open("wb") for name in ("etcd", "apiserver", "controller-manager"))
     etcd_process = subprocess.Popen(
         [
             etcd,
@@ -132,6 +139,7 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
         stderr=subprocess.STDOUT,
     )
     url = f"https://127.0.0.1:{secure}"
+    controllers: subprocess.Popen[bytes] | None = None
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _ready(url):
@@ -147,8 +155,28 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "contexts: [{name: t, context: {cluster: t, user: a, namespace: default}}]\n"
             "current-context: t\n"
         )
-        yield ApiServer(url, kubeconfig)
+        controllers = subprocess.Popen(
+            [
+                str(controller_manager),
+                f"--kubeconfig={kubeconfig}",
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                f"--secure-port={_free_port()}",
+                f"--cert-dir={root / 'kcm-certs'}",
+                f"--service-account-private-key-file={key}",
+                "--use-service-account-credentials=false",
+                # What a Job's life needs: its pods, their garbage, and each
+                # namespace's `default` ServiceAccount, as on a real cluster.
+                "--controllers=job-controller,serviceaccount-controller,namespace-controller,"
+                "garbage-collector-controller",
+            ],
+            stdout=logs[2],
+            stderr=subprocess.STDOUT,
+        )
+        yield ApiServer(url, kubeconfig, controllers=True)
     finally:
+        if controllers is not None:
+            _stop(controllers)
         _stop(server)
         _stop(etcd_process)
         for log in logs:
