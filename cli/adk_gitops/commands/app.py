@@ -20,10 +20,12 @@ from adk_gitops.commands.check import check
 from adk_gitops.commands.init import init
 from adk_gitops.commands.new_env import new_env
 from adk_gitops.commands.plan import plan
+from adk_gitops.commands.preflight import preflight
 from adk_gitops.commands.render import render
 from adk_gitops.commands.rules import rules_app
 from adk_gitops.commands.run_hook import run_hook
 from adk_gitops.commands.set_image import promote, set_image, set_migration
+from adk_gitops.commands.status import status
 
 app = typer.Typer(
     name="adk-gitops",
@@ -54,6 +56,8 @@ app.command()(init)
 app.command()(check)
 app.command()(render)
 app.command()(plan)
+app.command()(preflight)
+app.command()(status)
 app.command(name="run-hook")(run_hook)
 app.command(name="new-env")(new_env)
 app.command(name="set-image")(set_image)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adk_gitops.commands._cluster import ContextOpt, EnvArg, FormatOpt, KubeconfigOpt, LiveFormat
+from adk_gitops.commands._common import AllowRemoteOpt, RepoOpt, domain_errors, repo_root, write_output
+
+EXIT_PROGRESSING = 3
+WATCH_INTERVAL_S = 2.0
+CLEAR = "\x1b[H\x1b[2J"  # cursor home, clear screen: the live view on a terminal
+
+
+def status(
+    env: EnvArg,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
+    output_format: FormatOpt = LiveFormat.text,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", "-w", help="Follow until the hook and the sync finish (JSON: one line per change)."
+        ),
+    ] = False,
+    logs: Annotated[
+        int,
+        typer.Option(
+            "--logs", min=0, help="Show the last N log lines of each failed container (0: none).", metavar="N"
+        ),
+    ] = 20,
+    output: Annotated[Path | None, typer.Option(help="Write the result to FILE instead of stdout.")] = None,
+    repo: RepoOpt = None,
+    allow_remote: AllowRemoteOpt = False,
+) -> None:
+    """Where the sync stands and why it waits: the Argo CD Application (sync,
+    health, operation, hook results), the migration Job, its pods and events, the
+    logs of a failed migration, and one diagnosis per problem with its fix.
+
+    Exit 0 synced and healthy, 1 failed, degraded or stuck, 2 cannot connect or
+    bad usage, 3 still in progress.
+    """
+    from adk_gitops.inputs import read_rendered
+    from adk_gitops.live import api, target
+    from adk_gitops.live.status import Phase, collect
+    from adk_gitops.renderer import find_renderer
+    from adk_gitops.reporters.status import status_json, status_text
+
+    root = repo_root(repo)
+    with domain_errors():
+        overlay = target.overlay_path(root, env)
+        rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
+        where = target.target_for(env, overlay, rendered.resources)
+        cluster = api.connect(kubeconfig, context)
+        report = collect(cluster, where, log_lines=logs)
+        if watch:
+            # Streamed to stdout; with --output only the final state is written, to FILE.
+            stream = output is None
+            live = stream and sys.stdout.isatty() and output_format is LiveFormat.text
+            shown = ""
+            while True:
+                text = (
+                    status_json(report, compact=True)
+                    if output_format is LiveFormat.json
+                    else status_text(report)
+                )
+                if stream and text != shown:
+                    if live:
+                        sys.stdout.write(CLEAR)
+                    elif output_format is LiveFormat.text and shown:
+                        sys.stdout.write("\n")
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+                    shown = text
+                if report.settled:
+                    break
+                time.sleep(WATCH_INTERVAL_S)
+                report = collect(cluster, where, log_lines=logs)
+            if output is not None:
+                write_output(
+                    status_json(report) if output_format is LiveFormat.json else status_text(report), output
+                )
+        else:
+            text = status_json(report) if output_format is LiveFormat.json else status_text(report)
+            write_output(text, output)
+    codes = {Phase.SYNCED: 0, Phase.FAILED: 1, Phase.PROGRESSING: EXIT_PROGRESSING}
+    raise typer.Exit(codes[report.phase])

@@ -1,0 +1,252 @@
+"""The one door to a live cluster. Only ``preflight`` and ``status`` come here,
+and only here is the ``kubernetes`` client imported (it costs about a second of
+imports cold; ``check`` and ``--help`` must not pay for it).
+
+The client is used for what it is good at (kubeconfig, contexts, exec and OIDC
+credentials, TLS); requests are plain REST so that the API server's ``Warning``
+headers (Pod Security, deprecations) reach the caller, which the typed API
+classes drop. Bodies come back as plain JSON data, never as client models.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from adk_gitops.errors import AdkGitopsError
+
+REQUEST_TIMEOUT_S = 30.0
+FIELD_MANAGER = "adk-gitops-preflight"
+
+
+class ClusterUnreachable(AdkGitopsError):
+    """No kubeconfig, no such context, or the API server did not answer."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: Any  # decoded JSON, or the raw text when the body is not JSON
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def message(self) -> str:
+        """The API server's own words for a failure (a Status object's message)."""
+        if isinstance(self.body, Mapping):
+            return str(self.body.get("message") or self.body.get("reason") or f"HTTP {self.status}")
+        return str(self.body).strip() or f"HTTP {self.status}"
+
+
+@dataclass(frozen=True)
+class ApiResource:
+    """A resource type as discovery lists it."""
+
+    group_version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        prefix = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
+        parts = [prefix]
+        if self.namespaced and namespace:
+            parts.append(f"namespaces/{quote(namespace, safe='')}")
+        parts.append(self.plural)
+        if name:
+            parts.append(quote(name, safe=""))
+        return "/".join(parts)
+
+
+def _warning_text(header: str) -> str:
+    """The text of one RFC 7234 Warning value, ``299 - "text"``, as the server sends it."""
+    code, _, rest = header.partition(" ")
+    _agent, _, text = rest.partition(" ")
+    if code.isdigit() and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('\\"', '"')
+    return header
+
+
+@dataclass
+class Cluster:
+    """A connection to one API server. Discovery is read once per group version."""
+
+    client: Any  # kubernetes.client.ApiClient
+    server: str
+    context: str
+    _discovery: dict[str, dict[str, ApiResource] | None] = field(default_factory=dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Sequence[tuple[str, str]] = (),
+        body: Any = None,
+        content_type: str = "application/json",
+    ) -> Response:
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import InsecureRequestWarning
+
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        try:
+            method, url, headers, body, _ = self.client.param_serialize(
+                method,
+                path,
+                query_params=list(query),
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+            with warnings.catch_warnings():
+                # The kubeconfig asked for it (insecure-skip-tls-verify); kubectl
+                # does not warn on every request either.
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                raw = self.client.call_api(
+                    method, url, header_params=headers, body=body, _request_timeout=REQUEST_TIMEOUT_S
+                )
+                data = raw.read()
+        except ApiException as exc:  # TLS and request-building failures come as status 0
+            raise ClusterUnreachable(f"cannot reach {self.server}: {_first_line(exc.reason)}") from None
+        except Exception as exc:  # urllib3's connection, timeout and protocol errors
+            raise ClusterUnreachable(f"cannot reach {self.server}: {_first_line(str(exc))}") from None
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
+        try:
+            decoded: Any = json.loads(text)
+        except ValueError:
+            decoded = text
+        said = tuple(_warning_text(w) for w in raw.response.headers.getlist("Warning"))
+        if raw.status == 401:
+            raise ClusterUnreachable(f"{self.server}: not authorized (401): the kubeconfig's credentials")
+        return Response(raw.status, decoded, said)
+
+    def version(self) -> Mapping[str, Any]:
+        response = self.request("GET", "/version")
+        if not response.ok or not isinstance(response.body, Mapping):
+            raise ClusterUnreachable(f"{self.server}: /version answered {response.status}")
+        return response.body
+
+    def resource(self, api_version: str, kind: str) -> ApiResource | None:
+        """The resource type of ``kind`` in ``api_version``; None when the cluster
+        does not serve it (a CRD not installed, an API removed)."""
+        if api_version not in self._discovery:
+            path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
+            response = self.request("GET", path)
+            found: dict[str, ApiResource] | None = None
+            if response.ok and isinstance(response.body, Mapping):
+                found = {}
+                for item in response.body.get("resources") or []:
+                    if "/" in str(item.get("name")):  # subresources: pods/log, jobs/status
+                        continue
+                    found[str(item["kind"])] = ApiResource(
+                        api_version, str(item["kind"]), str(item["name"]), bool(item.get("namespaced"))
+                    )
+            self._discovery[api_version] = found
+        served = self._discovery[api_version]
+        return None if served is None else served.get(kind)
+
+    def get(self, api_version: str, kind: str, name: str, namespace: str | None = None) -> Response:
+        resource = self.resource(api_version, kind)
+        if resource is None:
+            return Response(404, {"message": f"the server does not serve {kind} in {api_version}"})
+        return self.request("GET", resource.path(namespace, name))
+
+    def list(
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        labels: str = "",
+        fields: str = "",
+    ) -> list[Mapping[str, Any]]:
+        resource = self.resource(api_version, kind)
+        if resource is None:
+            return []
+        query = [(k, v) for k, v in (("labelSelector", labels), ("fieldSelector", fields)) if v]
+        response = self.request("GET", resource.path(namespace), query=query)
+        if not response.ok or not isinstance(response.body, Mapping):
+            return []
+        return [item for item in response.body.get("items") or [] if isinstance(item, Mapping)]
+
+    def dry_run_apply(self, obj: Mapping[str, Any], namespace: str | None) -> Response:
+        """Server-side apply with ``dryRun=All`` and strict field validation: every
+        admission plugin and validator runs, nothing is stored."""
+        return self._dry_run("PATCH", obj, namespace, force=True)
+
+    def dry_run_create(self, obj: Mapping[str, Any], namespace: str | None) -> Response:
+        """A dry-run create (POST), for objects created anew on every sync (hooks)."""
+        return self._dry_run("POST", obj, namespace, force=False)
+
+    def _dry_run(
+        self, method: str, obj: Mapping[str, Any], namespace: str | None, *, force: bool
+    ) -> Response:
+        api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
+        resource = self.resource(api_version, kind)
+        if resource is None:
+            return Response(404, {"message": f"the server does not serve {kind} in {api_version}"})
+        query = [("dryRun", "All"), ("fieldManager", FIELD_MANAGER), ("fieldValidation", "Strict")]
+        if method == "POST":
+            return self.request(method, resource.path(namespace), query=query, body=dict(obj))
+        name = str((obj.get("metadata") or {}).get("name") or "")
+        return self.request(
+            method,
+            resource.path(namespace, name),
+            query=[*query, ("force", "true")] if force else query,
+            body=dict(obj),
+            content_type="application/apply-patch+yaml",  # JSON is YAML
+        )
+
+    def logs(self, namespace: str, pod: str, container: str, tail: int) -> Response:
+        path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods/{quote(pod, safe='')}/log"
+        query = [("container", container), ("tailLines", str(tail))]
+        return self.request("GET", path, query=query)
+
+
+def _first_line(text: str | None) -> str:
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "no answer"
+
+
+def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
+    """A cluster from a kubeconfig (``--kubeconfig``, else $KUBECONFIG, else
+    ~/.kube/config) and a context (``--context``, else the current one), as
+    kubectl reads them. No process-wide client configuration is touched."""
+    try:
+        from kubernetes.config.config_exception import ConfigException
+        from kubernetes.config.kube_config import KUBE_CONFIG_DEFAULT_LOCATION, new_client_from_config
+    except ImportError:
+        raise ClusterUnreachable(
+            "the `kubernetes` Python client is not installed (pip install adk-gitops installs it)"
+        ) from None
+    # $KUBECONFIG may list several files; the client merges them as kubectl does.
+    location = str(kubeconfig) if kubeconfig is not None else KUBE_CONFIG_DEFAULT_LOCATION
+    try:
+        client = new_client_from_config(  # type: ignore[no-untyped-call]
+            config_file=str(kubeconfig) if kubeconfig is not None else None,
+            context=context,
+            persist_config=False,
+        )
+    except ConfigException as exc:
+        raise ClusterUnreachable(f"{location}: {_first_line(str(exc))}") from None
+    except OSError as exc:
+        raise ClusterUnreachable(f"{location}: cannot read the kubeconfig: {exc.strerror}") from None
+    except Exception as exc:  # a malformed kubeconfig, a failing exec credential plugin
+        raise ClusterUnreachable(f"{location}: {_first_line(str(exc))}") from None
+    return Cluster(client, str(client.configuration.host), context or "current-context")
+
+
+def keys_of(secret: Mapping[str, Any]) -> Iterator[str]:
+    """The key names of a Secret, never its values."""
+    for section in ("data", "stringData"):
+        values = secret.get(section)
+        if isinstance(values, Mapping):
+            yield from (str(k) for k in values)

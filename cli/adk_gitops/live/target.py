@@ -1,0 +1,110 @@
+"""What ``preflight`` and ``status`` look at: one environment's rendered objects,
+the namespace they land in, and the Argo CD Application that syncs them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adk_gitops.annotations import hook_info
+from adk_gitops.applications import AppInfo, application_for
+from adk_gitops.errors import AdkGitopsError
+from adk_gitops.k8s import containers, pod_spec
+from adk_gitops.manifests import Resource
+
+IN_CLUSTER = "https://kubernetes.default.svc"  # Argo CD's name for the cluster it runs in
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str  # as the user named it: an environment or an overlay path
+    overlay: Path
+    resources: tuple[Resource, ...]
+    namespace: str  # where the namespaced objects land
+    application: AppInfo | None
+
+    @property
+    def application_namespace(self) -> str:
+        if self.application is None:
+            return "argocd"
+        return self.application.resource.namespace or "argocd"
+
+    @property
+    def in_cluster(self) -> bool:
+        """Does the Application deploy to the cluster Argo CD runs in (so Argo CD
+        must be installed in the one we talk to)?"""
+        return self.application is None or self.application.cluster in ("", IN_CLUSTER, "in-cluster")
+
+    @property
+    def hook_jobs(self) -> tuple[Resource, ...]:
+        return tuple(r for r in self.resources if r.kind == "Job" and hook_info(r).types)
+
+    def namespace_of(self, resource: Resource) -> str:
+        return resource.namespace or self.namespace
+
+
+def overlay_path(root: Path, env: str) -> Path:
+    """ENV is an environment name (``overlays/ENV``) or an overlay path."""
+    named = root / "overlays" / env
+    if "/" not in env and env not in (".", "..") and named.is_dir():
+        return named
+    path = Path(env)
+    if path.is_dir():
+        return path
+    raise AdkGitopsError(f"{env}: no environment overlays/{env} and no such directory")
+
+
+def target_for(label: str, overlay: Path, resources: tuple[Resource, ...]) -> Target:
+    application = application_for(overlay)
+    namespace = application.destination_namespace if application is not None else ""
+    if not namespace:
+        namespaces = sorted({r.namespace for r in resources if r.namespace})
+        namespace = namespaces[0] if len(namespaces) == 1 else "default"
+    return Target(label, overlay, resources, namespace, application)
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A Secret a pod needs, with the keys it reads (empty: the whole Secret)."""
+
+    name: str
+    keys: tuple[str, ...]
+    resource: Resource  # the workload that reads it
+    pointer: str
+
+
+def secret_refs(resource: Resource) -> Iterator[SecretRef]:
+    """Every Secret the pod of ``resource`` cannot start without (``optional: true``
+    references never block, so they are left out)."""
+    pod = pod_spec(resource)
+    if pod is None:
+        return
+    spec = pod.spec
+    for i, pull in enumerate(_list(spec.get("imagePullSecrets"))):
+        if pull.get("name"):
+            yield SecretRef(str(pull["name"]), (), resource, f"{pod.pointer}/imagePullSecrets/{i}")
+    for i, volume in enumerate(_list(spec.get("volumes"))):
+        secret = volume.get("secret")
+        if isinstance(secret, Mapping) and secret.get("secretName") and not secret.get("optional"):
+            keys = tuple(str(item.get("key")) for item in _list(secret.get("items")) if item.get("key"))
+            yield SecretRef(str(secret["secretName"]), keys, resource, f"{pod.pointer}/volumes/{i}")
+    for container in containers(pod):
+        for i, env in enumerate(_list(container.body.get("env"))):
+            key_ref = _mapping(env.get("valueFrom")).get("secretKeyRef")
+            if isinstance(key_ref, Mapping) and key_ref.get("name") and not key_ref.get("optional"):
+                keys = (str(key_ref["key"]),) if key_ref.get("key") else ()
+                yield SecretRef(str(key_ref["name"]), keys, resource, f"{container.pointer}/env/{i}")
+        for i, source in enumerate(_list(container.body.get("envFrom"))):
+            from_ref = source.get("secretRef")
+            if isinstance(from_ref, Mapping) and from_ref.get("name") and not from_ref.get("optional"):
+                yield SecretRef(str(from_ref["name"]), (), resource, f"{container.pointer}/envFrom/{i}")
+
+
+def _list(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
