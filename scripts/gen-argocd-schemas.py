@@ -24,17 +24,18 @@ field validation (kubectl's default since 1.27):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import os
 import sys
-import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _gomodule as gomodule
 
 from adk_gitops.schemas import DEFAULT_VERSION, _definitions, _inline
 
@@ -48,31 +49,11 @@ CRDS = {
 }
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/schemas/argocd.json"
-DOWNLOAD_TIMEOUT_S = 300
 
 
 def module_zip() -> bytes:
     """The pinned module zip: from the cache, else the Go module proxy; hash-checked either way."""
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    cached = cache_home / "adk-gitops" / f"argo-cd-{VERSION}.zip"
-    if cached.is_file():
-        data = cached.read_bytes()
-    else:
-        proxy = (os.environ.get("GOPROXY") or "https://proxy.golang.org").split(",")[0].rstrip("/")
-        if not proxy.startswith("https://"):
-            proxy = "https://proxy.golang.org"
-        url = f"{proxy}/{MODULE}/@v/{VERSION}.zip"
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
-            data = response.read()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != ZIP_SHA256:
-        raise SystemExit(f"{MODULE}@{VERSION}: sha256 {digest} is not the pinned {ZIP_SHA256}")
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(data)
-        partial.replace(cached)
-    return data
+    return gomodule.module_zip(MODULE, VERSION, ZIP_SHA256, f"argo-cd-{VERSION}.zip")
 
 
 def convert(node: dict[str, Any]) -> dict[str, Any]:

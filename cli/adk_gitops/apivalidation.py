@@ -1,5 +1,5 @@
 """What the Kubernetes API server rejects that a JSON schema cannot say: name and
-label syntax, enum values and ranges that live in the server's code, quantities,
+label syntax, ranges that live in the server's code, quantities,
 and the cross-field and uniqueness rules of the kinds this project renders.
 
 Written from the server's own validation, in its words where possible:
@@ -171,23 +171,7 @@ _NAME_RULES = {
         dns1123_subdomain,
     ),
 }  # fmt: skip
-# The enums the server checks in code for the fields these kinds use.
-_ENUMS: Mapping[str, frozenset[str]] = {
-    "imagePullPolicy": frozenset({"Always", "IfNotPresent", "Never"}),
-    "terminationMessagePolicy": frozenset({"File", "FallbackToLogsOnError"}),
-    "protocol": frozenset({"TCP", "UDP", "SCTP"}),
-}
-_POD_ENUMS: Mapping[str, frozenset[str]] = {
-    "restartPolicy": frozenset({"Always", "OnFailure", "Never"}),
-    "dnsPolicy": frozenset({"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"}),
-}
-_SERVICE_ENUMS: Mapping[str, frozenset[str]] = {
-    "type": frozenset({"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"}),
-    "sessionAffinity": frozenset({"None", "ClientIP"}),
-    "externalTrafficPolicy": frozenset({"Cluster", "Local"}),
-    "internalTrafficPolicy": frozenset({"Cluster", "Local"}),
-    "ipFamilyPolicy": frozenset({"SingleStack", "PreferDualStack", "RequireDualStack"}),
-}
+# Enums are the schemas' (kubernetes-enums.json, the server's own OpenAPI v3 values).
 # Non-negative int32 counts: (kind, path).
 _COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Deployment", ("spec", "replicas")),
@@ -217,12 +201,6 @@ def _int_range(value: Any, low: int, high: int) -> str | None:
         if value > INT32_MAX:
             return f"Invalid value: {value}: must be no more than {INT32_MAX} (int32)"
         return f"Invalid value: {value}: must be between {low} and {high}, inclusive"
-    return None
-
-
-def _enum(value: Any, allowed: frozenset[str]) -> str | None:
-    if isinstance(value, str) and value not in allowed:
-        return f'Unsupported value: "{value}": supported values: {", ".join(sorted(allowed))}'
     return None
 
 
@@ -297,10 +275,6 @@ def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
     spec = body.get("spec")
     if not isinstance(spec, Mapping):
         return
-    for field, allowed in _SERVICE_ENUMS.items():
-        why = _enum(spec.get(field), allowed)
-        if why:
-            yield ApiProblem(pointer("spec", field), why)
     for i, port in _items(spec.get("ports")):
         for field, low in (("port", 1), ("nodePort", 0)):
             why = _int_range(port.get(field), low, 65535)
@@ -314,9 +288,6 @@ def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
             why = _int_range(target, 1, 65535)
             if why:
                 yield ApiProblem(pointer("spec", "ports", i, "targetPort"), why)
-        why = _enum(port.get("protocol"), _ENUMS["protocol"])
-        if why:
-            yield ApiProblem(pointer("spec", "ports", i, "protocol"), why)
 
 
 def _named_port(value: Any, at: tuple[str | int, ...], *, dns: bool = False) -> Iterator[ApiProblem]:
@@ -330,10 +301,6 @@ def _named_port(value: Any, at: tuple[str | int, ...], *, dns: bool = False) -> 
 
 
 def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
-    for field, allowed in _POD_ENUMS.items():
-        why = _enum(spec.spec.get(field), allowed)
-        if why:
-            yield ApiProblem(pointer(*spec.path, field), why)
     why = _int_range(spec.spec.get("terminationGracePeriodSeconds"), 0, 2**63 - 1)
     if why:
         yield ApiProblem(pointer(*spec.path, "terminationGracePeriodSeconds"), why)
@@ -349,11 +316,6 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
             why = dns1123_label(name)
             if why:
                 yield ApiProblem(f"{container.pointer}/name", f"Invalid value: {name!r}: {why}")
-        for field, allowed in _ENUMS.items():
-            if field != "protocol":
-                why = _enum(body.get(field), allowed)
-                if why:
-                    yield ApiProblem(f"{container.pointer}/{field}", why)
         for i, port in _items(body.get("ports")):
             at = f"{container.pointer}/ports/{i}"
             for field, low in (("containerPort", 1), ("hostPort", 0)):
@@ -365,9 +327,6 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                 why = port_name(name)
                 if why:
                     yield ApiProblem(f"{at}/name", f"Invalid value: {name!r}: {why}")
-            why = _enum(port.get("protocol"), _ENUMS["protocol"])
-            if why:
-                yield ApiProblem(f"{at}/protocol", why)
         for group in ("requests", "limits"):
             amounts = k8s.at_path(body, ("resources", group))
             if not isinstance(amounts, Mapping):

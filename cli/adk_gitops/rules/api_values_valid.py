@@ -7,15 +7,14 @@ ranges, non-negative counts, rolling-update percentages and resource
 quantities. Messages use the server's words.
 
 ## Why is this bad?
-The schema accepts `name: Agent`, `imagePullPolicy: always`, `replicas: -1` or
-`memory: 1GB`; the API server does not. The manifest merges green and the sync
+The schema accepts `name: Agent`, `replicas: -1` or `memory: 1GB`; the API
+server does not. The manifest merges green and the sync
 fails, or the migration hook never starts.
 
 ## Example
 ```yaml
 containers:
   - name: Agent
-    imagePullPolicy: always
     ports: [{name: http-agent-public, containerPort: 8080}]
     resources: {requests: {memory: 1GB}}
 ```
@@ -24,7 +23,6 @@ containers:
 ```yaml
 containers:
   - name: agent
-    imagePullPolicy: Always
     ports: [{name: http, containerPort: 8080}]
     resources: {requests: {memory: 1Gi}}
 ```
@@ -51,8 +49,8 @@ RULE = Rule(
     category=Category.SCHEMAS,
     id="api-values-valid",
     severity=Severity.ERROR,
-    summary="Names, labels, enums, ranges and quantities are ones the API server accepts.",
-    fix="Use the value the message asks for (lowercase names, listed enum values, Ki/Mi/Gi quantities).",
+    summary="Names, labels, ranges and quantities are ones the API server accepts.",
+    fix="Use the value the message asks for (lowercase names, in-range numbers, Ki/Mi/Gi quantities).",
     check=_check,
     doc=__doc__ or "",
 )

@@ -1,6 +1,9 @@
 """Offline, strict schema validation: Kubernetes objects against the schemas
-kubernetes-validate ships (1.25 to 1.37; we accept 1.28 onward), Argo CD
-objects against ``argocd.json``, built from Argo CD's own CRDs by scripts/gen-argocd-schemas.py.
+kubernetes-validate ships (1.25 to 1.37; we accept 1.28 onward) with the enum
+values each minor's API server publishes in OpenAPI v3 added
+(``kubernetes-enums.json``, built by scripts/gen-kubernetes-enums.py; the
+v2-derived schemas carry none), Argo CD objects against ``argocd.json``, built
+from Argo CD's own CRDs by scripts/gen-argocd-schemas.py.
 
 kubernetes-validate's own ``validate()`` re-reads the schema files on every
 call and stops at the first error; here each (version, apiVersion, kind) gets
@@ -82,7 +85,32 @@ def _file_stem(kind: str, api_version: str) -> str:
 def _definitions(version: str) -> dict[str, Any]:
     path = _schema_root() / f"v{version}.0-local-strict" / "_definitions.json"
     doc: dict[str, Any] = json.loads(path.read_text())
+    _add_enums(doc["$defs"], _enums().get(version, {}))
     return doc
+
+
+@cache
+def _enums() -> dict[str, Any]:
+    """The server's enum values per minor (kubernetes-enums.json, built from each
+    release's generated OpenAPI by scripts/gen-kubernetes-enums.py)."""
+    text = importlib.resources.files("adk_gitops.schemas").joinpath("kubernetes-enums.json").read_text()
+    enums: dict[str, Any] = json.loads(text)["enums"]
+    return enums
+
+
+def _add_enums(defs: dict[str, Any], enums: dict[str, dict[str, Any]]) -> None:
+    """The v2-derived definitions carry no ``enum``: add the server's, in place.
+    ``null`` stays allowed (an unset field), as the strict schemas allow it."""
+    for name, properties in enums.items():
+        definition = defs.get(name)
+        if not isinstance(definition, dict):
+            continue
+        for field, enum in properties.items():
+            node = definition.get("properties", {}).get(field)
+            if isinstance(node, dict) and enum["items"]:
+                node = node.get("items")
+            if isinstance(node, dict) and "$ref" not in node:
+                node["enum"] = [*enum["values"], None]
 
 
 @cache
@@ -225,9 +253,17 @@ class SchemaSet:
             raise NoSchema(f"{resource.api_version}/{resource.kind}")
 
 
+def _unsupported(value: Any, options: Sequence[Any]) -> str:
+    """An enum error in the API server's words (field.NotSupported)."""
+    allowed = ", ".join(json.dumps(o) for o in options if o is not None)
+    return f"Unsupported value: {json.dumps(value)}: supported values: {allowed}"
+
+
 def _rs_error(version: str, error: Any) -> SchemaError:
     pointer = _pointer(error.instance_path)
     message = str(error.message)
+    if getattr(error.kind, "name", "") == "enum":
+        message = _unsupported(error.instance, error.kind.options)
     if error.kind.name == "additionalProperties" or type(error.kind).__name__ == "AdditionalProperties":
         extra = sorted(error.kind.unexpected)
         if len(extra) == 1:
@@ -239,6 +275,8 @@ def _rs_error(version: str, error: Any) -> SchemaError:
 def _schema_error(version: str, error: Any) -> SchemaError:
     pointer = _pointer(error.absolute_path)
     message = str(error.message)
+    if error.validator == "enum":
+        message = _unsupported(error.instance, error.validator_value)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set((error.schema or {}).get("properties", {}))
         extra = sorted(k for k in error.instance if k not in known)
