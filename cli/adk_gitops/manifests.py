@@ -80,7 +80,7 @@ class Resource:
 def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str, Any]]:
     """The objects of a multi-document YAML stream; empty documents are skipped,
     and ``kind: List`` is flattened as kubectl does."""
-    return list(_flatten(yamlread.load_all(text, source), source))
+    return list(_flatten(yamlread.load_all(text, source, kubectl=True), source))
 
 
 def resources_from(

@@ -10,12 +10,19 @@
   refuse them; PyYAML would silently keep the last.
 - **Timestamps stay strings**, as ``sigs.k8s.io/yaml`` (YAML -> JSON) reads them:
   ``released: 2024-01-01`` is the string ``"2024-01-01"``, never a ``date``.
+- **Manifests are read as kubectl and Argo CD read them** (``kubectl=True``):
+  ``sigs.k8s.io/yaml`` resolves plain scalars with its go-yaml v2 fork (YAML
+  1.1), where ``y``/``n`` are booleans, ``1e3`` is a number and ``1:20`` (a
+  sexagesimal int to PyYAML) is a string. ``ENABLED: y`` in a ConfigMap is the
+  boolean the API server rejects, not the string PyYAML would make of it.
 
 Errors are one line: ``SOURCE: line N: what``.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import yaml
@@ -99,6 +106,153 @@ class Loader(_Base):  # type: ignore[valid-type,misc]
 Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+# sigs.k8s.io/yaml/goyaml.v2/resolve.go: the plain scalars with a meaning.
+_BOOLS = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+}
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SPECIAL_FLOATS = {
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+_LEADING_DOT_FLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?")
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed).
+_GO_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)")
+_INT64 = (-(2**63), 2**64 - 1)  # ParseInt, then ParseUint
+_TAG = "tag:yaml.org,2002:"
+
+
+def go_int(text: str) -> int | None:
+    """strconv.ParseInt(text, 0, 64), else ParseUint: the int, or None."""
+    if not _GO_INT.fullmatch(text):
+        return None
+    sign, digits = (-1, text[1:]) if text[0] == "-" else (1, text.lstrip("+"))
+    prefix = digits[:2].lower()
+    if prefix in ("0x", "0o", "0b"):
+        value = int(digits[2:], {"0x": 16, "0o": 8, "0b": 2}[prefix])
+    elif len(digits) > 1 and digits[0] == "0":
+        value = int(digits[1:], 8)
+    else:
+        value = int(digits)
+    value *= sign
+    return value if _INT64[0] <= value <= _INT64[1] else None
+
+
+def kubectl_tag(value: str) -> str:
+    """The tag goyaml.v2's resolve() gives a plain scalar."""
+    if value in _BOOLS:
+        return _TAG + "bool"
+    if value in _NULLS:
+        return _TAG + "null"
+    if value in _SPECIAL_FLOATS:
+        return _TAG + "float"
+    if value == "<<":
+        return _MERGE_TAG
+    if value[0] in "+-0123456789":
+        plain = value.replace("_", "")
+        if go_int(plain) is not None:
+            return _TAG + "int"
+        # ParseFloat fails out of range (1e400): the scalar stays a string.
+        if _YAML_STYLE_FLOAT.fullmatch(plain) and math.isfinite(float(plain)):
+            return _TAG + "float"
+    elif value[0] == "." and _LEADING_DOT_FLOAT.fullmatch(value) and math.isfinite(float(value)):
+        return _TAG + "float"  # the '.' hint: not .inf/.nan, maybe a float (.5)
+    return _TAG + "str"
+
+
+def go_key(key: Any) -> str:
+    """A map key as sigs.k8s.io/yaml turns it into a JSON key (yaml.go,
+    convertToJSONableObject): ``y:`` and ``on:`` are the key "true"."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        if math.isnan(key):
+            return ".nan"
+        if math.isinf(key):
+            return ".inf" if key > 0 else "-.inf"
+        return _go_format_g(key)
+    return str(key)
+
+
+def _go_format_g(value: float) -> str:
+    """strconv.FormatFloat(v, 'g', -1, ...): the shortest digits, in %e form when
+    the exponent is below -4 or at least Go's eprec (ftoa.go, %g with shortest)."""
+    digits, point = _shortest(value)
+    exponent = point - 1
+    eprec = 6
+    if eprec > len(digits) and len(digits) >= point:
+        eprec = len(digits)
+    sign = "-" if value < 0 else ""
+    if exponent < -4 or exponent >= eprec:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return f"{sign}{digits}{'0' * (point - len(digits))}"
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def _shortest(value: float) -> tuple[str, int]:
+    """The shortest round-tripping decimal digits of |value| and where the point goes."""
+    text = repr(abs(value))
+    if "e" in text:
+        mantissa, _, exp_text = text.partition("e")
+        whole, _, frac = mantissa.partition(".")
+        digits = (whole + frac).lstrip("0") or "0"
+        return digits.rstrip("0") or "0", len(whole) + int(exp_text)
+    whole, _, frac = text.partition(".")
+    if whole.strip("0"):
+        digits = (whole.lstrip("0") + frac).rstrip("0")
+        return digits or "0", len(whole.lstrip("0"))
+    stripped = frac.lstrip("0")
+    return stripped.rstrip("0") or "0", -(len(frac) - len(stripped))
+
+
+class KubectlLoader(Loader):
+    """Loader whose plain scalars resolve as kubectl's (see the module doc)."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            return kubectl_tag(str(value))
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> Any:
+        return {go_key(k): v for k, v in super().construct_mapping(node, deep=deep).items()}
+
+    def construct_kubectl_bool(self, node: ScalarNode) -> bool:
+        return _BOOLS[str(node.value)]
+
+    def construct_kubectl_int(self, node: ScalarNode) -> int:
+        text = str(node.value).replace("_", "")
+        value = go_int(text)
+        if value is None:  # an explicit !!int tag on something Go cannot parse
+            raise yaml.constructor.ConstructorError(None, None, f"not an integer: {text!r}", node.start_mark)
+        return value
+
+    def construct_kubectl_float(self, node: ScalarNode) -> float | int:
+        text = str(node.value)
+        if text in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text]
+        try:
+            value = float(text.replace("_", ""))
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a number: {text!r}", node.start_mark
+            ) from None
+        # As JSON carries it to the server: 1e3 is the number 1000, an integer.
+        return int(value) if value.is_integer() else value
+
+
+KubectlLoader.add_constructor(_TAG + "bool", KubectlLoader.construct_kubectl_bool)
+KubectlLoader.add_constructor(_TAG + "int", KubectlLoader.construct_kubectl_int)
+KubectlLoader.add_constructor(_TAG + "float", KubectlLoader.construct_kubectl_float)
+
+
 def _error(exc: yaml.YAMLError, source: str) -> YamlError:
     mark = getattr(exc, "problem_mark", None)
     where = f" line {mark.line + 1}:" if mark is not None else ""
@@ -106,10 +260,11 @@ def _error(exc: yaml.YAMLError, source: str) -> YamlError:
     return YamlError(f"{source}:{where} invalid YAML: {' '.join(str(problem).split())}")
 
 
-def load_all(text: str, source: str) -> list[Any]:
-    """Every document of a YAML stream; YamlError (one line) if refused."""
+def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
+    """Every document of a YAML stream; YamlError (one line) if refused.
+    ``kubectl``: plain scalars as kubectl and Argo CD read manifests."""
     try:
-        return list(yaml.load_all(text, Loader=Loader))
+        return list(yaml.load_all(text, Loader=KubectlLoader if kubectl else Loader))
     except yaml.YAMLError as exc:
         raise _error(exc, source) from None
     except RecursionError:

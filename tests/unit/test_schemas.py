@@ -102,7 +102,7 @@ kind: Application
 metadata: {name: a}
 spec:
   project: p
-  destination: {namespace: n}
+  destination: {namespace: ns}
   sync: {}
 """
     assert [(p, m) for _, p, m in errors(app)] == [("/spec/sync", "unknown field 'sync'")]
