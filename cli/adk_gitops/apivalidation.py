@@ -224,6 +224,8 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _rolling_update(res.body)
     if res.kind == "Service":
         yield from _service_syntax(res.body)
+    if res.kind == "Namespace":
+        yield from _pod_security_labels(meta)
     template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
     if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
         yield from _labels(k8s.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
@@ -247,6 +249,33 @@ def _labels(meta: Any, at: tuple[str, ...]) -> Iterator[ApiProblem]:
                 why = label_value(value)
                 if why:
                     yield ApiProblem(pointer(*at, field, str(key)), f"Invalid value: {value!r}: {why}")
+
+
+# pod-security-admission/api: a level and a version ("latest" or "v1.N") per mode.
+PSA_PREFIX = "pod-security.kubernetes.io/"
+_PSA_LEVELS = ("privileged", "baseline", "restricted")
+_PSA_VERSION = re.compile(r"latest|v1\.(0|[1-9][0-9]*)")
+
+
+def _pod_security_labels(meta: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    """The namespace labels Pod Security admission refuses (api/helpers.go ParseLevel, ParseVersion)."""
+    labels = meta.get("labels")
+    if not isinstance(labels, Mapping):
+        return
+    for mode in ("enforce", "audit", "warn"):
+        at = ("metadata", "labels")
+        level = labels.get(PSA_PREFIX + mode)
+        if isinstance(level, str) and level not in _PSA_LEVELS:
+            yield ApiProblem(
+                pointer(*at, PSA_PREFIX + mode),
+                f'Invalid value: "{level}": must be one of {", ".join(_PSA_LEVELS)}',
+            )
+        version = labels.get(f"{PSA_PREFIX}{mode}-version")
+        if isinstance(version, str) and not _PSA_VERSION.fullmatch(version):
+            yield ApiProblem(
+                pointer(*at, f"{PSA_PREFIX}{mode}-version"),
+                f'Invalid value: "{version}": must be "latest" or of the form v1.N',
+            )
 
 
 def _rolling_update(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
@@ -284,8 +313,8 @@ def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
         target = port.get("targetPort")
         if isinstance(target, str):
             yield from _named_port(target, ("spec", "ports", i, "targetPort"))
-        else:
-            why = _int_range(target, 1, 65535)
+        else:  # 0 is accepted: defaulted to `port`
+            why = _int_range(target, 0, 65535)
             if why:
                 yield ApiProblem(pointer("spec", "ports", i, "targetPort"), why)
 
@@ -300,17 +329,51 @@ def _named_port(value: Any, at: tuple[str | int, ...], *, dns: bool = False) -> 
         yield ApiProblem(pointer(*at), f"Invalid value: {value!r}: {why}")
 
 
+def _quantity_problem(value: Any, at: str) -> ApiProblem | None:
+    parsed = quantity(value)
+    if parsed is None:
+        return ApiProblem(
+            at, f"Invalid value: {value!r}: quantities must match the regular expression "
+            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+        )  # fmt: skip
+    if parsed < 0:
+        return ApiProblem(at, f"Invalid value: {value!r}: must be greater than or equal to 0")
+    return None
+
+
+# User and group ids: validation.ValidateUserID / ValidateGroupID (0 to 2147483647).
+_ID_FIELDS = ("runAsUser", "runAsGroup")
+
+
+def _ids(context: Any, at: str, fields: tuple[str, ...]) -> Iterator[ApiProblem]:
+    if not isinstance(context, Mapping):
+        return
+    for field in fields:
+        why = _int_range(context.get(field), 0, INT32_MAX)
+        if why:
+            yield ApiProblem(f"{at}/{field}", why)
+
+
 def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
     why = _int_range(spec.spec.get("terminationGracePeriodSeconds"), 0, 2**63 - 1)
     if why:
         yield ApiProblem(pointer(*spec.path, "terminationGracePeriodSeconds"), why)
+    yield from _ids(
+        spec.spec.get("securityContext"), pointer(*spec.path, "securityContext"), (*_ID_FIELDS, "fsGroup")
+    )
     for i, volume in _items(spec.spec.get("volumes")):
         name = volume.get("name")
         why = dns1123_label(name) if isinstance(name, str) and name else None
         if why:
             yield ApiProblem(pointer(*spec.path, "volumes", i, "name"), f"Invalid value: {name!r}: {why}")
+        size = k8s.at_path(volume, ("emptyDir", "sizeLimit"))
+        if size is not None:
+            problem = _quantity_problem(size, pointer(*spec.path, "volumes", i, "emptyDir", "sizeLimit"))
+            if problem:
+                yield problem
     for container in k8s.containers(spec):
         body = container.body
+        yield from _ids(body.get("securityContext"), f"{container.pointer}/securityContext", _ID_FIELDS)
         name = body.get("name")
         if isinstance(name, str) and name:
             why = dns1123_label(name)
@@ -332,15 +395,9 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
             if not isinstance(amounts, Mapping):
                 continue
             for resource, value in amounts.items():
-                at = f"{container.pointer}/resources/{group}/{resource}"
-                parsed = quantity(value)
-                if parsed is None:
-                    yield ApiProblem(
-                        at, f"Invalid value: {value!r}: quantities must match the regular expression "
-                        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-                    )  # fmt: skip
-                elif parsed < 0:
-                    yield ApiProblem(at, f"Invalid value: {value!r}: must be greater than or equal to 0")
+                problem = _quantity_problem(value, f"{container.pointer}/resources/{group}/{resource}")
+                if problem:
+                    yield problem
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             for field in _PROBE_FIELDS:
                 why = _int_range(k8s.at_path(body, (probe, field)), 0, INT32_MAX)
@@ -355,6 +412,7 @@ def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _pod_consistency(res, spec)
     if res.kind == "Deployment":
         yield from _selector_matches(res.body)
+        yield from _deployment(res.body)
     if res.kind == "Job":
         yield from _job(res.body)
     if res.kind == "Service":
@@ -412,6 +470,18 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                 if pname in ports:
                     yield ApiProblem(f"{container.pointer}/ports/{i}/name", f'Duplicate value: "{pname}"')
                 ports.add(pname)
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            handlers = body.get(probe)
+            if not isinstance(handlers, Mapping):
+                continue
+            given = [h for h in _PROBE_HANDLERS if handlers.get(h) is not None]
+            if len(given) != 1:
+                yield ApiProblem(
+                    f"{container.pointer}/{probe}",
+                    "Required value: must specify a handler type"
+                    if not given
+                    else f"Forbidden: may not specify more than 1 handler type ({', '.join(given)})",
+                )
         for i, var in _items(body.get("env")):
             if var.get("value") not in (None, "") and var.get("valueFrom") is not None:
                 yield ApiProblem(
@@ -439,6 +509,33 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
             "Required value: valid values: OnFailure, Never"
             if policy is None
             else f'Unsupported value: "{policy}": supported values: "OnFailure", "Never"',
+        )
+
+
+_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+
+
+def _deployment(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    """apps/validation ValidateDeploymentSpec: the strategy's form and the deadlines."""
+    spec = body.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    strategy = spec.get("strategy")
+    if isinstance(strategy, Mapping) and strategy.get("type") == "Recreate" and strategy.get("rollingUpdate"):
+        yield ApiProblem(
+            "/spec/strategy/rollingUpdate",
+            "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+        )
+    deadline, ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds", 0)
+    if (
+        isinstance(deadline, int)
+        and isinstance(ready, int)
+        and not isinstance(deadline, bool)
+        and deadline <= ready
+    ):
+        yield ApiProblem(
+            "/spec/progressDeadlineSeconds",
+            f"Invalid value: {deadline}: must be greater than minReadySeconds",
         )
 
 
@@ -473,8 +570,19 @@ def _job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
         yield ApiProblem(
             "/spec/activeDeadlineSeconds", f"Invalid value: {deadline}: must be greater than or equal to 0"
         )
-    if spec.get("completionMode") == "Indexed" and spec.get("completions") is None:
+    # Defaulting runs first: with parallelism unset too, completions becomes 1.
+    if (
+        spec.get("completionMode") == "Indexed"
+        and spec.get("completions") is None
+        and spec.get("parallelism") is not None
+    ):
         yield ApiProblem("/spec/completions", "Required value: when completion mode is Indexed")
+    policy = k8s.at_path(spec, ("template", "spec", "restartPolicy"))
+    if spec.get("podFailurePolicy") is not None and policy != "Never":
+        yield ApiProblem(
+            "/spec/template/spec/restartPolicy",
+            f'Invalid value: "{policy}": only "Never" is supported when podFailurePolicy is specified',
+        )
 
 
 def _service_consistency(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
@@ -486,6 +594,19 @@ def _service_consistency(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
     headless = spec.get("clusterIP") == "None"
     if kind != "ExternalName" and not ports and not headless:
         yield ApiProblem("/spec/ports", "Required value")
+    if kind == "ExternalName" and not spec.get("externalName"):
+        yield ApiProblem("/spec/externalName", "Required value")
+    if kind in ("LoadBalancer", "NodePort") and headless:
+        yield ApiProblem(
+            "/spec/clusterIP", f"Invalid value: \"None\": may not be set to 'None' for {kind} services"
+        )
+    if kind == "ClusterIP":
+        for i, port in ports:
+            if port.get("nodePort") not in (None, 0):
+                yield ApiProblem(
+                    pointer("spec", "ports", i, "nodePort"),
+                    "Forbidden: may not be used when `type` is 'ClusterIP'",
+                )
     names: set[str] = set()
     endpoints: set[tuple[Any, Any]] = set()
     for i, port in ports:

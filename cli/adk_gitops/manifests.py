@@ -121,6 +121,12 @@ def _not_an_object(doc: Any) -> str:
     metadata = doc.get("metadata")
     if not isinstance(metadata, Mapping):
         return "no metadata"
-    if not metadata.get("name") and not metadata.get("generateName"):
+    name = metadata.get("name")
+    if isinstance(name, bool):  # `name: no` is the boolean false to kubectl (YAML 1.1)
+        value = str(name).lower()
+        return f"metadata.name is the boolean {value} (YAML 1.1 reads yes/no/on/off/y/n so): quote it"
+    if isinstance(name, int | float):
+        return f"metadata.name is the number {name}, not a string: quote it"
+    if not name and not metadata.get("generateName"):
         return "metadata has no name"
     return ""

@@ -3,10 +3,14 @@ Checks the API server's required-field, cross-field and uniqueness rules for
 the kinds this project renders: every container has an image; container,
 volume, port and mount names are unique; mounts name a volume; init
 containers carry probes or lifecycle hooks only as native sidecars
-(`restartPolicy: Always`); requests stay within limits; a Deployment's selector
-is non-empty and matches its template labels, its pods restart `Always`; a
-Job's pods restart `OnFailure` or `Never` and its selector is generated; a
-Service has ports (unless headless or ExternalName), named when more than one.
+(`restartPolicy: Always`); a probe has exactly one handler; requests stay
+within limits; a Deployment's selector is non-empty and matches its template
+labels, its pods restart `Always`, `Recreate` has no `rollingUpdate`, and
+`progressDeadlineSeconds` exceeds `minReadySeconds`; a Job's pods restart
+`OnFailure` or `Never` (only `Never` with a `podFailurePolicy`) and its selector
+is generated; a Service has ports (unless headless or ExternalName), named when
+more than one, an ExternalName service its `externalName`, no `nodePort` on a
+ClusterIP service and no `clusterIP: None` on a LoadBalancer or NodePort one.
 
 ## Why is this bad?
 Each of these passes a JSON schema and is rejected by the API server at sync
