@@ -197,9 +197,11 @@ def _items(node: Any) -> list[tuple[int, Mapping[str, Any]]]:
 
 
 def _int_range(value: Any, low: int, high: int) -> str | None:
+    """The server's range for a field; a number its Go type cannot hold (int32
+    overflow) is the schema's to report (``format: int32`` bounds)."""
     if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
-        if value > INT32_MAX:
-            return f"Invalid value: {value}: must be no more than {INT32_MAX} (int32)"
+        if not -(2**31) <= value <= INT32_MAX and high <= INT32_MAX:
+            return None
         return f"Invalid value: {value}: must be between {low} and {high}, inclusive"
     return None
 

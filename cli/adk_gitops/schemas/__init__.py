@@ -86,7 +86,35 @@ def _definitions(version: str) -> dict[str, Any]:
     path = _schema_root() / f"v{version}.0-local-strict" / "_definitions.json"
     doc: dict[str, Any] = json.loads(path.read_text())
     _add_enums(doc["$defs"], _enums().get(version, {}))
+    _add_format_bounds(doc["$defs"])
     return doc
+
+
+# What a JSON number or string must be for Go's decoder to put it in the field:
+# an int32 or int64 in range, a []byte in standard base64 (encoding/json decodes
+# []byte with base64.StdEncoding, which skips \r and \n).
+_FORMAT_BOUNDS: dict[str, dict[str, Any]] = {
+    "int32": {"minimum": -(2**31), "maximum": 2**31 - 1},
+    "int64": {"minimum": -(2**63), "maximum": 2**63 - 1},
+    "byte": {
+        "pattern": r"^[\r\n]*(?:(?:[A-Za-z0-9+/][\r\n]*){4})*"
+        r"(?:(?:[A-Za-z0-9+/][\r\n]*){2}=[\r\n]*=[\r\n]*|(?:[A-Za-z0-9+/][\r\n]*){3}=[\r\n]*)?$"
+    },
+}
+
+
+def _add_format_bounds(node: Any) -> None:
+    """The ranges and encodings the v2 ``format`` names, as JSON Schema, in place."""
+    if isinstance(node, dict):
+        form = node.get("format")
+        bounds = _FORMAT_BOUNDS.get(form) if isinstance(form, str) else None
+        if bounds is not None:
+            node.update(bounds)
+        for value in node.values():
+            _add_format_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _add_format_bounds(value)
 
 
 @cache
@@ -179,7 +207,9 @@ def _schema_for(version: str, api_version: str, kind: str) -> dict[str, Any] | N
     path = _schema_root() / f"v{version}.0-local-strict" / f"{_file_stem(kind, api_version)}.json"
     if not path.is_file():
         return None
-    inlined: dict[str, Any] = _inline(json.loads(path.read_text()), _definitions(version)["$defs"])
+    own = json.loads(path.read_text())
+    _add_format_bounds(own)  # a kind file spells its own top-level properties out
+    inlined: dict[str, Any] = _inline(own, _definitions(version)["$defs"])
     return inlined
 
 
@@ -253,6 +283,16 @@ class SchemaSet:
             raise NoSchema(f"{resource.api_version}/{resource.kind}")
 
 
+_INT_NAMES = {2**31 - 1: "int32", -(2**31): "int32", 2**63 - 1: "int64", -(2**63): "int64"}
+
+
+def _out_of_range(value: Any, limit: Any, maximum: bool) -> str:
+    """A number Go cannot decode into the field, in words close to the server's."""
+    size = _INT_NAMES.get(limit)
+    bound = "no more than" if maximum else "no less than"
+    return f"Invalid value: {value}: must be {bound} {limit}" + (f" ({size})" if size else "")
+
+
 def _unsupported(value: Any, options: Sequence[Any]) -> str:
     """An enum error in the API server's words (field.NotSupported)."""
     allowed = ", ".join(json.dumps(o) for o in options if o is not None)
@@ -262,8 +302,13 @@ def _unsupported(value: Any, options: Sequence[Any]) -> str:
 def _rs_error(version: str, error: Any) -> SchemaError:
     pointer = _pointer(error.instance_path)
     message = str(error.message)
-    if getattr(error.kind, "name", "") == "enum":
+    kind = getattr(error.kind, "name", "")
+    if kind == "enum":
         message = _unsupported(error.instance, error.kind.options)
+    elif kind in ("maximum", "minimum"):
+        message = _out_of_range(error.instance, error.kind.limit, kind == "maximum")
+    elif kind == "pattern" and error.kind.pattern == _FORMAT_BOUNDS["byte"]["pattern"]:
+        message = "Invalid value: illegal base64 data"
     if error.kind.name == "additionalProperties" or type(error.kind).__name__ == "AdditionalProperties":
         extra = sorted(error.kind.unexpected)
         if len(extra) == 1:
@@ -277,6 +322,10 @@ def _schema_error(version: str, error: Any) -> SchemaError:
     message = str(error.message)
     if error.validator == "enum":
         message = _unsupported(error.instance, error.validator_value)
+    elif error.validator in ("maximum", "minimum"):
+        message = _out_of_range(error.instance, error.validator_value, error.validator == "maximum")
+    elif error.validator == "pattern" and error.validator_value == _FORMAT_BOUNDS["byte"]["pattern"]:
+        message = "Invalid value: illegal base64 data"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set((error.schema or {}).get("properties", {}))
         extra = sorted(k for k in error.instance if k not in known)
