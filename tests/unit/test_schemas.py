@@ -121,3 +121,38 @@ def test_versions_normalize(text: str, expected: str) -> None:
 def test_unsupported_versions(text: str) -> None:
     with pytest.raises(SchemaVersionError, match=r"use one of 1\.28 to 1\.37"):
         normalize_version(text)
+
+
+def test_server_enums_ranges_and_base64_in_the_servers_words() -> None:
+    deployment = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec:
+  replicas: 2147483648
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      containers: [{name: c, image: i, imagePullPolicy: always}]
+"""
+    assert [(p, m) for _, p, m in errors(deployment)] == [
+        ("/spec/replicas", "Invalid value: 2147483648: must be no more than 2147483647 (int32)"),
+        (
+            "/spec/template/spec/containers/0/imagePullPolicy",
+            'Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never"',
+        ),
+    ]
+    secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {url: 'not base64!'}\n"
+    assert [(p, m) for _, p, m in errors(secret)] == [("/data/url", "Invalid value: illegal base64 data")]
+
+
+def test_a_boolean_where_a_string_belongs_names_yaml_1_1() -> None:
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {ENABLED: y}\n"
+    ((_, pointer, message),) = errors(config)
+    assert pointer == "/data/ENABLED"
+    assert message.endswith("(kubectl reads yes/no/on/off/y/n unquoted as booleans: quote the value)")
+    job = (
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {suspend: 'no', template: {spec: {}}}\n"
+    )
+    assert all("YAML" not in m and "kubectl reads" not in m for _, _, m in errors(job))

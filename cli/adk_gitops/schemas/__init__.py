@@ -293,6 +293,15 @@ def _out_of_range(value: Any, limit: Any, maximum: bool) -> str:
     return f"Invalid value: {value}: must be {bound} {limit}" + (f" ({size})" if size else "")
 
 
+_YAML_11_HINT = " (kubectl reads yes/no/on/off/y/n unquoted as booleans: quote the value)"
+
+
+def _bool_for_string(value: Any, types: Any) -> bool:
+    """A boolean where a string belongs: most often `ENABLED: y` written unquoted."""
+    wanted = [types] if isinstance(types, str) else list(types or [])
+    return isinstance(value, bool) and "string" in wanted and "boolean" not in wanted
+
+
 def _unsupported(value: Any, options: Sequence[Any]) -> str:
     """An enum error in the API server's words (field.NotSupported)."""
     allowed = ", ".join(json.dumps(o) for o in options if o is not None)
@@ -309,6 +318,8 @@ def _rs_error(version: str, error: Any) -> SchemaError:
         message = _out_of_range(error.instance, error.kind.limit, kind == "maximum")
     elif kind == "pattern" and error.kind.pattern == _FORMAT_BOUNDS["byte"]["pattern"]:
         message = "Invalid value: illegal base64 data"
+    elif kind == "type" and _bool_for_string(error.instance, error.kind.as_dict().get("types")):
+        message += _YAML_11_HINT
     if error.kind.name == "additionalProperties" or type(error.kind).__name__ == "AdditionalProperties":
         extra = sorted(error.kind.unexpected)
         if len(extra) == 1:
@@ -326,6 +337,8 @@ def _schema_error(version: str, error: Any) -> SchemaError:
         message = _out_of_range(error.instance, error.validator_value, error.validator == "maximum")
     elif error.validator == "pattern" and error.validator_value == _FORMAT_BOUNDS["byte"]["pattern"]:
         message = "Invalid value: illegal base64 data"
+    elif error.validator == "type" and _bool_for_string(error.instance, error.validator_value):
+        message += _YAML_11_HINT
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set((error.schema or {}).get("properties", {}))
         extra = sorted(k for k in error.instance if k not in known)
