@@ -23,10 +23,7 @@ field validation (kubectl's default since 1.27):
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -35,7 +32,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _gomodule as gomodule
+import _generate  # a sibling module of these scripts
 
 from adk_gitops.schemas import DEFAULT_VERSION, _definitions, _inline
 
@@ -53,7 +50,7 @@ TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/schemas/argocd
 
 def module_zip() -> bytes:
     """The pinned module zip: from the cache, else the Go module proxy; hash-checked either way."""
-    return gomodule.module_zip(MODULE, VERSION, ZIP_SHA256, f"argo-cd-{VERSION}.zip")
+    return _generate.module_zip(MODULE, VERSION, ZIP_SHA256, f"argo-cd-{VERSION}.zip")
 
 
 def convert(node: dict[str, Any]) -> dict[str, Any]:
@@ -107,20 +104,7 @@ def build() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
-    args = parser.parse_args()
-    text = json.dumps(build(), sort_keys=True, separators=(",", ":")) + "\n"
-    if args.check:
-        if not TARGET.is_file() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET.name} differs from what {Path(__file__).name} builds: rerun it", file=sys.stderr)
-            return 1
-        return 0
-    partial = TARGET.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(TARGET)
-    print(f"wrote {TARGET} ({len(text) // 1024} KiB) from {MODULE}@{VERSION}", file=sys.stderr)
-    return 0
+    return _generate.main(__doc__, TARGET, build, f"{MODULE}@{VERSION}")
 
 
 if __name__ == "__main__":

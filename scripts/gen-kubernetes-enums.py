@@ -19,10 +19,8 @@ the data for 1.34 equals what the real v1.34.4 API server serves at /openapi/v3.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import os
 import re
 import sys
 import zipfile
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _gomodule as gomodule
+import _generate  # a sibling module of these scripts
 
 MODULE = "k8s.io/kubernetes"
 # minor -> (release, sha256 of the module zip as the Go module proxy serves it)
@@ -65,7 +63,7 @@ _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 def module_zip(minor: str) -> bytes:
     release, pinned = RELEASES[minor]
-    return gomodule.module_zip(MODULE, release, pinned, f"kubernetes-{release}.zip")
+    return _generate.module_zip(MODULE, release, pinned, f"kubernetes-{release}.zip")
 
 
 def openapi_name(go_name: str) -> str:
@@ -131,20 +129,8 @@ def build() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
-    args = parser.parse_args()
-    text = json.dumps(build(), sort_keys=True, separators=(",", ":")) + "\n"
-    if args.check:
-        if not TARGET.is_file() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET.name} differs from what {Path(__file__).name} builds: rerun it", file=sys.stderr)
-            return 1
-        return 0
-    partial = TARGET.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(TARGET)
-    print(f"wrote {TARGET} ({len(text) // 1024} KiB) for Kubernetes {', '.join(RELEASES)}", file=sys.stderr)
-    return 0
+    releases = ", ".join(release for release, _ in RELEASES.values())
+    return _generate.main(__doc__, TARGET, build, f"{MODULE} {releases}")
 
 
 if __name__ == "__main__":

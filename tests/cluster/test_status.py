@@ -115,8 +115,11 @@ class Env:
             time.sleep(0.3)
         raise AssertionError("the Job controller created no pod in 30 s")
 
-    def kubelet(self, pod: str, status: dict[str, Any]) -> None:
-        """Plays the kubelet: writes the pod's status as it would report it."""
+    def kubelet(self, pod: str, phase: str, state: dict[str, Any]) -> None:
+        """Plays the kubelet: writes the pod's phase and its migration container's
+        state as the kubelet would report them."""
+        container = {"name": "migration", "ready": False, "restartCount": 0, "image": "x", "imageID": ""}
+        status = {"phase": phase, "containerStatuses": [{**container, "state": state}]}
         self.kubectl(
             "-n", self.namespace, "patch", "pod", pod, "--subresource=status", "--type=merge",
             "-p", json.dumps({"status": status}),
@@ -194,16 +197,7 @@ def test_job_succeeded_and_application_synced_healthy(env: Env) -> None:
     env.sync()
     pod = env.pod()
     finished = {"terminated": {"exitCode": 0, "reason": "Completed"}}
-    env.kubelet(
-        pod,
-        {
-            "phase": "Succeeded",
-            "containerStatuses": [
-                {"name": "migration", "ready": False, "restartCount": 0, "image": "x", "imageID": "",
-                 "state": finished}
-            ],
-        },
-    )  # fmt: skip
+    env.kubelet(pod, "Succeeded", finished)
     env.wait_job("Complete")  # the real Job controller's verdict
     env.application("Synced", "Healthy", "Succeeded", "successfully synced (all tasks run)")
     code, out, _ = env.status()
@@ -235,16 +229,7 @@ def test_job_failed_by_backoff_shows_why_logs_are_missing(env: Env) -> None:
     env.sync(job=no_retry)
     pod = env.pod()
     crashed = {"terminated": {"exitCode": 1, "reason": "Error"}}
-    env.kubelet(
-        pod,
-        {
-            "phase": "Failed",
-            "containerStatuses": [
-                {"name": "migration", "ready": False, "restartCount": 0, "image": "x", "imageID": "",
-                 "state": crashed}
-            ],
-        },
-    )  # fmt: skip
+    env.kubelet(pod, "Failed", crashed)
     env.wait_job("Failed")
     code, out, _ = env.status("--logs", "5")
     assert code == 1, out
@@ -277,16 +262,7 @@ def test_pod_in_create_container_config_error(env: Env) -> None:
     waiting = {
         "waiting": {"reason": "CreateContainerConfigError", "message": 'secret "adk-agent-db" not found'}
     }
-    env.kubelet(
-        pod,
-        {
-            "phase": "Pending",
-            "containerStatuses": [
-                {"name": "migration", "ready": False, "restartCount": 0, "image": "x", "imageID": "",
-                 "state": waiting}
-            ],
-        },
-    )  # fmt: skip
+    env.kubelet(pod, "Pending", waiting)
     env.application("OutOfSync", "Missing", "Running", "waiting for completion of hook batch/Job/" + JOB)
     code, out, _ = env.status()
     assert code == 1, out  # stuck: the hook cannot finish until the Secret exists
