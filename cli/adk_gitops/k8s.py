@@ -91,10 +91,10 @@ def pod_dependencies(pod: PodSpec) -> Iterator[Dependency]:
     base = pod.path
     sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     yield Dependency("ServiceAccount", str(sa), pointer(*base, "serviceAccountName"))
-    for i, ref in enumerate(_list(spec.get("imagePullSecrets"))):
+    for i, ref in enumerate(mappings(spec.get("imagePullSecrets"))):
         if ref.get("name"):
             yield Dependency("Secret", str(ref["name"]), pointer(*base, "imagePullSecrets", i, "name"))
-    for i, vol in enumerate(_list(spec.get("volumes"))):
+    for i, vol in enumerate(mappings(spec.get("volumes"))):
         yield from _volume_dependencies(vol, pointer(*base, "volumes", i))
     for container in containers(pod):
         yield from container_dependencies(container)
@@ -105,7 +105,7 @@ _ENVFROM_REFS = (("secretRef", "Secret"), ("configMapRef", "ConfigMap"))
 
 
 def container_dependencies(container: Container) -> Iterator[Dependency]:
-    for i, env in enumerate(_list(container.body.get("env"))):
+    for i, env in enumerate(mappings(container.body.get("env"))):
         value_from = env.get("valueFrom")
         if not isinstance(value_from, Mapping):
             continue
@@ -115,7 +115,7 @@ def container_dependencies(container: Container) -> Iterator[Dependency]:
                 yield Dependency(
                     kind, str(ref["name"]), f"{container.pointer}/env/{i}/valueFrom/{field}/name"
                 )
-    for i, source in enumerate(_list(container.body.get("envFrom"))):
+    for i, source in enumerate(mappings(container.body.get("envFrom"))):
         for field, kind in _ENVFROM_REFS:
             ref = source.get(field)
             if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
@@ -136,12 +136,18 @@ def _volume_dependencies(vol: Mapping[str, Any], at: str) -> Iterator[Dependency
         )
     projected = vol.get("projected")
     if isinstance(projected, Mapping):
-        for i, src in enumerate(_list(projected.get("sources"))):
+        for i, src in enumerate(mappings(projected.get("sources"))):
             for field, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
                 ref = src.get(field)
                 if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
                     yield Dependency(kind, str(ref["name"]), f"{at}/projected/sources/{i}/{field}/name")
 
 
-def _list(value: Any) -> list[Mapping[str, Any]]:
+def mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings of a list (of containers, volumes, env...), whatever else it holds."""
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one: for walking untrusted YAML."""
+    return value if isinstance(value, Mapping) else {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from adk_gitops.k8s import mapping, mappings
 from adk_gitops.live.api import Cluster
 from adk_gitops.live.diagnoses import Diagnosis, Observation, Source, diagnose
 from adk_gitops.live.target import Target
@@ -160,11 +161,11 @@ def _application(cluster: Cluster, target: Target) -> AppState | None:
     answer = cluster.get(*APPLICATION, name, namespace)
     if not answer.ok or not isinstance(answer.body, Mapping):
         return AppState(name, namespace, served=True, found=False)
-    status = _map(answer.body.get("status"))
+    status = mapping(answer.body.get("status"))
     sync, health, operation = (
-        _map(status.get("sync")),
-        _map(status.get("health")),
-        _map(status.get("operationState")),
+        mapping(status.get("sync")),
+        mapping(status.get("health")),
+        mapping(status.get("operationState")),
     )
     hooks = tuple(
         HookResult(
@@ -174,7 +175,7 @@ def _application(cluster: Cluster, target: Target) -> AppState | None:
             str(r.get("hookPhase", "")),
             str(r.get("message", "")),
         )
-        for r in _maps(_map(operation.get("syncResult")).get("resources"))
+        for r in mappings(mapping(operation.get("syncResult")).get("resources"))
         if r.get("hookType")
     )
     return AppState(
@@ -196,7 +197,7 @@ def _job(cluster: Cluster, namespace: str, name: str, log_lines: int) -> JobStat
     answer = cluster.get("batch/v1", "Job", name, namespace)
     if not answer.ok or not isinstance(answer.body, Mapping):
         return JobState(name, namespace, found=False)
-    status = _map(answer.body.get("status"))
+    status = mapping(answer.body.get("status"))
     bodies = cluster.list("v1", "Pod", namespace, labels=f"{JOB_NAME_LABEL}={name}")
     pods = tuple(_pod(p) for p in bodies)
     # By uid: a Job of the same name deleted by BeforeHookCreation left its events behind.
@@ -223,7 +224,7 @@ def _job(cluster: Cluster, namespace: str, name: str, log_lines: int) -> JobStat
                 str(c.get("reason", "")),
                 str(c.get("message", "")),
             )
-            for c in _maps(status.get("conditions"))
+            for c in mappings(status.get("conditions"))
         ),
         start_time=str(status.get("startTime") or ""),
         completion_time=str(status.get("completionTime") or ""),
@@ -240,21 +241,21 @@ def _failed(container: ContainerState) -> bool:
 
 
 def _pod(body: Mapping[str, Any]) -> PodState:
-    status = _map(body.get("status"))
-    spec = _map(body.get("spec"))
+    status = mapping(body.get("status"))
+    spec = mapping(body.get("spec"))
     statuses = {
         (init, str(s.get("name"))): s
         for init, key in ((True, "initContainerStatuses"), (False, "containerStatuses"))
-        for s in _maps(status.get(key))
+        for s in mappings(status.get(key))
     }
     containers = []
     for init, key in ((True, "initContainers"), (False, "containers")):
-        for c in _maps(spec.get(key)):
+        for c in mappings(spec.get(key)):
             name = str(c.get("name", ""))
             s = statuses.get((init, name), {})
-            state = _map(s.get("state"))
+            state = mapping(s.get("state"))
             kind = next((k for k in ("waiting", "running", "terminated") if k in state), "unknown")
-            detail = _map(state.get(kind))
+            detail = mapping(state.get(kind))
             code = detail.get("exitCode")
             containers.append(
                 ContainerState(
@@ -267,12 +268,12 @@ def _pod(body: Mapping[str, Any]) -> PodState:
                     int(s.get("restartCount") or 0),
                 )
             )
-    name = str(_map(body.get("metadata")).get("name", ""))
+    name = str(mapping(body.get("metadata")).get("name", ""))
     return PodState(name, str(status.get("phase", "")), tuple(containers))
 
 
 def _uid(body: Mapping[str, Any]) -> str:
-    return str(_map(body.get("metadata")).get("uid", ""))
+    return str(mapping(body.get("metadata")).get("uid", ""))
 
 
 def _events(cluster: Cluster, namespace: str, kind: str, name: str, uid: str) -> tuple[EventInfo, ...]:
@@ -347,11 +348,3 @@ def phase_of(app: AppState | None, jobs: Sequence[JobState], found: Sequence[Dia
     if app.sync == "Synced" and app.health == "Healthy":
         return Phase.SYNCED
     return Phase.FAILED
-
-
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _maps(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from adk_gitops.annotations import hook_info
 from adk_gitops.applications import AppInfo, application_for
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.k8s import containers, pod_spec
+from adk_gitops.k8s import containers, mapping, mappings, pod_spec
 from adk_gitops.manifests import Resource
 
 IN_CLUSTER = "https://kubernetes.default.svc"  # Argo CD's name for the cluster it runs in
@@ -82,29 +81,21 @@ def secret_refs(resource: Resource) -> Iterator[SecretRef]:
     if pod is None:
         return
     spec = pod.spec
-    for i, pull in enumerate(_list(spec.get("imagePullSecrets"))):
+    for i, pull in enumerate(mappings(spec.get("imagePullSecrets"))):
         if pull.get("name"):
             yield SecretRef(str(pull["name"]), (), resource, f"{pod.pointer}/imagePullSecrets/{i}")
-    for i, volume in enumerate(_list(spec.get("volumes"))):
+    for i, volume in enumerate(mappings(spec.get("volumes"))):
         secret = volume.get("secret")
         if isinstance(secret, Mapping) and secret.get("secretName") and not secret.get("optional"):
-            keys = tuple(str(item.get("key")) for item in _list(secret.get("items")) if item.get("key"))
+            keys = tuple(str(item.get("key")) for item in mappings(secret.get("items")) if item.get("key"))
             yield SecretRef(str(secret["secretName"]), keys, resource, f"{pod.pointer}/volumes/{i}")
     for container in containers(pod):
-        for i, env in enumerate(_list(container.body.get("env"))):
-            key_ref = _mapping(env.get("valueFrom")).get("secretKeyRef")
+        for i, env in enumerate(mappings(container.body.get("env"))):
+            key_ref = mapping(env.get("valueFrom")).get("secretKeyRef")
             if isinstance(key_ref, Mapping) and key_ref.get("name") and not key_ref.get("optional"):
                 keys = (str(key_ref["key"]),) if key_ref.get("key") else ()
                 yield SecretRef(str(key_ref["name"]), keys, resource, f"{container.pointer}/env/{i}")
-        for i, source in enumerate(_list(container.body.get("envFrom"))):
+        for i, source in enumerate(mappings(container.body.get("envFrom"))):
             from_ref = source.get("secretRef")
             if isinstance(from_ref, Mapping) and from_ref.get("name") and not from_ref.get("optional"):
                 yield SecretRef(str(from_ref["name"]), (), resource, f"{container.pointer}/envFrom/{i}")
-
-
-def _list(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
