@@ -13,7 +13,9 @@ Written from the server's own validation, in its words where possible:
   validateRestartPolicy, ValidateService);
 - workloads: kubernetes/pkg/apis/apps/validation/validation.go
   (ValidateDeploymentSpec) and pkg/apis/batch/validation/validation.go
-  (validateJobSpec).
+  (validateJobSpec; validateScheduleFormat and validateTimeZone, in cronspec.py);
+- CIDRs: k8s.io/utils/net ParseCIDRSloppy (Service loadBalancerSourceRanges,
+  NetworkPolicy ipBlock).
 
 Only rejections are modelled (never the server's warnings), and only where the
 rule holds on every supported minor (1.28 on), so nothing the server accepts is
@@ -22,13 +24,14 @@ reported. Findings are (pointer, message) about one object.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from adk_gitops import k8s
+from adk_gitops import cronspec, k8s
 from adk_gitops.manifests import Resource
 from adk_gitops.syntax import pointer
 
@@ -228,6 +231,10 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _service_syntax(res.body)
     if res.kind == "Namespace":
         yield from _pod_security_labels(meta)
+    if res.kind == "CronJob":
+        yield from _cron_job(res.body)
+    if res.kind == "NetworkPolicy":
+        yield from _network_policy(res.body)
     template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
     if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
         yield from _labels(k8s.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
@@ -251,6 +258,80 @@ def _labels(meta: Any, at: tuple[str, ...]) -> Iterator[ApiProblem]:
                 why = label_value(value)
                 if why:
                     yield ApiProblem(pointer(*at, field, str(key)), f"Invalid value: {value!r}: {why}")
+
+
+def _cron_job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    name = k8s.mapping(body.get("metadata")).get("name")
+    if isinstance(name, str) and len(name) > 52:  # its Jobs append 11 characters to it
+        yield ApiProblem("/metadata/name", f"Invalid value: {name!r}: must be no more than 52 characters")
+    spec = k8s.mapping(body.get("spec"))
+    schedule = spec.get("schedule")
+    zone = spec.get("timeZone")
+    if isinstance(schedule, str):
+        why = cronspec.schedule_problem(schedule)
+        if why:
+            yield ApiProblem("/spec/schedule", f"Invalid value: {schedule!r}: {why}")
+        # Every minor rejects both; TZ alone is refused on create only from 1.29.
+        elif "TZ" in schedule and zone is not None:
+            yield ApiProblem(
+                "/spec/schedule",
+                f"Invalid value: {schedule!r}: cannot use both timeZone field and TZ or CRON_TZ in schedule",
+            )
+    if isinstance(zone, str):
+        why = cronspec.time_zone_problem(zone)
+        if why:
+            yield ApiProblem("/spec/timeZone", f"Invalid value: {zone!r}: {why}")
+
+
+def cidr_problem(value: str) -> str | None:
+    """ParseCIDRSloppy: an IPv4 or IPv6 network, host bits allowed, leading zeros
+    in IPv4 octets tolerated (the legacy parser the server keeps for these fields)."""
+    if "/" not in value:
+        return f"must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64): {value}"
+    try:
+        _network(value)
+    except ValueError:
+        return f"must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64): {value}"
+    return None
+
+
+def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    address, _, prefix = value.partition("/")
+    if "." in address and ":" not in address:
+        address = ".".join(part.lstrip("0") or "0" for part in address.split("."))
+    return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+
+
+def _strict_subset(inner: str, outer: str) -> bool:
+    """ValidateIPBlock: the outer network holds the inner one's address, with a shorter prefix."""
+    small, large = _network(inner), _network(outer)
+    return (
+        small.version == large.version
+        and small.network_address in large
+        and large.prefixlen < small.prefixlen
+    )
+
+
+def _network_policy(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
+    spec = k8s.mapping(body.get("spec"))
+    for direction, peers in (("ingress", "from"), ("egress", "to")):
+        for i, rule in enumerate(k8s.mappings(spec.get(direction))):
+            for j, peer in enumerate(k8s.mappings(rule.get(peers))):
+                block = k8s.mapping(peer.get("ipBlock"))
+                at = ("spec", direction, i, peers, j, "ipBlock")
+                cidr = block.get("cidr")
+                if isinstance(cidr, str) and (why := cidr_problem(cidr)):
+                    yield ApiProblem(pointer(*at, "cidr"), f"Invalid value: {cidr!r}: {why}")
+                    continue
+                excepts = block.get("except")
+                for k, value in enumerate(excepts if isinstance(excepts, list) else []):
+                    if not isinstance(value, str):
+                        continue
+                    why = cidr_problem(value)
+                    if why is None and isinstance(cidr, str) and not _strict_subset(value, cidr):
+                        why = "must be a strict subset of `cidr`"
+                    if why:
+                        yield ApiProblem(pointer(*at, "except", k), f"Invalid value: {value!r}: {why}")
 
 
 # pod-security-admission/api: a level and a version ("latest" or "v1.N") per mode.
@@ -306,6 +387,12 @@ def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
     spec = body.get("spec")
     if not isinstance(spec, Mapping):
         return
+    ranges = spec.get("loadBalancerSourceRanges")
+    for i, value in enumerate(ranges if isinstance(ranges, list) else []):
+        if isinstance(value, str) and (why := cidr_problem(value.strip())):
+            yield ApiProblem(
+                pointer("spec", "loadBalancerSourceRanges", i), f"Invalid value: {value!r}: {why}"
+            )
     for i, port in _items(spec.get("ports")):
         for field, low in (("port", 1), ("nodePort", 0)):
             why = _int_range(port.get(field), low, 65535)

@@ -126,6 +126,30 @@ spec:
     - name: ci
       policies: ["p, proj:adk-agent:ci, applications, sync, adk-agent/*, allow"]
 """)
+CRONJOB: dict[str, Any] = yaml.safe_load("""
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: sessions-cleanup}
+spec:
+  schedule: "*/15 * * * *"
+  timeZone: Europe/Berlin
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: cleanup, image: r.example/agent:1.0}]
+""")
+NETWORK_POLICY: dict[str, Any] = yaml.safe_load("""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: agent-egress}
+spec:
+  podSelector: {matchLabels: {app: agent}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+""")
 
 Edit = Callable[[dict[str, Any]], None]
 POD = ("spec", "template", "spec")
@@ -388,6 +412,54 @@ MUTATIONS: dict[str, tuple[dict[str, Any], Edit]] = {
     "loadBalancer with clusterIP None": (
         SERVICE,
         both(setting("spec", "type", value="LoadBalancer"), setting("spec", "clusterIP", value="None")),
+    ),
+    # Schedules, time zones and CIDRs (cronspec.py; ParseCIDRSloppy).
+    "unchanged cronjob": (CRONJOB, lambda o: None),
+    "cron schedule in words": (CRONJOB, setting("spec", "schedule", value="every 5 minutes")),
+    "cron hour 24": (CRONJOB, setting("spec", "schedule", value="0 24 * * *")),
+    "cron six fields": (CRONJOB, setting("spec", "schedule", value="0 0 * * * *")),
+    "cron day of week 7": (CRONJOB, setting("spec", "schedule", value="0 0 * * 7")),
+    "cron step 0": (CRONJOB, setting("spec", "schedule", value="*/0 * * * *")),
+    "cron names and ranges": (CRONJOB, setting("spec", "schedule", value="30 2 1-15 jan-mar MON-FRI")),
+    "cron descriptor": (CRONJOB, setting("spec", "schedule", value="@daily")),
+    "cron every": (CRONJOB, setting("spec", "schedule", value="@every 90m")),
+    "cron unknown descriptor": (CRONJOB, setting("spec", "schedule", value="@fortnightly")),
+    "cron TZ in schedule": (CRONJOB, setting("spec", "schedule", value="CRON_TZ=UTC 0 * * * *")),
+    "time zone Local": (CRONJOB, setting("spec", "timeZone", value="Local")),
+    "time zone unknown": (CRONJOB, setting("spec", "timeZone", value="Mars/Olympus_Mons")),
+    "time zone UTC": (CRONJOB, setting("spec", "timeZone", value="UTC")),
+    "cronjob name 53 chars": (CRONJOB, setting("metadata", "name", value="c" * 53)),
+    "unchanged networkpolicy": (NETWORK_POLICY, lambda o: None),
+    "cidr without prefix": (
+        NETWORK_POLICY,
+        setting("spec", "egress", 0, "to", 0, "ipBlock", "cidr", value="10.0.0.0"),
+    ),
+    "cidr prefix 33": (
+        NETWORK_POLICY,
+        setting("spec", "egress", 0, "to", 0, "ipBlock", "cidr", value="10.0.0.0/33"),
+    ),
+    "cidr with host bits": (
+        NETWORK_POLICY,
+        setting("spec", "egress", 0, "to", 0, "ipBlock", "cidr", value="10.1.2.3/8"),
+    ),
+    "cidr ipv6": (NETWORK_POLICY, setting("spec", "egress", 0, "to", 0, "ipBlock", "cidr", value="fd00::/8")),
+    "except not a cidr": (
+        NETWORK_POLICY,
+        setting("spec", "egress", 0, "to", 0, "ipBlock", "except", value=["10.1.0.0/16", "nope"]),
+    ),
+    "load balancer source range invalid": (
+        SERVICE,
+        both(
+            setting("spec", "type", value="LoadBalancer"),
+            setting("spec", "loadBalancerSourceRanges", value=["203.0.113.0/24", "203.0.113.0/40"]),
+        ),
+    ),
+    "load balancer source ranges valid": (
+        SERVICE,
+        both(
+            setting("spec", "type", value="LoadBalancer"),
+            setting("spec", "loadBalancerSourceRanges", value=["203.0.113.0/24", "2001:db8::/32"]),
+        ),
     ),
 }
 # The same, written as YAML text: kubectl reads plain scalars as YAML 1.1.
