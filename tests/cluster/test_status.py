@@ -309,3 +309,42 @@ def test_json_follows_its_schema_and_watch_follows_to_the_end(env: Env) -> None:
         jsonschema.validate(each, SCHEMA)
     assert docs[-1]["jobs"][0]["state"] == "failed" and code == 1
     assert [d["id"] for d in docs[-1]["problems"]] == ["deadline"]
+
+
+def test_watch_on_a_terminal_redraws_in_place_until_the_job_settles(env: Env) -> None:
+    """--watch in a real pseudo-terminal: each change is drawn from the top of a
+    cleared screen, and the command exits once the real Job controller fails the
+    Job at its deadline."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def short(job: dict[str, Any]) -> None:
+        job["spec"]["activeDeadlineSeconds"] = 2
+
+    env.sync(job=short)
+    env.application("OutOfSync", "Progressing", "Running", "waiting for completion of hook")
+    leader, follower = pty.openpty()
+    argv = [sys.executable, "-m", "adk_gitops", "status", "postgres", "--watch", "--repo", str(env.root)]
+    process = subprocess.Popen(
+        [*argv, "--kubeconfig", str(env.server.kubeconfig)], stdout=follower, stderr=subprocess.DEVNULL
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end closed: the command exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    code = process.wait(timeout=120)
+    screen = b"".join(chunks).decode()
+    frames = screen.split("\x1b[H\x1b[2J")
+    assert frames[0] == "" and len(frames) >= 3, screen[:500]  # the first frame, and at least one redraw
+    assert "status: in progress" in frames[1]
+    assert frames[-1].rstrip().endswith("status: failed: see the problems above")
+    assert code == 1
