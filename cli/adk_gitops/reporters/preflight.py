@@ -1,5 +1,6 @@
 """``adk-gitops preflight`` output: one line per check for people (each failure
-with its fix), JSON (schema_version 1) for tools. Pure functions of a report."""
+with its fix; very long server messages clipped in the middle), JSON
+(schema_version 1, messages whole) for tools. Pure functions of a report."""
 
 from __future__ import annotations
 
@@ -9,13 +10,24 @@ from adk_gitops.live.preflight import PreflightReport, Verdict
 
 SCHEMA_VERSION = 1
 
+CLIP = 400  # the server quotes whole objects in some errors (an immutable template)
+
+
+def clip(text: str, limit: int = CLIP) -> str:
+    """One readable line: the head and the tail (where the server says why) of a long message."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 3]} … {text[-tail:]}"
+
+
 _MARK = {Verdict.OK: "ok  ", Verdict.FAIL: "FAIL", Verdict.WARN: "warn", Verdict.SKIP: "skip"}
 
 
 def preflight_text(report: PreflightReport) -> str:
     lines = [f"# preflight {report.target} on {report.server} (Kubernetes {report.server_version})"]
     for check in report.checks:
-        lines.append(f"{_MARK[check.verdict]} {check.topic:<12} {check.subject}: {check.message}")
+        lines.append(f"{_MARK[check.verdict]} {check.topic:<12} {check.subject}: {clip(check.message)}")
         if check.fix and check.verdict is not Verdict.OK:
             lines.append(f"     {'':<12} fix: {check.fix}")
     failed = sum(c.verdict is Verdict.FAIL for c in report.checks)
