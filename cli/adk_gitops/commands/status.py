@@ -44,6 +44,7 @@ def status(
     Exit 0 synced and healthy, 1 failed, degraded or stuck, 2 cannot connect or
     bad usage, 3 still in progress.
     """
+    from adk_gitops.errors import AdkGitopsError
     from adk_gitops.inputs import read_rendered
     from adk_gitops.live import api, target
     from adk_gitops.live.status import Phase, collect
@@ -55,6 +56,11 @@ def status(
         overlay = target.overlay_path(root, env)
         rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
         where = target.target_for(env, overlay, rendered.resources)
+        if where.application is None and not where.hook_jobs:
+            raise AdkGitopsError(
+                f"{env}: nothing to report on: no Argo CD Application in argocd/ syncs this overlay "
+                "and it renders no hook Job"
+            )
         cluster = api.connect(kubeconfig, context)
         report = collect(cluster, where, log_lines=logs)
         if watch:
