@@ -26,6 +26,7 @@ from tests.conftest import REPO, require
 
 START_TIMEOUT_S = 60.0
 TOKEN = "adk-gitops-test-token"  # a throwaway static token of a throwaway server
+VIEWER_TOKEN = "adk-gitops-viewer-token"  # a user with no role at all: every read but discovery is 403
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ApiServer:
     url: str
     kubeconfig: Path
     controllers: bool  # a real kube-controller-manager (Job, ServiceAccount, namespace controllers) runs
+    viewer_kubeconfig: Path  # the same server as a user with no permissions
 
     def kubectl(self, *args: str, stdin: str = "", timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         kubectl = Path(sys.executable).parent / "kubectl"
@@ -104,7 +106,7 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     key, pub = root / "sa.key", root / "sa.pub"
     for argv in (["genrsa", "-out", str(key), "2048"], ["rsa", "-in", str(key), "-pubout", "-out", str(pub)]):
         subprocess.run([openssl, *argv], capture_output=True, check=True, timeout=60)
-    (root / "tokens.csv").write_text(f"{TOKEN},admin,admin,system:masters\n")
+    (root / "tokens.csv").write_text(f"{TOKEN},admin,admin,system:masters\n{VIEWER_TOKEN},viewer,viewer\n")
     client, peer, secure = _free_port(), _free_port(), _free_port()
     logs = tuple((root / f"{name}.log").open("wb") for name in ("etcd", "apiserver", "controller-manager"))
     etcd_process = subprocess.Popen(
@@ -147,14 +149,15 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
                 tail = (root / "apiserver.log").read_text(errors="replace")[-2000:]
                 require("kube-apiserver", f"it did not become ready: {tail.splitlines()[-1:] or 'no output'}")
             time.sleep(0.5)
-        kubeconfig = root / "kubeconfig"
-        kubeconfig.write_text(
-            "apiVersion: v1\nkind: Config\n"
-            f"clusters: [{{name: t, cluster: {{server: '{url}', insecure-skip-tls-verify: true}}}}]\n"
-            f"users: [{{name: a, user: {{token: {TOKEN}}}}}]\n"
-            "contexts: [{name: t, context: {cluster: t, user: a, namespace: default}}]\n"
-            "current-context: t\n"
-        )
+        kubeconfig, viewer = root / "kubeconfig", root / "viewer-kubeconfig"
+        for path, token in ((kubeconfig, TOKEN), (viewer, VIEWER_TOKEN)):
+            path.write_text(
+                "apiVersion: v1\nkind: Config\n"
+                f"clusters: [{{name: t, cluster: {{server: '{url}', insecure-skip-tls-verify: true}}}}]\n"
+                f"users: [{{name: a, user: {{token: {token}}}}}]\n"
+                "contexts: [{name: t, context: {cluster: t, user: a, namespace: default}}]\n"
+                "current-context: t\n"
+            )
         controllers = subprocess.Popen(
             [
                 str(controller_manager),
@@ -173,7 +176,7 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             stdout=logs[2],
             stderr=subprocess.STDOUT,
         )
-        yield ApiServer(url, kubeconfig, controllers=True)
+        yield ApiServer(url, kubeconfig, controllers=True, viewer_kubeconfig=viewer)
     finally:
         if controllers is not None:
             _stop(controllers)

@@ -267,3 +267,27 @@ def test_cannot_connect_is_exit_2_in_one_line(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 2
     assert "Expected object with name zz" in missing.stderr
+
+
+def test_without_permissions_nothing_is_guessed(
+    argocd_crds: ApiServer, namespace: str, tmp_path: Path
+) -> None:
+    """As a user with no role, the real server answers 403 to every read: preflight
+    says what it could not check instead of reporting things missing, and does
+    not call that ready."""
+    _secret(argocd_crds, namespace, url=SECRET_VALUE)
+    root = _example(tmp_path, namespace)
+    result = CliRunner().invoke(
+        app,
+        ["preflight", "postgres", "--repo", str(root), "--kubeconfig", str(argocd_crds.viewer_kubeconfig)],
+    )
+    out = result.stdout
+    assert f"deny namespace    Namespace {namespace}: cannot read it (403: " in out
+    assert f"deny reference    Secret {namespace}/adk-agent-db: cannot read it (403: " in out
+    denied_job = (
+        f"deny dry-run      Job {namespace}/adk-agent-db-migration: not dry-run: your credentials may not"
+    )
+    assert denied_job in out
+    assert "FAIL" not in out
+    assert result.exit_code == 1, out  # not verified is not ready
+    assert out.rstrip().endswith("not ready: 0 to fix, 8 not verified (permission denied)")

@@ -33,7 +33,8 @@ class Verdict(StrEnum):
     OK = "ok"
     FAIL = "fail"  # the first sync will not work: not ready
     WARN = "warn"  # worth reading; does not block the sync
-    SKIP = "skip"  # could not be checked, and why
+    SKIP = "skip"  # not for this cluster to answer (said why); does not count against ready
+    DENIED = "denied"  # the server refused us the answer (403 and the like): not verified, not ready
 
 
 class Topic(StrEnum):
@@ -64,7 +65,8 @@ class PreflightReport:
 
     @property
     def ready(self) -> bool:
-        return not any(c.verdict is Verdict.FAIL for c in self.checks)
+        """Every check that matters answered, and none failed."""
+        return not any(c.verdict in (Verdict.FAIL, Verdict.DENIED) for c in self.checks)
 
 
 def run(cluster: Cluster, target: Target) -> PreflightReport:
@@ -74,8 +76,9 @@ def run(cluster: Cluster, target: Target) -> PreflightReport:
     namespace = cluster.get("v1", "Namespace", target.namespace)
     checks.append(namespace_check(target, namespace))
     labels = _labels(namespace.body) if namespace.ok else {}
-    checks += reference_checks(cluster, target, namespace_exists=namespace.ok)
-    checks += dry_run_checks(cluster, target, namespace_exists=namespace.ok, namespace_labels=labels)
+    exists = namespace.status != 404  # unreadable (403): assume it exists; later checks say what they see
+    checks += reference_checks(cluster, target, namespace_exists=exists)
+    checks += dry_run_checks(cluster, target, namespace_exists=exists, namespace_labels=labels)
     return PreflightReport(target.label, cluster.server, str(version.get("gitVersion", "")), tuple(checks))
 
 
@@ -145,8 +148,16 @@ def argocd_checks(cluster: Cluster, target: Target) -> Iterator[Check]:
         )
         return
     app_ns = target.application_namespace
-    if cluster.get("v1", "Namespace", app_ns).ok:
+    found = cluster.get("v1", "Namespace", app_ns)
+    if found.ok:
         yield Check(Topic.ARGOCD, Verdict.OK, "Argo CD", f"Application CRD served; namespace {app_ns} exists")
+    elif found.status != 404:
+        yield Check(
+            Topic.ARGOCD,
+            Verdict.DENIED,
+            f"Namespace {app_ns}",
+            f"Application CRD served; cannot read namespace {app_ns} ({found.status}: {found.message})",
+        )
     else:
         yield Check(
             Topic.ARGOCD,
@@ -164,6 +175,13 @@ def namespace_check(target: Target, namespace: Response) -> Check:
         level = _labels(namespace.body).get(PSA_ENFORCE)
         enforced = f", Pod Security enforce={level}" if level else ""
         return Check(Topic.NAMESPACE, Verdict.OK, subject, f"exists{enforced}")
+    if namespace.status != 404:
+        return Check(
+            Topic.NAMESPACE,
+            Verdict.DENIED,
+            subject,
+            f"cannot read it ({namespace.status}: {namespace.message})",
+        )
     if target.application is not None and target.application.create_namespace:
         return Check(
             Topic.NAMESPACE,
@@ -224,10 +242,11 @@ def reference_checks(cluster: Cluster, target: Target, *, namespace_exists: bool
         elif not found.ok:
             yield Check(
                 Topic.REFERENCE,
-                Verdict.SKIP,
+                Verdict.DENIED,
                 subject,
-                f"cannot read it ({found.status}: {found.message}); check it by hand",
-                resource=refs[0].resource,
+                f"cannot read it ({found.status}: {found.message})",
+                f"kubectl -n {namespace} get secret {name} with credentials that may, or run preflight so",
+                refs[0].resource,
             )
         else:
             have = set(keys_of(found.body))
@@ -272,6 +291,16 @@ def dry_run_checks(
             continue
         answer = _dry_run(cluster, resource, namespace)
         subject = f"{resource.kind} {namespace + '/' if namespace else ''}{resource.name}"
+        if answer.status == 403:  # this user may not; Argo CD applies with its own account
+            yield Check(
+                Topic.DRY_RUN,
+                Verdict.DENIED,
+                subject,
+                f"not dry-run: your credentials may not ({answer.message})",
+                "run preflight with credentials that may create these objects (as Argo CD's)",
+                resource,
+            )
+            continue
         if not answer.ok:
             yield Check(
                 Topic.DRY_RUN,

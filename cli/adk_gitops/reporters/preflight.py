@@ -21,7 +21,13 @@ def clip(text: str, limit: int = CLIP) -> str:
     return f"{text[: limit - tail - 3]} … {text[-tail:]}"
 
 
-_MARK = {Verdict.OK: "ok  ", Verdict.FAIL: "FAIL", Verdict.WARN: "warn", Verdict.SKIP: "skip"}
+_MARK = {
+    Verdict.OK: "ok  ",
+    Verdict.FAIL: "FAIL",
+    Verdict.WARN: "warn",
+    Verdict.SKIP: "skip",
+    Verdict.DENIED: "deny",
+}
 
 
 def preflight_text(report: PreflightReport) -> str:
@@ -31,7 +37,12 @@ def preflight_text(report: PreflightReport) -> str:
         if check.fix and check.verdict is not Verdict.OK:
             lines.append(f"     {'':<12} fix: {check.fix}")
     failed = sum(c.verdict is Verdict.FAIL for c in report.checks)
-    lines.append("ready: the first sync can start" if report.ready else f"not ready: {failed} to fix")
+    denied = sum(c.verdict is Verdict.DENIED for c in report.checks)
+    if report.ready:
+        lines.append("ready: the first sync can start")
+    else:
+        unverified = f", {denied} not verified (permission denied)" if denied else ""
+        lines.append(f"not ready: {failed} to fix{unverified}")
     return "\n".join(lines) + "\n"
 
 
