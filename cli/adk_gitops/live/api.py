@@ -2,26 +2,32 @@
 and only here is the ``kubernetes`` client imported (it costs about a second of
 imports cold; ``check`` and ``--help`` must not pay for it).
 
-The client is used for what it is good at (kubeconfig, contexts, exec and OIDC
-credentials, TLS); requests are plain REST so that the API server's ``Warning``
-headers (Pod Security, deprecations) reach the caller, which the typed API
-classes drop. Bodies come back as plain JSON data, never as client models.
+The client is used for what it is good at and what stays the same across its
+releases: reading kubeconfig files and contexts, and the credentials they name
+(tokens, client certificates, exec and OIDC plugins) into a ``Configuration``.
+Requests are plain REST over urllib3 with that configuration, so the API
+server's ``Warning`` headers (Pod Security, deprecations) reach the caller, and
+no request API of the client (which changed shape in its v37) is relied on.
+Bodies come back as plain JSON data, never as client models.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from adk_gitops import __version__
 from adk_gitops.errors import AdkGitopsError
 
 REQUEST_TIMEOUT_S = 30.0
 FIELD_MANAGER = "adk-gitops-preflight"
+USER_AGENT = f"adk-gitops/{__version__}"
 
 
 class ClusterUnreachable(AdkGitopsError):
@@ -79,7 +85,8 @@ def _warning_text(header: str) -> str:
 class Cluster:
     """A connection to one API server. Discovery is read once per group version."""
 
-    client: Any  # kubernetes.client.ApiClient
+    configuration: Any  # kubernetes.client.Configuration, from the kubeconfig
+    pool: Any  # urllib3.PoolManager with its TLS settings
     server: str
     context: str
     _discovery: dict[str, dict[str, ApiResource] | None] = field(default_factory=dict)
@@ -93,40 +100,55 @@ class Cluster:
         body: Any = None,
         content_type: str = "application/json",
     ) -> Response:
-        from kubernetes.client.exceptions import ApiException
-        from urllib3.exceptions import InsecureRequestWarning
+        import urllib3
 
-        headers = {"Accept": "application/json", "Content-Type": content_type}
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self._auth()}
+        if body is not None:
+            headers["Content-Type"] = content_type
+        url = f"{self.server}{path}" + (f"?{urlencode(list(query))}" if query else "")
         try:
-            method, url, headers, body, _ = self.client.param_serialize(
-                method,
-                path,
-                query_params=list(query),
-                header_params=headers,
-                body=body,
-                auth_settings=["BearerToken"],
-            )
             with warnings.catch_warnings():
                 # The kubeconfig asked for it (insecure-skip-tls-verify); kubectl
                 # does not warn on every request either.
-                warnings.simplefilter("ignore", InsecureRequestWarning)
-                raw = self.client.call_api(
-                    method, url, header_params=headers, body=body, _request_timeout=REQUEST_TIMEOUT_S
+                warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                raw = self.pool.request(
+                    method,
+                    url,
+                    body=None if body is None else json.dumps(body).encode(),
+                    headers=headers,
+                    timeout=urllib3.Timeout(total=REQUEST_TIMEOUT_S),
+                    retries=False,
+                    redirect=False,
                 )
-                data = raw.read()
-        except ApiException as exc:  # TLS and request-building failures come as status 0
-            raise ClusterUnreachable(f"cannot reach {self.server}: {_first_line(exc.reason)}") from None
-        except Exception as exc:  # urllib3's connection, timeout and protocol errors
+        except urllib3.exceptions.HTTPError as exc:  # refused, timed out, TLS, proxy
             raise ClusterUnreachable(f"cannot reach {self.server}: {_first_line(str(exc))}") from None
-        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
+        text = raw.data.decode("utf-8", errors="replace")
         try:
             decoded: Any = json.loads(text)
         except ValueError:
             decoded = text
-        said = tuple(_warning_text(w) for w in raw.response.headers.getlist("Warning"))
+        said = tuple(_warning_text(w) for w in raw.headers.getlist("Warning"))
         if raw.status == 401:
             raise ClusterUnreachable(f"{self.server}: not authorized (401): the kubeconfig's credentials")
         return Response(raw.status, decoded, said)
+
+    def _auth(self) -> dict[str, str]:
+        """The Authorization header the kubeconfig's credentials give (an exec or
+        OIDC plugin's token is refreshed by the client's hook)."""
+        config = self.configuration
+        try:
+            # The client's kubeconfig loader files the token ("Bearer ...") under
+            # "BearerToken" from v37, under "authorization" before.
+            token = config.get_api_key_with_prefix("BearerToken") or config.get_api_key_with_prefix(
+                "authorization"
+            )
+        except Exception as exc:  # an exec credential plugin that fails
+            raise ClusterUnreachable(f"{self.server}: credentials: {_first_line(str(exc))}") from None
+        if token:
+            return {"Authorization": str(token)}
+        if getattr(config, "username", None) and getattr(config, "password", None):
+            return {"Authorization": str(config.get_basic_auth_token())}
+        return {}
 
     def version(self) -> Mapping[str, Any]:
         response = self.request("GET", "/version")
@@ -221,18 +243,21 @@ def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
     ~/.kube/config) and a context (``--context``, else the current one), as
     kubectl reads them. No process-wide client configuration is touched."""
     try:
+        from kubernetes.client import Configuration
         from kubernetes.config.config_exception import ConfigException
-        from kubernetes.config.kube_config import KUBE_CONFIG_DEFAULT_LOCATION, new_client_from_config
+        from kubernetes.config.kube_config import KUBE_CONFIG_DEFAULT_LOCATION, load_kube_config
     except ImportError:
         raise ClusterUnreachable(
             "the `kubernetes` Python client is not installed (pip install adk-gitops installs it)"
         ) from None
     # $KUBECONFIG may list several files; the client merges them as kubectl does.
     location = str(kubeconfig) if kubeconfig is not None else KUBE_CONFIG_DEFAULT_LOCATION
+    configuration = type.__call__(Configuration)  # a fresh one, never the client's process-wide default
     try:
-        client = new_client_from_config(  # type: ignore[no-untyped-call]
+        load_kube_config(  # type: ignore[no-untyped-call]
             config_file=str(kubeconfig) if kubeconfig is not None else None,
             context=context,
+            client_configuration=configuration,
             persist_config=False,
         )
     except ConfigException as exc:
@@ -241,7 +266,28 @@ def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
         raise ClusterUnreachable(f"{location}: cannot read the kubeconfig: {exc.strerror}") from None
     except Exception as exc:  # a malformed kubeconfig, a failing exec credential plugin
         raise ClusterUnreachable(f"{location}: {_first_line(str(exc))}") from None
-    return Cluster(client, str(client.configuration.host), context or "current-context")
+    server = str(configuration.host).rstrip("/")
+    return Cluster(configuration, _pool(configuration), server, context or "current-context")
+
+
+def _pool(configuration: Any) -> Any:
+    """urllib3 with the kubeconfig's TLS: its CA, client certificate, SNI name,
+    or no verification when it says insecure-skip-tls-verify; its proxy."""
+    import urllib3
+
+    options: dict[str, Any] = {
+        "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
+        "ca_certs": configuration.ssl_ca_cert,
+        "cert_file": configuration.cert_file,
+        "key_file": configuration.key_file,
+    }
+    if getattr(configuration, "tls_server_name", None):
+        options["server_hostname"] = configuration.tls_server_name
+    if not configuration.verify_ssl:
+        options["assert_hostname"] = False
+    if getattr(configuration, "proxy", None):
+        return urllib3.ProxyManager(configuration.proxy, **options)
+    return urllib3.PoolManager(**options)
 
 
 def keys_of(secret: Mapping[str, Any]) -> Iterator[str]:
