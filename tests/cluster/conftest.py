@@ -81,6 +81,14 @@ def _ready(url: str) -> bool:
         return False
 
 
+def _with_parent(argv: list[str]) -> list[str]:
+    """Run ``argv`` so that it gets SIGTERM when this test process dies (a killed
+    or timed-out run leaves no server behind): util-linux's setpriv sets the
+    parent-death signal, then execs. Without setpriv, the fixture's own stop stays."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--", *argv] if setpriv else argv
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.kill(process.pid, signal.SIGTERM)
@@ -110,7 +118,7 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     client, peer, secure = _free_port(), _free_port(), _free_port()
     logs = tuple((root / f"{name}.log").open("wb") for name in ("etcd", "apiserver", "controller-manager"))
     etcd_process = subprocess.Popen(
-        [
+        _with_parent([
             etcd,
             "--data-dir", str(root / "etcd"),
             "--listen-client-urls", f"http://127.0.0.1:{client}",
@@ -118,25 +126,27 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "--listen-peer-urls", f"http://127.0.0.1:{peer}",
             "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
             "--initial-cluster", f"default=http://127.0.0.1:{peer}",
-        ],
+        ]),
         stdout=logs[0],
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     server = subprocess.Popen(
-        [
-            str(binary),
-            f"--etcd-servers=http://127.0.0.1:{client}",
-            "--bind-address=127.0.0.1",
-            "--advertise-address=127.0.0.1",
-            f"--secure-port={secure}",
-            f"--cert-dir={root / 'certs'}",
-            f"--service-account-key-file={pub}",
-            f"--service-account-signing-key-file={key}",
-            "--service-account-issuer=https://kubernetes.default.svc",
-            f"--token-auth-file={root / 'tokens.csv'}",
-            "--authorization-mode=RBAC",
-            "--service-cluster-ip-range=10.96.0.0/16",
-        ],
+        _with_parent(
+            [
+                str(binary),
+                f"--etcd-servers=http://127.0.0.1:{client}",
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                f"--secure-port={secure}",
+                f"--cert-dir={root / 'certs'}",
+                f"--service-account-key-file={pub}",
+                f"--service-account-signing-key-file={key}",
+                "--service-account-issuer=https://kubernetes.default.svc",
+                f"--token-auth-file={root / 'tokens.csv'}",
+                "--authorization-mode=RBAC",
+                "--service-cluster-ip-range=10.96.0.0/16",
+            ]
+        ),
         stdout=logs[1],
         stderr=subprocess.STDOUT,
     )
@@ -159,20 +169,22 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
                 "current-context: t\n"
             )
         controllers = subprocess.Popen(
-            [
-                str(controller_manager),
-                f"--kubeconfig={kubeconfig}",
-                "--leader-elect=false",
-                "--bind-address=127.0.0.1",
-                f"--secure-port={_free_port()}",
-                f"--cert-dir={root / 'kcm-certs'}",
-                f"--service-account-private-key-file={key}",
-                "--use-service-account-credentials=false",
-                # What a Job's life needs: its pods, their garbage, and each
-                # namespace's `default` ServiceAccount, as on a real cluster.
-                "--controllers=job-controller,serviceaccount-controller,namespace-controller,"
-                "garbage-collector-controller",
-            ],
+            _with_parent(
+                [
+                    str(controller_manager),
+                    f"--kubeconfig={kubeconfig}",
+                    "--leader-elect=false",
+                    "--bind-address=127.0.0.1",
+                    f"--secure-port={_free_port()}",
+                    f"--cert-dir={root / 'kcm-certs'}",
+                    f"--service-account-private-key-file={key}",
+                    "--use-service-account-credentials=false",
+                    # What a Job's life needs: its pods, their garbage, and each
+                    # namespace's `default` ServiceAccount, as on a real cluster.
+                    "--controllers=job-controller,serviceaccount-controller,namespace-controller,"
+                    "garbage-collector-controller",
+                ]
+            ),
             stdout=logs[2],
             stderr=subprocess.STDOUT,
         )
