@@ -49,6 +49,12 @@ def pod_spec(resource: Resource) -> PodSpec | None:
     return PodSpec(node, path) if isinstance(node, Mapping) else None
 
 
+# Native sidecars (an init container with restartPolicy: Always) are on by default
+# from 1.29 (KEP-753: the SidecarContainers gate is beta and on in 1.29).
+# https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+NATIVE_SIDECARS_ON_BY_DEFAULT = (1, 29)
+
+
 @dataclass(frozen=True)
 class Container:
     body: Mapping[str, Any]
@@ -82,6 +88,7 @@ class Dependency:
     kind: str
     name: str
     pointer: str  # where the pod spec refers to it
+    keys: tuple[str, ...] = ()  # the keys it reads; empty: the whole object (or none named)
 
 
 def pod_dependencies(pod: PodSpec) -> Iterator[Dependency]:
@@ -112,9 +119,8 @@ def container_dependencies(container: Container) -> Iterator[Dependency]:
         for field, kind in _ENV_REFS:
             ref = value_from.get(field)
             if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
-                yield Dependency(
-                    kind, str(ref["name"]), f"{container.pointer}/env/{i}/valueFrom/{field}/name"
-                )
+                at = f"{container.pointer}/env/{i}/valueFrom/{field}/name"
+                yield Dependency(kind, str(ref["name"]), at, (str(ref["key"]),) if ref.get("key") else ())
     for i, source in enumerate(mappings(container.body.get("envFrom"))):
         for field, kind in _ENVFROM_REFS:
             ref = source.get(field)
@@ -122,13 +128,18 @@ def container_dependencies(container: Container) -> Iterator[Dependency]:
                 yield Dependency(kind, str(ref["name"]), f"{container.pointer}/envFrom/{i}/{field}/name")
 
 
+def _item_keys(source: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys a volume's ``items`` project (none listed: every key, none required)."""
+    return tuple(str(item["key"]) for item in mappings(source.get("items")) if item.get("key"))
+
+
 def _volume_dependencies(vol: Mapping[str, Any], at: str) -> Iterator[Dependency]:
     secret = vol.get("secret")
     if isinstance(secret, Mapping) and secret.get("secretName") and not secret.get("optional"):
-        yield Dependency("Secret", str(secret["secretName"]), f"{at}/secret/secretName")
+        yield Dependency("Secret", str(secret["secretName"]), f"{at}/secret/secretName", _item_keys(secret))
     config_map = vol.get("configMap")
     if isinstance(config_map, Mapping) and config_map.get("name") and not config_map.get("optional"):
-        yield Dependency("ConfigMap", str(config_map["name"]), f"{at}/configMap/name")
+        yield Dependency("ConfigMap", str(config_map["name"]), f"{at}/configMap/name", _item_keys(config_map))
     claim = vol.get("persistentVolumeClaim")
     if isinstance(claim, Mapping) and claim.get("claimName"):
         yield Dependency(
@@ -140,7 +151,9 @@ def _volume_dependencies(vol: Mapping[str, Any], at: str) -> Iterator[Dependency
             for field, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
                 ref = src.get(field)
                 if isinstance(ref, Mapping) and ref.get("name") and not ref.get("optional"):
-                    yield Dependency(kind, str(ref["name"]), f"{at}/projected/sources/{i}/{field}/name")
+                    yield Dependency(
+                        kind, str(ref["name"]), f"{at}/projected/sources/{i}/{field}/name", _item_keys(ref)
+                    )
 
 
 def mappings(value: Any) -> list[Mapping[str, Any]]:

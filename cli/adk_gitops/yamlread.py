@@ -179,7 +179,11 @@ def go_key(key: Any) -> str:
 
 def _go_format_g(value: float) -> str:
     """strconv.FormatFloat(v, 'g', -1, ...): the shortest digits, in %e form when
-    the exponent is below -4 or at least Go's eprec (ftoa.go, %g with shortest)."""
+    the exponent is below -4 or at least Go's eprec (ftoa.go, %g with shortest).
+    The digits are float64's shortest; sigs.k8s.io/yaml asks for float32's, which
+    differ for keys a float32 cannot hold exactly. Integral float keys never get
+    here (the loader reads 1e3 as the int 1000): a key 1e8 prints 100000000 where
+    Go prints 1e+08. Float map keys in manifests are that rare."""
     digits, point = _shortest(value)
     exponent = point - 1
     eprec = 6

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -37,18 +36,14 @@ def preflight(
     Exit 0 ready, 1 not ready (each reason on one line with its fix), 2 cannot
     connect or bad usage.
     """
-    from adk_gitops.inputs import read_rendered
     from adk_gitops.live import api, target
     from adk_gitops.live.preflight import run
-    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.preflight import preflight_json, preflight_text
 
     root = repo_root(repo)
     with domain_errors():
-        overlay = target.overlay_path(root, env)
-        rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
-        cluster = api.connect(kubeconfig, context)
-        report = run(cluster, target.target_for(env, overlay, rendered.resources))
+        where = target.load(root, env, allow_remote=allow_remote)
+        report = run(api.connect(kubeconfig, context), where)
     text = preflight_json(report) if output_format is LiveFormat.json else preflight_text(report)
     write_output(text, output)
     raise typer.Exit(EXIT_CLEAN if report.ready else EXIT_FINDINGS)

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adk_gitops.commands._cluster import ContextOpt, EnvArg, FormatOpt, KubeconfigOpt, LiveFormat
 from adk_gitops.commands._common import AllowRemoteOpt, RepoOpt, domain_errors, repo_root, write_output
+
+if TYPE_CHECKING:
+    from adk_gitops.live.status import StatusReport
 
 EXIT_PROGRESSING = 3
 WATCH_INTERVAL_S = 2.0
@@ -45,17 +48,13 @@ def status(
     bad usage, 3 still in progress.
     """
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.inputs import read_rendered
     from adk_gitops.live import api, target
     from adk_gitops.live.status import Phase, collect
-    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.status import status_json, status_text
 
     root = repo_root(repo)
     with domain_errors():
-        overlay = target.overlay_path(root, env)
-        rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
-        where = target.target_for(env, overlay, rendered.resources)
+        where = target.load(root, env, allow_remote=allow_remote)
         if where.application is None and not where.hook_jobs:
             raise AdkGitopsError(
                 f"{env}: nothing to report on: no Argo CD Application in argocd/ syncs this overlay "
@@ -64,34 +63,36 @@ def status(
         cluster = api.connect(kubeconfig, context)
         report = collect(cluster, where, log_lines=logs)
         if watch:
-            # Streamed to stdout; with --output only the final state is written, to FILE.
-            stream = output is None
-            live = stream and sys.stdout.isatty() and output_format is LiveFormat.text
-            shown = ""
-            while True:
-                text = (
-                    status_json(report, compact=True)
-                    if output_format is LiveFormat.json
-                    else status_text(report)
-                )
-                if stream and text != shown:
-                    if live:
-                        sys.stdout.write(CLEAR)
-                    elif output_format is LiveFormat.text and shown:
-                        sys.stdout.write("\n")
-                    sys.stdout.write(text)
-                    sys.stdout.flush()
-                    shown = text
-                if report.settled:
-                    break
-                time.sleep(WATCH_INTERVAL_S)
-                report = collect(cluster, where, log_lines=logs)
-            if output is not None:
-                write_output(
-                    status_json(report) if output_format is LiveFormat.json else status_text(report), output
-                )
-        else:
+            report = _follow(
+                report, lambda: collect(cluster, where, log_lines=logs), output_format, stream=output is None
+            )
+        if not watch or output is not None:  # with --watch --output, only the final state, to FILE
             text = status_json(report) if output_format is LiveFormat.json else status_text(report)
             write_output(text, output)
     codes = {Phase.SYNCED: 0, Phase.FAILED: 1, Phase.PROGRESSING: EXIT_PROGRESSING}
     raise typer.Exit(codes[report.phase])
+
+
+def _follow(
+    report: StatusReport, refresh: Callable[[], StatusReport], output_format: LiveFormat, *, stream: bool
+) -> StatusReport:
+    """--watch: read again every few seconds until the hook and the sync settle;
+    show each change (redrawn on a terminal, one JSON line per change otherwise)."""
+    from adk_gitops.reporters.status import status_json, status_text
+
+    live = stream and sys.stdout.isatty() and output_format is LiveFormat.text
+    shown = ""
+    while True:
+        text = status_json(report, compact=True) if output_format is LiveFormat.json else status_text(report)
+        if stream and text != shown:
+            if live:
+                sys.stdout.write(CLEAR)
+            elif output_format is LiveFormat.text and shown:
+                sys.stdout.write("\n")
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            shown = text
+        if report.settled:
+            return report
+        time.sleep(WATCH_INTERVAL_S)
+        report = refresh()

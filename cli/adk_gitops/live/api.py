@@ -39,6 +39,7 @@ class Response:
     status: int
     body: Any  # decoded JSON, or the raw text when the body is not JSON
     warnings: tuple[str, ...] = ()
+    text: str = ""  # the body as sent (a log is text even when a line of it is JSON)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +53,11 @@ class Response:
         return str(self.body).strip() or f"HTTP {self.status}"
 
 
+def group_path(api_version: str) -> str:
+    """Where a group version is served: the legacy core group under /api."""
+    return "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
+
+
 @dataclass(frozen=True)
 class ApiResource:
     """A resource type as discovery lists it."""
@@ -62,8 +68,7 @@ class ApiResource:
     namespaced: bool
 
     def path(self, namespace: str | None = None, name: str | None = None) -> str:
-        prefix = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
-        parts = [prefix]
+        parts = [group_path(self.group_version)]
         if self.namespaced and namespace:
             parts.append(f"namespaces/{quote(namespace, safe='')}")
         parts.append(self.plural)
@@ -121,7 +126,7 @@ class Cluster:
                     redirect=False,
                 )
         except urllib3.exceptions.HTTPError as exc:  # refused, timed out, TLS, proxy
-            raise ClusterUnreachable(f"cannot reach {self.server}: {_first_line(str(exc))}") from None
+            raise ClusterUnreachable(f"cannot reach {self.server}: {_last_line(str(exc))}") from None
         text = raw.data.decode("utf-8", errors="replace")
         try:
             decoded: Any = json.loads(text)
@@ -130,7 +135,7 @@ class Cluster:
         said = tuple(_warning_text(w) for w in raw.headers.getlist("Warning"))
         if raw.status == 401:
             raise ClusterUnreachable(f"{self.server}: not authorized (401): the kubeconfig's credentials")
-        return Response(raw.status, decoded, said)
+        return Response(raw.status, decoded, said, text)
 
     def _auth(self) -> dict[str, str]:
         """The Authorization header the kubeconfig's credentials give (an exec or
@@ -143,7 +148,7 @@ class Cluster:
                 "authorization"
             )
         except Exception as exc:  # an exec credential plugin that fails
-            raise ClusterUnreachable(f"{self.server}: credentials: {_first_line(str(exc))}") from None
+            raise ClusterUnreachable(f"{self.server}: credentials: {_last_line(str(exc))}") from None
         if token:
             return {"Authorization": str(token)}
         if getattr(config, "username", None) and getattr(config, "password", None):
@@ -160,8 +165,7 @@ class Cluster:
         """The resource type of ``kind`` in ``api_version``; None when the cluster
         does not serve it (a CRD not installed, an API removed)."""
         if api_version not in self._discovery:
-            path = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-            response = self.request("GET", path)
+            response = self.request("GET", group_path(api_version))
             found: dict[str, ApiResource] | None = None
             if response.ok and isinstance(response.body, Mapping):
                 found = {}
@@ -233,7 +237,8 @@ class Cluster:
         return self.request("GET", path, query=query)
 
 
-def _first_line(text: str | None) -> str:
+def _last_line(text: str | None) -> str:
+    """The last non-empty line: where urllib3 and the kubeconfig loader say why."""
     lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
     return lines[-1] if lines else "no answer"
 
@@ -261,11 +266,11 @@ def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
             persist_config=False,
         )
     except ConfigException as exc:
-        raise ClusterUnreachable(f"{location}: {_first_line(str(exc))}") from None
+        raise ClusterUnreachable(f"{location}: {_last_line(str(exc))}") from None
     except OSError as exc:
         raise ClusterUnreachable(f"{location}: cannot read the kubeconfig: {exc.strerror}") from None
     except Exception as exc:  # a malformed kubeconfig, a failing exec credential plugin
-        raise ClusterUnreachable(f"{location}: {_first_line(str(exc))}") from None
+        raise ClusterUnreachable(f"{location}: {_last_line(str(exc))}") from None
     server = str(configuration.host).rstrip("/")
     return Cluster(configuration, _pool(configuration), server, context or "current-context")
 

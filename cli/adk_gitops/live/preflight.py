@@ -14,16 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from adk_gitops.annotations import hook_info
-from adk_gitops.k8s import containers, pod_spec
+from adk_gitops.apivalidation import PSA_PREFIX
+from adk_gitops.k8s import NATIVE_SIDECARS_ON_BY_DEFAULT, containers, pod_spec
 from adk_gitops.live.api import Cluster, Response, keys_of
 from adk_gitops.live.target import SecretRef, Target, secret_refs
 from adk_gitops.manifests import Resource
 
-# Native sidecars (an init container with restartPolicy: Always) are on by
-# default from 1.29 (KEP-753, feature gate SidecarContainers: beta and on in 1.29).
-# https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
-NATIVE_SIDECARS = (1, 29)
-PSA_ENFORCE = "pod-security.kubernetes.io/enforce"
+PSA_ENFORCE = PSA_PREFIX + "enforce"
 # pod-security-admission/admission/admission.go: warnings on workload objects read
 # `would violate PodSecurity "restricted:latest": ...`.
 _PSA_WARNING = re.compile(r'would violate PodSecurity "(?P<level>[a-z]+):(?P<version>[^"]+)"')
@@ -105,7 +102,7 @@ def version_check(version: Mapping[str, Any], resources: tuple[Resource, ...]) -
     shown = str(version.get("gitVersion") or "unknown")
     have = _minor(version)
     users = _sidecar_users(resources)
-    need = ".".join(map(str, NATIVE_SIDECARS))
+    need = ".".join(map(str, NATIVE_SIDECARS_ON_BY_DEFAULT))
     if not users:
         return Check(
             Topic.VERSION, Verdict.OK, "server", f"Kubernetes {shown} (no native sidecar needs 1.29+)"
@@ -113,7 +110,7 @@ def version_check(version: Mapping[str, Any], resources: tuple[Resource, ...]) -
     first = users[0].id
     if have is None:
         return Check(Topic.VERSION, Verdict.WARN, "server", f"cannot read the version from {shown!r}")
-    if have < NATIVE_SIDECARS:
+    if have < NATIVE_SIDECARS_ON_BY_DEFAULT:
         return Check(
             Topic.VERSION,
             Verdict.FAIL,

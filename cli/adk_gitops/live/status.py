@@ -57,6 +57,10 @@ class AppState:
     def operation_running(self) -> bool:
         return self.operation_phase in ("Running", "Terminating")
 
+    @property
+    def operation_failed(self) -> bool:
+        return self.operation_phase in ("Failed", "Error")
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -296,7 +300,7 @@ def _logs(cluster: Cluster, namespace: str, pod: str, container: str, lines: int
     answer = cluster.logs(namespace, pod, container, lines)
     if not answer.ok:
         return LogTail(pod, container, (), f"logs unavailable: {answer.message}")
-    return LogTail(pod, container, tuple(str(answer.body).splitlines()[-lines:]))
+    return LogTail(pod, container, tuple(answer.text.splitlines()[-lines:]))
 
 
 def observations(app: AppState | None, jobs: Sequence[JobState]) -> Iterator[Observation]:
@@ -327,7 +331,7 @@ def observations(app: AppState | None, jobs: Sequence[JobState]) -> Iterator[Obs
         about = f"Application {app.namespace}/{app.name}"
         if not app.found:
             yield Observation(Source.APPLICATION, about, "NotFound" if app.served else "NotServed")
-        elif app.operation_phase in ("Failed", "Error"):
+        elif app.operation_failed:
             yield Observation(Source.APPLICATION, about, f"{app.operation_phase}: {app.operation_message}")
         elif app.sync == "OutOfSync" and not app.operation_running:
             yield Observation(Source.APPLICATION, about, "OutOfSync")
@@ -337,7 +341,7 @@ def phase_of(app: AppState | None, jobs: Sequence[JobState], found: Sequence[Dia
     """0 synced and healthy, 1 failed, degraded or stuck, 3 still in progress."""
     if any(j.state == "failed" for j in jobs) or any(d.symptom.blocking for d in found):
         return Phase.FAILED
-    if app is not None and (not app.found or app.operation_phase in ("Failed", "Error")):
+    if app is not None and (not app.found or app.operation_failed):
         return Phase.FAILED
     if any(j.state == "running" for j in jobs) or (app is not None and app.operation_running):
         return Phase.PROGRESSING

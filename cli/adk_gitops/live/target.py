@@ -3,14 +3,14 @@ the namespace they land in, and the Argo CD Application that syncs them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops.annotations import hook_info
 from adk_gitops.applications import AppInfo, application_for
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.k8s import containers, mapping, mappings, pod_spec
+from adk_gitops.k8s import pod_dependencies, pod_spec
 from adk_gitops.manifests import Resource
 
 IN_CLUSTER = "https://kubernetes.default.svc"  # Argo CD's name for the cluster it runs in
@@ -55,6 +55,18 @@ def overlay_path(root: Path, env: str) -> Path:
     raise AdkGitopsError(f"{env}: no environment overlays/{env} and no such directory")
 
 
+def load(root: Path, env: str, *, allow_remote: bool = False) -> Target:
+    """The environment ENV of the repository ``root``, rendered with the real renderer."""
+    from dataclasses import replace
+
+    from adk_gitops.inputs import read_rendered
+    from adk_gitops.renderer import find_renderer
+
+    overlay = overlay_path(root, env)
+    rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
+    return target_for(env, overlay, rendered.resources)
+
+
 def target_for(label: str, overlay: Path, resources: tuple[Resource, ...]) -> Target:
     application = application_for(overlay)
     namespace = application.destination_namespace if application is not None else ""
@@ -66,7 +78,7 @@ def target_for(label: str, overlay: Path, resources: tuple[Resource, ...]) -> Ta
 
 @dataclass(frozen=True)
 class SecretRef:
-    """A Secret a pod needs, with the keys it reads (empty: the whole Secret)."""
+    """A Secret a pod needs, with the keys it reads (empty: none named)."""
 
     name: str
     keys: tuple[str, ...]
@@ -75,27 +87,11 @@ class SecretRef:
 
 
 def secret_refs(resource: Resource) -> Iterator[SecretRef]:
-    """Every Secret the pod of ``resource`` cannot start without (``optional: true``
-    references never block, so they are left out)."""
+    """Every Secret the pod of ``resource`` cannot start without (k8s.pod_dependencies:
+    ``optional: true`` references never block, so they are left out)."""
     pod = pod_spec(resource)
     if pod is None:
         return
-    spec = pod.spec
-    for i, pull in enumerate(mappings(spec.get("imagePullSecrets"))):
-        if pull.get("name"):
-            yield SecretRef(str(pull["name"]), (), resource, f"{pod.pointer}/imagePullSecrets/{i}")
-    for i, volume in enumerate(mappings(spec.get("volumes"))):
-        secret = volume.get("secret")
-        if isinstance(secret, Mapping) and secret.get("secretName") and not secret.get("optional"):
-            keys = tuple(str(item.get("key")) for item in mappings(secret.get("items")) if item.get("key"))
-            yield SecretRef(str(secret["secretName"]), keys, resource, f"{pod.pointer}/volumes/{i}")
-    for container in containers(pod):
-        for i, env in enumerate(mappings(container.body.get("env"))):
-            key_ref = mapping(env.get("valueFrom")).get("secretKeyRef")
-            if isinstance(key_ref, Mapping) and key_ref.get("name") and not key_ref.get("optional"):
-                keys = (str(key_ref["key"]),) if key_ref.get("key") else ()
-                yield SecretRef(str(key_ref["name"]), keys, resource, f"{container.pointer}/env/{i}")
-        for i, source in enumerate(mappings(container.body.get("envFrom"))):
-            from_ref = source.get("secretRef")
-            if isinstance(from_ref, Mapping) and from_ref.get("name") and not from_ref.get("optional"):
-                yield SecretRef(str(from_ref["name"]), (), resource, f"{container.pointer}/envFrom/{i}")
+    for dep in pod_dependencies(pod):
+        if dep.kind == "Secret":
+            yield SecretRef(dep.name, dep.keys, resource, dep.pointer)

@@ -21,16 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.k8s import NATIVE_SIDECARS_ON_BY_DEFAULT
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, violation
 from adk_gitops.rules._rule import Category, Rule
 
-FIRST_DEFAULT_ON = (1, 29)
-
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    old = [v for v in ctx.kubernetes_versions if tuple(int(p) for p in v.split(".")) < FIRST_DEFAULT_ON]
+    old = [
+        v
+        for v in ctx.kubernetes_versions
+        if tuple(int(p) for p in v.split(".")) < NATIVE_SIDECARS_ON_BY_DEFAULT
+    ]
     if not old:
         return
     for res, _, container in containers(ctx):
