@@ -226,6 +226,8 @@ class KubectlLoader(Loader):
         return resolved
 
     def construct_mapping(self, node: Node, deep: bool = False) -> Any:
+        # `y:` beside `true:` is one key to kubectl too, which keeps one of them
+        # (which one, Go's map order decides) and accepts the object: so do we.
         return {go_key(k): v for k, v in super().construct_mapping(node, deep=deep).items()}
 
     def construct_kubectl_bool(self, node: ScalarNode) -> bool:
@@ -257,7 +259,8 @@ KubectlLoader.add_constructor(_TAG + "int", KubectlLoader.construct_kubectl_int)
 KubectlLoader.add_constructor(_TAG + "float", KubectlLoader.construct_kubectl_float)
 
 
-def _error(exc: yaml.YAMLError, source: str) -> YamlError:
+def error_of(exc: yaml.YAMLError, source: str) -> YamlError:
+    """One line for a YAML error: ``SOURCE: line N: invalid YAML: what``."""
     mark = getattr(exc, "problem_mark", None)
     where = f" line {mark.line + 1}:" if mark is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)
@@ -270,7 +273,7 @@ def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
     try:
         return list(yaml.load_all(text, Loader=KubectlLoader if kubectl else Loader))
     except yaml.YAMLError as exc:
-        raise _error(exc, source) from None
+        raise error_of(exc, source) from None
     except RecursionError:
         raise YamlError(f"{source}: invalid YAML: nested too deeply") from None
 

@@ -472,6 +472,7 @@ TEXTS: dict[str, str] = {
     "configmap value on": CONFIGMAP + "data: {DEBUG: on}\n",
     "configmap value 1:20": CONFIGMAP + "data: {WINDOW: 1:20}\n",
     "configmap key n": CONFIGMAP + "data: {n: x}\n",
+    "configmap keys y and true": CONFIGMAP + 'data: {y: "a", "true": "b", true: "c"}\n',
     "namespace label value yes": NAMESPACE_TEXT + "metadata: {name: a-x, labels: {managed: yes}}\n",
     "namespace named no": NAMESPACE_TEXT + "metadata: {name: no}\n",
     "replicas 1e3": yaml.safe_dump(DEPLOYMENT).replace("replicas: 2", "replicas: 1e3"),

@@ -35,3 +35,25 @@ def test_status_with_nothing_to_report_on_says_so(repo: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("adk-gitops: error: plain: nothing to report on: no Argo CD Application")
     assert result.stderr.endswith("and it renders no hook Job\n") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("{{{ not yaml", ": line 1: invalid YAML: expected ',' or '}', but got '<stream end>'\n"),
+        ("- a\n- b\n", ": not a usable kubeconfig: list indices must be integers or slices, not str\n"),
+        (
+            "apiVersion: v1\nkind: Config\nclusters: []\n",
+            ": Invalid kube-config file. Expected key current-context",
+        ),
+    ],
+)
+def test_a_broken_kubeconfig_is_one_line(repo: Path, tmp_path: Path, text: str, said: str) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(text)
+    result = CliRunner().invoke(
+        app, ["preflight", "plain", "--repo", str(repo), "--kubeconfig", str(kubeconfig)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"adk-gitops: error: {kubeconfig}{said}")
+    assert result.stderr.count("\n") == 1

@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import yaml
+
 from adk_gitops import __version__
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.yamlread import error_of
 
 REQUEST_TIMEOUT_S = 30.0
 FIELD_MANAGER = "adk-gitops-preflight"
@@ -269,8 +272,10 @@ def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
         raise ClusterUnreachable(f"{location}: {_last_line(str(exc))}") from None
     except OSError as exc:
         raise ClusterUnreachable(f"{location}: cannot read the kubeconfig: {exc.strerror}") from None
-    except Exception as exc:  # a malformed kubeconfig, a failing exec credential plugin
-        raise ClusterUnreachable(f"{location}: {_last_line(str(exc))}") from None
+    except yaml.YAMLError as exc:
+        raise ClusterUnreachable(str(error_of(exc, location))) from None
+    except Exception as exc:  # a kubeconfig of the wrong shape, a failing exec credential plugin
+        raise ClusterUnreachable(f"{location}: not a usable kubeconfig: {_last_line(str(exc))}") from None
     server = str(configuration.host).rstrip("/")
     return Cluster(configuration, _pool(configuration), server, context or "current-context")
 
