@@ -10,7 +10,7 @@ from pathlib import Path
 
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
-from adk_gitops.applications import applications_index, own_repo_url
+from adk_gitops.applications import AppInfo
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.checker import Target, TargetKind, _label, _Loaded
 from adk_gitops.engine import finding, printable, run_rules
@@ -18,7 +18,7 @@ from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.manifests import Resource
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.rules import get
-from adk_gitops.rules._context import Context, RepoIndex
+from adk_gitops.rules._context import Context, RepoIndex, repo_index
 from adk_gitops.schemas import SchemaSet
 
 # What the bases render, and what a repository's argocd/ holds: compiled first.
@@ -67,14 +67,14 @@ def _repo_index(
         resources = rendered.get(target.path.resolve())
         declared = str(kustomization.load(target.path).get("namespace") or "")
         namespaces[target.label] = _namespace_of(resources) if resources else declared
-    return RepoIndex(root, namespaces, config.repo_url or own_repo_url(root), applications_index(root))
+    return repo_index(root, config.repo_url, namespaces)
 
 
-def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None]:
+def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None, AppInfo | None]:
     """(what the target's Application creates first with CreateNamespace=true, its
-    destination namespace); (None, None) when no Application deploys the target."""
+    destination namespace, the Application); all None when no Application deploys the target."""
     if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
-        return None, None
+        return None, None, None
     try:
         found = repo.application_by_path.get(
             target.path.resolve().relative_to(repo.root.resolve()).as_posix()
@@ -82,8 +82,9 @@ def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None
     except ValueError:
         found = None
     if found is None:
-        return None, None
-    return (found.destination_namespace if found.create_namespace else None), found.destination_namespace
+        return None, None, None
+    create = found.destination_namespace if found.create_namespace else None
+    return create, found.destination_namespace, found
 
 
 _REFUSAL_RULES = {

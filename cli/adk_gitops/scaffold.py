@@ -112,7 +112,9 @@ spec:
     # The Applications themselves live in argocd's namespace (app of apps).
     - server: {scalar(o.dest_server)}
       namespace: argocd
-  # Namespaced objects only: the overlays create no cluster-scoped objects.
+  # Cluster-scoped objects: only each environment's own Namespace, which
+  # CreateNamespace=true creates before the PreSync migration; Argo CD checks it
+  # against this list like any other object (new-env adds one entry each).
   clusterResourceWhitelist: []
 """
 

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from adk_gitops import k8s
 from adk_gitops.annotations import delete_policies, hook_info, sync_wave
+from adk_gitops.appproject import Refusal, operation_message
 from adk_gitops.health import health_check, produced_secret
 from adk_gitops.manifests import Resource, ResourceId
 
@@ -115,6 +116,7 @@ class Problem:
     pointer: str
     message: str
     blocks_first_sync: bool = False
+    subject: Resource | None = None  # the object, when it is not one of the target's (an Application)
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,14 @@ class SyncPlan:
     # everything else, with or without CreateNamespace (sync_context.go Sync,
     # getNamespaceCreationTask, before the dry run).
     first: tuple[Task, ...] = ()
+    # Why Argo CD ends the operation before applying anything: the Application's
+    # InvalidSpecError conditions (its project, source or destination), else the
+    # AppProject's refusal of a task (appproject.py). "" when neither.
+    refused: str = ""
 
     @property
     def first_sync_ok(self) -> bool:
-        return not any(p.blocks_first_sync for p in self.problems)
+        return not self.refused and not any(p.blocks_first_sync for p in self.problems)
 
     def step_index(self, rid: ResourceId) -> int | None:
         """The first step that applies this object, or None."""
@@ -152,9 +158,13 @@ def build_plan(
     *,
     create_namespace: str | None = None,
     destination_namespace: str | None = None,
+    refusals: Sequence[Refusal] = (),
+    invalid_spec: Sequence[Refusal] = (),
 ) -> SyncPlan:
     """``create_namespace``: what CreateNamespace=true creates first;
-    ``destination_namespace``: the Application's, whose rendered Namespace is applied first."""
+    ``destination_namespace``: the Application's, whose rendered Namespace is applied first;
+    ``refusals``: the tasks the Application's AppProject refuses; ``invalid_spec``: what
+    the project refuses of the Application itself (both from appproject.py)."""
     tasks: list[Task] = []
     not_synced: list[NotSynced] = []
     for res in resources:
@@ -164,8 +174,22 @@ def build_plan(
     on_failure = tuple(t for t in tasks if t.phase is Phase.SYNC_FAIL)
     first = tuple(t for t in tasks if _is_namespace(t, destination_namespace))
     steps = _steps([t for t in tasks if t.phase is not Phase.SYNC_FAIL and t not in first])
-    plan = SyncPlan(steps, on_failure, tuple(not_synced), (), create_namespace, first)
-    return replace(plan, problems=tuple(_first_sync_problems(plan, resources)))
+    if invalid_spec:
+        # controller/sync.go SyncAppState: the conditions end the operation (OperationError),
+        # formatted by util/argo FormatAppConditions as "Type: message", joined by ";".
+        refused = ";".join(f"InvalidSpecError: {r.message}" for r in invalid_spec)
+    else:
+        refused = operation_message(refusals) if refusals else ""
+    plan = SyncPlan(steps, on_failure, tuple(not_synced), (), create_namespace, first, refused)
+    refused_tasks = [
+        Problem(RULE_PROJECT, r.resource.id, r.pointer, r.message, blocks_first_sync=True, subject=r.resource)
+        for r in refusals
+    ]
+    return replace(plan, problems=(*refused_tasks, *_first_sync_problems(plan, resources)))
+
+
+# The rule that reports what the AppProject refuses of a sync's tasks.
+RULE_PROJECT = "appproject-permits-sync"
 
 
 def _is_namespace(task: Task, name: str | None) -> bool:

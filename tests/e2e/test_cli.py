@@ -181,7 +181,7 @@ spec:
     )
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert doc["schema_version"] == 2 and doc["first_sync"] == "deadlock"
+    assert doc["schema_version"] == 3 and doc["first_sync"] == "deadlock"
     assert [(s["phase"], s["wave"], [r["name"] for r in s["resources"]]) for s in doc["steps"]] == [
         ("PreSync", 0, ["migrate"]),
         ("Sync", 0, ["migrator"]),

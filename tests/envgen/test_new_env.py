@@ -13,6 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from adk_gitops import scaffold
 from adk_gitops.commands.app import app
 from adk_gitops.renderer import Renderer
 from tests.conftest import REPO
@@ -37,11 +38,9 @@ def repo(tmp_path: Path, renderer: Renderer) -> Path:
     for name in ("bases", "components"):
         shutil.copytree(REPO / name, root / name)
     (root / "argocd").mkdir()
-    shutil.copy(REPO / "argocd" / "project.yaml", root / "argocd" / "project.yaml")
-    project = (root / "argocd" / "project.yaml").read_text()
-    start = project.index("  destinations:")
-    end = project.index("  # Namespaced objects only")
-    (root / "argocd" / "project.yaml").write_text(project[:start] + "  destinations: []\n" + project[end:])
+    # The AppProject as `init` writes it, before any environment.
+    options = scaffold.ScaffoldOptions(repo_url="https://github.com/example/adk-agent-gitops.git")
+    (root / "argocd" / "project.yaml").write_text(scaffold.project(options))
     shutil.copy(REPO / "adk-gitops.yaml", root / "adk-gitops.yaml")
     return root
 
@@ -108,7 +107,14 @@ def test_golden_trees_render_and_pass_check(
     monkeypatch.chdir(repo)
     check = cli.invoke(app, ["check", "-o", "json"])
     assert check.exit_code == 0, check.stdout
-    assert f"adk-agent-{env}" in (repo / "argocd" / "project.yaml").read_text()
+    project = yaml.safe_load((repo / "argocd" / "project.yaml").read_text())["spec"]
+    assert {"server": "https://kubernetes.default.svc", "namespace": f"adk-agent-{env}"} in project[
+        "destinations"
+    ]
+    # CreateNamespace=true creates it: the project must allow that one Namespace.
+    assert project["clusterResourceWhitelist"] == [
+        {"group": "", "kind": "Namespace", "name": f"adk-agent-{env}"}
+    ]
     assert "Next steps" in err and "kubectl -n adk-agent-" in err
 
 

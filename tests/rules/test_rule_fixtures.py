@@ -3,7 +3,7 @@
 ``tests/fixtures/rules/<rule-id>/`` holds ``pass-*`` and ``fail-*`` cases: a
 rendered YAML file, or a directory (a kustomization rendered with the real
 renderer, a plain directory of manifests, or a small repo with ``overlays/``
-and ``argocd/``). A case lists the
+and ``argocd/``, all of whose targets are checked). A case lists the
 exact findings of its rule, as ``Kind/name /pointer`` (``-`` for a finding on
 no object): in ``# expect:`` header lines of a file, or one per line in a
 directory's ``expect`` file. Messages are free to change; locations are not.
@@ -47,16 +47,20 @@ def located(f: Finding) -> str:
 
 def run_case(case: Path, rule: str, versions: tuple[str, ...], request: pytest.FixtureRequest) -> list[str]:
     renderer: Renderer | None = None
+    root = case if case.is_dir() else case.parent
     if case.is_file():
-        target, root = checker.Target(case.name, case, checker.TargetKind.FILE), case.parent
+        targets = [checker.Target(case.name, case, checker.TargetKind.FILE)]
+    elif (case / "argocd").is_dir() and (case / "overlays").is_dir():  # a repository: every target
+        renderer = request.getfixturevalue("renderer")
+        targets = checker.discover(case)
     elif (case / "argocd").is_dir():
-        target, root = checker.Target("argocd", case / "argocd", checker.TargetKind.FOLDER), case
+        targets = [checker.Target("argocd", case / "argocd", checker.TargetKind.FOLDER)]
     elif not (case / "kustomization.yaml").is_file():  # a plain directory of manifests
-        target, root = checker.Target(case.name, case, checker.TargetKind.FOLDER), case
+        targets = [checker.Target(case.name, case, checker.TargetKind.FOLDER)]
     else:
         renderer = request.getfixturevalue("renderer")
-        target, root = checker.Target(case.name, case, checker.TargetKind.KUSTOMIZATION), case
-    report = checker.check([target], kubernetes_versions=versions, repo_root=root, renderer=renderer)
+        targets = [checker.Target(case.name, case, checker.TargetKind.KUSTOMIZATION)]
+    report = checker.check(targets, kubernetes_versions=versions, repo_root=root, renderer=renderer)
     crashes = [f.message for f in report.findings if f.rule == "internal-error"]
     assert crashes == [], "no rule may crash on any fixture"
     return sorted(located(f) for f in report.findings if f.rule == rule)

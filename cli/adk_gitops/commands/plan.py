@@ -54,8 +54,8 @@ def plan(
     from adk_gitops.inputs import read_rendered
     from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.plan import plan_json, plan_text
-    from adk_gitops.rules import SYNC_RULES
-    from adk_gitops.rules._context import Context
+    from adk_gitops.rules import SYNC_RULES, get
+    from adk_gitops.rules._context import Context, repo_index
 
     root = repo_root(repo)
     with domain_errors():
@@ -63,7 +63,8 @@ def plan(
         rendered = read_rendered(path, root, renderer)
         config = checkconfig.load(root)
     destination = None
-    found = application_for(Path(path)) if path != "-" and Path(path).is_dir() else None
+    index = repo_index(root, config.repo_url)
+    found = application_for(Path(path), index.applications) if path != "-" and Path(path).is_dir() else None
     if found is not None:
         destination = found.destination_namespace
         if create_namespace is None and found.create_namespace:
@@ -77,8 +78,15 @@ def plan(
         adk_selector=config.adk_selector,
         create_namespace=create_namespace,
         destination_namespace=destination,
+        repo=index,
+        application=found,
     )
-    findings = sorted(run_rules(ctx, SYNC_RULES))
+    findings = run_rules(ctx, SYNC_RULES)
+    if found is not None and not found.generated:
+        # What the AppProject refuses of the Application itself ends the sync too.
+        app_ctx = Context(found.file, (found.resource,), repo=index, default_file=found.file)
+        findings += run_rules(app_ctx, [get("appproject-permits-application")])
+    findings.sort()
     result = ctx.plan
     text = (
         plan_json(result, findings)

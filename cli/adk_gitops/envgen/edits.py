@@ -93,10 +93,17 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
     return _dump(rt, doc)
 
 
-def add_project_destination(text: str, project: str, server: str, namespace: str, source: str) -> str | None:
-    """The AppProject with ``server``/``namespace`` allowed, or None when it is not
-    this project's or already allows it."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+def allow_environment(text: str, project: str, server: str, namespace: str, source: str) -> str | None:
+    """The AppProject allowing a new environment's first sync: ``server``/``namespace``
+    among its destinations, and that one Namespace in its ``clusterResourceWhitelist``
+    (``CreateNamespace=true`` creates it, and Argo CD checks that task against the
+    project like any other: controller/sync.go validateSyncPermissions). None when
+    the file is not this project's or already allows both (judged by appproject.py,
+    the model ``check`` uses)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from adk_gitops.appproject import AppProject, destination_cluster
+    from adk_gitops.manifests import Resource
 
     rt, doc = _load(text, source)
     if not isinstance(doc, dict) or doc.get("kind") != "AppProject":
@@ -106,27 +113,37 @@ def add_project_destination(text: str, project: str, server: str, namespace: str
     spec = doc.setdefault("spec", CommentedMap())
     if not isinstance(spec, dict):
         raise AdkGitopsError(f"{source}: spec: must be a mapping, not a {type(spec).__name__}")
-    destinations = spec.get("destinations")
-    if destinations is None:
-        destinations = spec["destinations"] = CommentedSeq()
-    if not isinstance(destinations, list):
-        raise AdkGitopsError(
-            f"{source}: spec.destinations: must be a list, not a {type(destinations).__name__}"
-        )
-    for dest in destinations:
-        if (
-            isinstance(dest, dict)
-            and dest.get("namespace") in (namespace, "*")
-            and dest.get("server") in (server, "*")
-        ):
-            return None
-    entry = CommentedMap([("server", server), ("namespace", namespace)])
-    trailing = _take_trailing_comment(destinations)
-    destinations.append(entry)
+    model = AppProject.from_resource(Resource(doc))
+    changed = False
+    if not model.permits_destination(destination_cluster(server, ""), namespace):
+        _append(spec, "destinations", CommentedMap([("server", server), ("namespace", namespace)]), source)
+        changed = True
+    if not model.permits_kind("", "Namespace", namespace, namespaced=False):
+        entry = CommentedMap([("group", ""), ("kind", "Namespace"), ("name", namespace)])
+        _append(spec, "clusterResourceWhitelist", entry, source)
+        changed = True
+    return _dump(rt, doc) if changed else None
+
+
+def _append(spec: Any, key: str, entry: Any, source: str) -> None:
+    """Append ``entry`` to the list ``spec[key]`` in block style, keeping the comments
+    around it (an empty or missing list becomes a block list)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    items = spec.get(key)
+    if items is None or (isinstance(items, list) and not items):
+        fresh = CommentedSeq()
+        if isinstance(items, CommentedSeq):
+            fresh.ca.comment = items.ca.comment
+        spec[key] = items = fresh
+    if not isinstance(items, list):
+        raise AdkGitopsError(f"{source}: spec.{key}: must be a list, not a {type(items).__name__}")
+    trailing = _take_trailing_comment(items)
+    items.append(entry)
     if trailing is not None:
         # ruamel keeps a comment that follows a list on the list's last item; keep it after the list.
-        entry.ca.items["namespace"] = [None, None, trailing, None]
-    return _dump(rt, doc)
+        last = list(entry.keys())[-1]
+        entry.ca.items[last] = [None, None, trailing, None]
 
 
 def _take_trailing_comment(node: Any) -> Any:

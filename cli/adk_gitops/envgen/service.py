@@ -100,7 +100,7 @@ def _project_destination(root: Path, spec: EnvSpec) -> str | None:
     path = root / PROJECT_FILE
     if not path.is_file():
         return None
-    return edits.add_project_destination(
+    return edits.allow_environment(
         path.read_text(encoding="utf-8"), spec.project, spec.dest_server, spec.namespace, PROJECT_FILE
     )
 

@@ -10,7 +10,7 @@ from adk_gitops.model import Finding
 from adk_gitops.reporters.check_json import finding_json
 from adk_gitops.syncplan import Step, SyncPlan, Task, Wait, WaitKind
 
-SCHEMA_VERSION = 2  # 2: findings (check's engine) replace problems; waits_for names health checks
+SCHEMA_VERSION = 3  # 3: first_sync "refused" and refused (the AppProject); 2: findings replace problems
 
 
 def _task_json(task: Task) -> dict[str, Any]:
@@ -65,7 +65,8 @@ def plan_json(plan: SyncPlan, findings: Sequence[Finding] = ()) -> str:
             {"kind": n.resource.kind, "name": n.resource.name, "reason": n.reason} for n in plan.not_synced
         ],
         "findings": [finding_json(f) for f in findings],
-        "first_sync": "ok" if plan.first_sync_ok else "deadlock",
+        "first_sync": "refused" if plan.refused else "ok" if plan.first_sync_ok else "deadlock",
+        "refused": plan.refused or None,
     }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -143,7 +144,9 @@ def plan_text(plan: SyncPlan, label: str, findings: Sequence[Finding] = ()) -> s
     out += [_finding_line(f) for f in findings]
     if findings:
         out.append("")
-    if plan.first_sync_ok:
+    if plan.refused:
+        out.append(f"First sync: REFUSED before anything is applied: {plan.refused}")
+    elif plan.first_sync_ok:
         out.append("First sync: can complete (every hook dependency exists before its hook runs).")
     else:
         blockers = sorted({p.resource.name for p in plan.problems if p.blocks_first_sync})

@@ -24,7 +24,7 @@ def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
     for problem in ctx.plan.problems:
         if problem.rule == rule:
             rid = problem.resource
-            res = ctx.find(rid.kind, rid.name, rid.namespace)
+            res = problem.subject or ctx.find(rid.kind, rid.name, rid.namespace)
             yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name, resource=res)
 
 
