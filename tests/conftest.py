@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 from adk_gitops.errors import RendererNotFound
 from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.renderer import Renderer, find_renderer
+from tests.e2e.support import postgres
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -74,3 +77,41 @@ def cli() -> CliRunner:
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("NO_COLOR", "1")
     yield
+
+
+# The real PostgreSQL and released ADK: used by tests/e2e and by the real-Argo CD tests.
+@pytest.fixture(scope="session")
+def pg() -> Iterator[postgres.PostgresServer]:
+    why = postgres.missing_prerequisite()
+    if why is not None:
+        require("PostgreSQL", why)
+    server = postgres.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class AdkCli:
+    bin_dir: Path  # put on the search path in place of the image's PATH
+    kind: str  # "real" or "stand-in"
+
+
+RELEASED_ADK = "2.13.0"  # what the test extra pins: the newest google-adk on PyPI
+
+
+@pytest.fixture(scope="session")
+def image_python() -> AdkCli:
+    """The folder whose ``python`` runs the prepare-tables Job: this virtualenv's,
+    which holds released google-adk[db] and asyncpg. It stands in for the image's
+    interpreter; the code that runs is released ADK's own."""
+    from importlib.metadata import version
+
+    installed = version("google-adk")
+    if installed != RELEASED_ADK:
+        require("released google-adk", f"google-adk {installed} installed, tests pin {RELEASED_ADK}")
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "python").exists():
+        require("released google-adk", f"no `python` next to {sys.executable}")
+    return AdkCli(bin_dir, f"google-adk {installed}")

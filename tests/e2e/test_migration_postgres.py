@@ -27,8 +27,8 @@ from adk_gitops import podenv
 from adk_gitops.errors import PodEnvError
 from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.migration import Strategy, strategy_of
-from tests.conftest import REPO, RecordProperty, RenderFn
-from tests.e2e.conftest import SUPPORT, AdkCli
+from tests.conftest import REPO, AdkCli, RecordProperty, RenderFn
+from tests.e2e.conftest import SUPPORT
 from tests.e2e.support.postgres import IAM_USER, PostgresServer
 
 pytestmark = pytest.mark.e2e

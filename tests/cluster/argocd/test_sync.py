@@ -1,0 +1,167 @@
+"""The shipped repository synced by a real Argo CD v3.6.1 (tests/cluster/argocd/conftest.py),
+with the shipped argocd/ objects (only the repository URL changed) into the tests'
+real kube-apiserver and kube-controller-manager, the migration Job's command run by
+the test kubelet (support/kubelet.py) against a real PostgreSQL with released
+google-adk. What the API server sees is recorded by watches (support/watch.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from adk_gitops import podenv
+from adk_gitops.commands.app import app
+from tests.cluster.argocd.conftest import ArgoCD
+from tests.cluster.argocd.support.kubelet import TestKubelet
+from tests.cluster.argocd.support.watch import Recorder
+from tests.cluster.conftest import TOKEN
+from tests.conftest import AdkCli
+from tests.e2e.support.postgres import PostgresServer
+from tests.e2e.test_migration_postgres import assert_adk_schema
+
+pytestmark = pytest.mark.e2e
+JOB = "adk-agent-db-migration"
+PASSWORD = "p@ss:w/rd#%?$( ) x"  # what breaks a spliced URL: it must not break ours
+
+
+@dataclass
+class Environment:
+    """One environment of the shipped repository, on the real Argo CD."""
+
+    name: str  # postgres or cloudsql
+    argocd: ArgoCD
+    pg: PostgresServer
+    python: AdkCli
+    database: str
+    user: str
+
+    @property
+    def namespace(self) -> str:
+        return f"adk-agent-{self.name}"
+
+    @property
+    def application(self) -> str:
+        return f"adk-agent-{self.name}"
+
+    def secret_data(self, password: str) -> dict[str, str]:
+        if self.name == "postgres":
+            quoted = urllib.parse.quote(password, safe="")
+            url = f"postgresql+asyncpg://{self.user}:{quoted}@127.0.0.1:5432/{self.database}"
+            return {"url": url}
+        return {"username": self.user, "password": password, "database": self.database}
+
+    def create_secret(self, password: str = PASSWORD) -> None:
+        """The database Secret, created out of git as the README says."""
+        data = {k: base64.b64encode(v.encode()).decode() for k, v in self.secret_data(password).items()}
+        manifest = {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "adk-agent-db", "namespace": self.namespace},
+            "data": data,
+        }
+        self.argocd.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
+
+    def wait_for_namespace(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.argocd.server.kubectl("get", "namespace", self.namespace).returncode != 0:
+            assert time.monotonic() < deadline, (
+                f"no namespace {self.namespace} in {timeout:.0f} s\n{self.argocd.logs()}"
+            )
+            time.sleep(0.2)
+
+    def run_migration(self, process: podenv.PreparedProcess) -> int:
+        # 127.0.0.1:5432 is where the Cloud SQL proxy would serve: the PostgreSQL's
+        # namespace stands in for the pod's (the proxy sidecar itself is not run).
+        done = podenv.run(process, search_path=str(self.python.bin_dir), wrapper=self.pg.nsenter, timeout=120)
+        return done.returncode
+
+
+@pytest.fixture()
+def environment(
+    request: pytest.FixtureRequest, argocd: ArgoCD, pg: PostgresServer, image_python: AdkCli
+) -> Iterator[Environment]:
+    name = request.param
+    env = Environment(name, argocd, pg, image_python, f"argocd_{name}", f"argocd-{name}")
+    pg.create_login(env.user, PASSWORD, env.database)
+    argocd.apply_argocd_objects("argocd/project.yaml", f"argocd/apps/{name}.yaml")
+    yield env
+    argocd.delete_application(env.application)
+    argocd.server.kubectl("delete", "namespace", env.namespace, "--ignore-not-found", "--wait=false")
+
+
+@pytest.mark.parametrize("environment", ["postgres", "cloudsql"], indirect=True)
+def test_first_sync_migrates_then_deploys(environment: Environment) -> None:
+    env, argocd = environment, environment.argocd
+    revision = argocd.commit(f"the shipped repository, {env.name}")
+    recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
+    kubelet = TestKubelet(argocd.server, env.namespace, env.run_migration)
+    try:
+        argocd.sync(env.application, revision)
+        # The Secret is created once the namespace exists (as an operator, or an External
+        # Secrets controller, would); until then the kubelet reports CreateContainerConfigError.
+        env.wait_for_namespace()
+        env.create_secret()
+        state = argocd.wait_operation(env.application)
+    finally:
+        kubelet.stop()
+        recorder.stop()
+    assert kubelet.errors == []
+    start = recorder.events()[0].at if recorder.events() else 0.0
+    for e in recorder.events():  # the timeline, shown when the test fails
+        print(f"{e.at - start:7.2f}s {e.type:8} {e.kind}/{e.name}")
+    assert (state["phase"], state["message"]) == ("Succeeded", "successfully synced (all tasks run)"), (
+        argocd.logs()
+    )
+    # Without what Kubernetes' own controllers create: the Job's pods, the namespace's default account.
+    created = [c for c in recorder.created() if c[0] != "Pod" and c != ("ServiceAccount", "default")]
+    assert created == [
+        ("Namespace", env.namespace),
+        ("ServiceAccount", "adk-agent-migration"),
+        ("Job", JOB),
+        ("ServiceAccount", "adk-agent"),
+        ("Service", "adk-agent"),
+        ("Deployment", "adk-agent"),
+    ]
+    complete = next(e for e in recorder.events() if e.kind == "Job" and e.condition("Complete"))
+    assert complete.at < recorder.first("ADDED", "ServiceAccount", "adk-agent").at
+    assert [code for _, code in kubelet.runs] == [0]
+    assert_adk_schema(env.pg, env.database, env.user)
+
+
+@pytest.mark.parametrize("environment", ["postgres"], indirect=True)
+def test_the_project_before_the_fix_is_refused_as_plan_says(environment: Environment) -> None:
+    """The AppProject as shipped before it allowed the environment's Namespace: the real
+    controller refuses the sync before applying anything, with the message `plan` gives."""
+    env, argocd = environment, environment.argocd
+    project = argocd.work / "argocd" / "project.yaml"
+    shipped = project.read_text()
+    doc = yaml.safe_load(shipped)
+    doc["spec"]["clusterResourceWhitelist"] = []
+    project.write_text(yaml.safe_dump(doc))
+    try:
+        argocd.apply_argocd_objects("argocd/project.yaml")
+        revision = argocd.commit("the AppProject before the fix")
+        argocd.sync(env.application, revision)
+        state = argocd.wait_operation(env.application)
+        planned = CliRunner().invoke(
+            app, ["plan", str(argocd.work / "overlays" / env.name), "--repo", str(argocd.work), "-o", "json"]
+        )
+    finally:
+        project.write_text(shipped)
+        argocd.apply_argocd_objects("argocd/project.yaml")
+        argocd.commit("the shipped AppProject")
+    assert state["phase"] == "Failed", state
+    assert state["message"] == json.loads(planned.stdout)["refused"]
+    assert state["message"] == (
+        "one or more synchronization tasks are not valid: "
+        "resource :Namespace is not permitted in project adk-agent"
+    )
+    assert argocd.server.kubectl("get", "namespace", env.namespace).returncode != 0  # nothing was applied
