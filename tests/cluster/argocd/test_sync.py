@@ -7,11 +7,13 @@ google-adk. What the API server sees is recorded by watches (support/watch.py)."
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import yaml
@@ -21,7 +23,7 @@ from adk_gitops import podenv
 from adk_gitops.commands.app import app
 from tests.cluster.argocd.conftest import ArgoCD
 from tests.cluster.argocd.support.kubelet import TestKubelet
-from tests.cluster.argocd.support.watch import Recorder
+from tests.cluster.argocd.support.watch import Event, Recorder
 from tests.cluster.conftest import TOKEN
 from tests.conftest import AdkCli
 from tests.e2e.support.postgres import PostgresServer
@@ -29,6 +31,7 @@ from tests.e2e.test_migration_postgres import assert_adk_schema
 
 pytestmark = pytest.mark.e2e
 JOB = "adk-agent-db-migration"
+_DATABASES = itertools.count()
 PASSWORD = "p@ss:w/rd#%?$( ) x"  # what breaks a spliced URL: it must not break ours
 
 
@@ -89,12 +92,14 @@ def environment(
     request: pytest.FixtureRequest, argocd: ArgoCD, pg: PostgresServer, image_python: AdkCli
 ) -> Iterator[Environment]:
     name = request.param
-    env = Environment(name, argocd, pg, image_python, f"argocd_{name}", f"argocd-{name}")
+    n = next(_DATABASES)  # a database of its own per test: the schema assertions are exact
+    env = Environment(name, argocd, pg, image_python, f"argocd_{name}_{n}", f"argocd-{name}")
     pg.create_login(env.user, PASSWORD, env.database)
     argocd.apply_argocd_objects("argocd/project.yaml", f"argocd/apps/{name}.yaml")
     yield env
     argocd.delete_application(env.application)
-    argocd.server.kubectl("delete", "namespace", env.namespace, "--ignore-not-found", "--wait=false")
+    done = argocd.server.kubectl("delete", "namespace", env.namespace, "--ignore-not-found", "--timeout=120s")
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("environment", ["postgres", "cloudsql"], indirect=True)
@@ -165,3 +170,81 @@ def test_the_project_before_the_fix_is_refused_as_plan_says(environment: Environ
         "resource :Namespace is not permitted in project adk-agent"
     )
     assert argocd.server.kubectl("get", "namespace", env.namespace).returncode != 0  # nothing was applied
+
+
+NEW_IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.12.1"
+
+
+def _first_sync(env: Environment, password: str = PASSWORD) -> tuple[dict[str, Any], TestKubelet]:
+    """Commit the working copy, sync it, create the Secret once the namespace exists."""
+    revision = env.argocd.commit(f"sync {env.name}")
+    kubelet = TestKubelet(env.argocd.server, env.namespace, env.run_migration)
+    try:
+        env.argocd.sync(env.application, revision)
+        env.wait_for_namespace()
+        env.create_secret(password)
+        return env.argocd.wait_operation(env.application), kubelet
+    finally:
+        kubelet.stop()
+
+
+def _images(event: Event) -> list[str]:
+    template = event.body["spec"]["template"]["spec"]
+    return [c["image"] for c in template["containers"]]
+
+
+@pytest.mark.parametrize("environment", ["postgres"], indirect=True)
+def test_upgrade_recreates_the_job_with_the_new_image_before_the_rollout(environment: Environment) -> None:
+    env, argocd = environment, environment.argocd
+    state, _ = _first_sync(env)
+    assert state["phase"] == "Succeeded", argocd.logs()
+    edit = CliRunner().invoke(app, ["set-image", env.name, NEW_IMAGE, "--repo", str(argocd.work)])
+    assert edit.exit_code == 0, edit.stderr
+    revision = argocd.commit("set-image")
+    recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
+    kubelet = TestKubelet(argocd.server, env.namespace, env.run_migration)
+    try:
+        argocd.sync(env.application, revision)
+        state = argocd.wait_operation(env.application)
+    finally:
+        kubelet.stop()
+        recorder.stop()
+    assert (state["phase"], state["message"]) == ("Succeeded", "successfully synced (all tasks run)"), (
+        argocd.logs()
+    )
+    # BeforeHookCreation: the old Job goes, then the new one (with the new image) runs,
+    # and only after it completed does the Deployment change.
+    deleted = recorder.first("DELETED", "Job", JOB)
+    added = recorder.first("ADDED", "Job", JOB)
+    assert deleted.at < added.at and deleted.uid != added.uid
+    assert _images(added) == [NEW_IMAGE]
+    complete = next(e for e in recorder.events() if e.uid == added.uid and e.condition("Complete"))
+    rollout = next(e for e in recorder.events() if e.kind == "Deployment" and _images(e) == [NEW_IMAGE])
+    assert complete.at < rollout.at
+    assert [code for _, code in kubelet.runs] == [0]
+    assert_adk_schema(env.pg, env.database, env.user)
+
+
+@pytest.mark.parametrize("environment", ["postgres"], indirect=True)
+def test_a_failing_migration_fails_the_sync_and_never_deploys(environment: Environment) -> None:
+    env, argocd = environment, environment.argocd
+    recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
+    try:
+        state, kubelet = _first_sync(env, password="not-the-password")
+    finally:
+        recorder.stop()
+    # The real Job controller retried after 10, 20 and 40 s (backoffLimit 3), then gave up.
+    assert [code for _, code in kubelet.runs] == [1, 1, 1, 1]
+    assert state["phase"] == "Failed", state
+    assert state["message"] == "one or more synchronization tasks completed unsuccessfully"
+    hook = next(r for r in state["syncResult"]["resources"] if r["kind"] == "Job")
+    assert (hook["hookPhase"], hook["message"]) == ("Failed", "Job has reached the specified backoff limit")
+    assert not [e for e in recorder.events() if e.kind == "Deployment"]  # never created
+    assert argocd.application(env.application)["status"]["health"]["status"] == "Missing"
+    # `status` against this real Application: the failed hook, why, and exit 1.
+    result = CliRunner().invoke(
+        app, ["status", env.name, "--repo", str(argocd.work), "--kubeconfig", str(argocd.server.kubeconfig)]
+    )
+    assert result.exit_code == 1, result.stdout
+    assert "operation Failed: one or more synchronization tasks completed unsuccessfully" in result.stdout
+    assert "BackoffLimitExceeded" in result.stdout

@@ -4,8 +4,10 @@ the times only explain it)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
 import ssl
 import threading
 import time
@@ -74,7 +76,10 @@ class Recorder:
     def _get(self, path: str) -> http.client.HTTPResponse:
         conn = self._connection()
         conn.request("GET", path, headers={"Authorization": f"Bearer {self._token}"})
-        return conn.getresponse()
+        response = conn.getresponse()
+        if conn.sock is not None:
+            conn.sock.settimeout(None)  # a watch stays quiet for as long as nothing changes
+        return response
 
     def _watch(self, kind: str, path: str) -> None:
         listed = self._get(path)
@@ -86,8 +91,10 @@ class Recorder:
         while not self._stopping.is_set():
             try:
                 line = stream.readline()
-            except (OSError, http.client.HTTPException):
-                return
+            except Exception:  # http.client fails in several ways once stop() shuts the socket
+                if self._stopping.is_set():
+                    return
+                raise
             if not line:
                 return
             event = json.loads(line)
@@ -121,5 +128,11 @@ class Recorder:
     def stop(self) -> None:
         self._stopping.set()
         with self._lock:
-            for conn in self._connections:
-                conn.close()
+            connections = list(self._connections)
+        for conn in connections:
+            # shutdown() wakes a thread blocked in a read at once; close() alone waits
+            # for the socket's timeout.
+            if conn.sock is not None:
+                with contextlib.suppress(OSError):
+                    conn.sock.shutdown(socket.SHUT_RDWR)
+            conn.close()
