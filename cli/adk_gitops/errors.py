@@ -12,6 +12,10 @@ class RendererNotFound(AdkGitopsError):
     """Neither $ADK_GITOPS_KUSTOMIZE, `kustomize` nor `kubectl` is available."""
 
 
+class SandboxUnavailable(RendererNotFound):
+    """The sandbox kustomize runs in cannot be set up here (and --no-sandbox was not given)."""
+
+
 class RenderError(AdkGitopsError):
     """kustomize ran and failed (bad overlay), or timed out."""
 

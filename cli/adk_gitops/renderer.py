@@ -6,12 +6,20 @@ then the same two next to the running interpreter (a virtualenv's bin folder,
 where ``scripts/install-renderer.py`` puts a pinned kubectl). Builds use Argo
 CD's defaults: no load-restrictor change, no plugins, no Helm.
 
-Every build is guarded first (``guard``: no remote reference unless allowed, no
-path outside the repository or into ``.git/``) and runs with an environment in
-which git reads no system or global config, has no credential helper, never
-prompts and may use https only; without ``allow_remote`` every protocol is off
-and HTTP goes to a proxy that does not exist. Output is bounded, and a build
-can be killed from another thread (Ctrl-C).
+On Linux every build runs in a sandbox (bubblewrap, ``sandbox_argv``): its own
+empty network namespace (no network at all unless ``allow_remote``), a read-only
+view of the repository with ``.git`` hidden, the system's programs and libraries
+read-only, a private /tmp, nothing else of the file system, a minimal
+environment, and ceilings on memory (address space) and CPU time; every process
+of it dies with it. Where the sandbox cannot be set up, ``find_renderer`` fails
+closed (``SandboxUnavailable``) unless the caller asked for none.
+
+Every build is also guarded first (``guard``, defence in depth: no remote
+reference unless allowed, no path outside the repository or into ``.git/``) and
+runs with an environment in which git reads no system or global config, has no
+credential helper, never prompts and may use https only; without
+``allow_remote`` every protocol is off and HTTP goes to a proxy that does not
+exist. Output is bounded, and a build can be killed from another thread (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -27,12 +35,12 @@ import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import IO
 
 from adk_gitops import guard
-from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
+from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout, SandboxUnavailable
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
@@ -45,6 +53,123 @@ INSTALL_HINT = (
     "no Kustomize renderer found: install kustomize or kubectl, set $ADK_GITOPS_KUSTOMIZE to one, "
     "or run `python scripts/install-renderer.py` from an adk-gitops checkout"
 )
+
+
+# The sandbox's ceilings: a build's address space (a normal render needs ~200 MiB; a
+# 2 GiB file named by a generator must not take the machine) and its CPU time
+# (RLIMIT_CPU, seconds, on top of the wall-clock deadline).
+SANDBOX_MEMORY_BYTES = 3 * 2**30
+SANDBOX_HINT = (
+    "kustomize runs in a sandbox, which needs Linux with bubblewrap and prlimit "
+    "(Debian/Ubuntu: apt-get install bubblewrap util-linux); "
+    "or pass --no-sandbox to rely on the guard alone"
+)
+# Read-only, for a renderer that is a script or dynamically linked: programs and
+# libraries, no configuration and no data (/etc, /home, /root, /var stay out).
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# With remote references allowed: what name resolution and TLS need, nothing more of /etc.
+_NETWORK_FILES = (
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/nsswitch.conf",
+    "/etc/ssl",
+    "/etc/ca-certificates",
+    "/etc/pki",
+)
+
+
+def sandbox_argv(
+    command: Sequence[str], root: Path, *, allow_remote: bool, cpu_seconds: int, bwrap: str, prlimit: str
+) -> list[str]:
+    """``command`` wrapped in the sandbox; ``root`` (resolved) is the only data it sees."""
+    real_root = root.resolve()
+    argv = [
+        prlimit,
+        f"--as={SANDBOX_MEMORY_BYTES}",
+        f"--cpu={max(1, cpu_seconds)}",
+        "--",
+        bwrap,
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-all",  # user, ipc, pid, net, uts, cgroup
+        "--clearenv",
+    ]
+    if allow_remote:
+        argv.append("--share-net")
+    # First the private /tmp: a repository under /tmp is then mounted into it, not hidden by it.
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for name in _SYSTEM_DIRS:
+        directory = Path(name)
+        if directory.is_symlink():  # a merged-/usr system's /bin: keep it a link
+            argv += ["--symlink", str(directory.readlink()), name]
+        elif directory.is_dir():
+            argv += ["--ro-bind", name, name]
+    if allow_remote:
+        argv += [arg for name in _NETWORK_FILES if Path(name).exists() for arg in ("--ro-bind", name, name)]
+    argv += ["--ro-bind", str(real_root), str(real_root)]
+    git = real_root / ".git"
+    if git.is_dir() and not git.is_symlink():
+        argv += ["--tmpfs", str(git)]  # the repository's history, config and hooks: not there
+    elif git.exists() or git.is_symlink():
+        argv += ["--ro-bind", "/dev/null", str(git)]
+    executable = Path(command[0]).resolve()
+    if not executable.is_relative_to(real_root):
+        argv += ["--ro-bind", str(executable), str(executable)]
+    argv += ["--chdir", str(real_root), "--"]
+    return [*argv, str(executable), *command[1:]]
+
+
+def sandbox_env(env: Mapping[str, str]) -> dict[str, str]:
+    """What a sandboxed build sees: the hardened git and proxy settings, a PATH of
+    system programs and a private HOME; none of the caller's other variables
+    (a CI token in the environment stays outside)."""
+    kept = {k: v for k, v in env.items() if k.startswith("GIT_") or k.lower().endswith("_proxy")}
+    return {
+        **kept,
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+    }
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """The tools that confine a build (found and tried once by ``find_sandbox``)."""
+
+    bwrap: str
+    prlimit: str
+
+
+_PROBE_TIMEOUT_S = 20.0
+
+
+def find_sandbox() -> Sandbox:
+    """The sandbox, tried once with a build that does nothing; SandboxUnavailable when
+    this system cannot set it up (not Linux, no bubblewrap, namespaces refused)."""
+    bwrap, prlimit = shutil.which("bwrap"), shutil.which("prlimit")
+    if not sys.platform.startswith("linux") or bwrap is None or prlimit is None:
+        raise SandboxUnavailable(SANDBOX_HINT)
+    return _tried(bwrap, prlimit)
+
+
+@cache
+def _tried(bwrap: str, prlimit: str) -> Sandbox:
+    true = shutil.which("true", path="/usr/bin:/bin")
+    if true is None:
+        raise SandboxUnavailable(SANDBOX_HINT)
+    with tempfile.TemporaryDirectory() as empty:
+        argv = sandbox_argv(
+            [true], Path(empty), allow_remote=False, cpu_seconds=5, bwrap=bwrap, prlimit=prlimit
+        )
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SandboxUnavailable(f"{SANDBOX_HINT} (the sandbox did not start: {exc})") from None
+    if done.returncode != 0:
+        why = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        raise SandboxUnavailable(f"{SANDBOX_HINT} (the sandbox did not start: {why[0]})")
+    return Sandbox(bwrap, prlimit)
 
 
 class UnsafeInput(RenderError):
@@ -140,6 +265,7 @@ class Renderer:
     executable: str
     flavour: str  # "kustomize" or "kubectl"
     allow_remote: bool = False  # --allow-remote: remote references fetched, over https only
+    sandbox: Sandbox | None = None  # None: unconfined (--no-sandbox), the guard alone
     processes: Processes = field(default_factory=Processes, compare=False)
 
     @property
@@ -188,6 +314,18 @@ class Renderer:
             raise UnsafeInput(found)
         argv = [*self.argv_prefix, str(path)]
         env = hardened_env(os.environ, allow_remote=self.allow_remote)
+        if self.sandbox is not None:
+            repository = (root or guard.find_root(path)).resolve()
+            # The real path: inside the sandbox only the repository's real path exists.
+            argv = sandbox_argv(
+                [*self.argv_prefix, str(path.resolve())],
+                repository,
+                allow_remote=self.allow_remote,
+                cpu_seconds=int(timeout) + 1,
+                bwrap=self.sandbox.bwrap,
+                prlimit=self.sandbox.prlimit,
+            )
+            env = sandbox_env(env)
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             try:
                 proc = self.processes.start(argv, env, out, err)
@@ -206,8 +344,11 @@ class Renderer:
             if proc.returncode != 0:
                 err.seek(0, os.SEEK_END)
                 err.seek(max(0, err.tell() - 65536))
-                message = err.read().decode("utf-8", errors="replace")
-                raise RenderError(f"{path}: {summarize_kustomize_error(message)}")
+                message = summarize_kustomize_error(err.read().decode("utf-8", errors="replace"))
+                if self.sandbox is not None and "out of memory" in message:
+                    limit = SANDBOX_MEMORY_BYTES // 2**30
+                    message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
+                raise RenderError(f"{path}: {message}")
             size = out.tell()
             if size > MAX_OUTPUT_BYTES:
                 raise RenderError(
@@ -230,6 +371,10 @@ def summarize_kustomize_error(stderr: str) -> str:
     (``Error: …`` from kustomize, ``error: …`` or a klog line from kubectl)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in lines:
+        # Go's runtime: "fatal error: runtime: out of memory", then goroutine dumps.
+        if line.startswith(("fatal error: ", "panic: ")):
+            return line
+    for line in lines:
         klog = _KLOG_ERR.match(line)
         if klog:
             return klog.group("msg").replace('\\"', '"')
@@ -247,22 +392,28 @@ def path_of(env: Mapping[str, str]) -> str:
 
 
 def find_renderer(
-    environ: Mapping[str, str] | None = None, fallback_dirs: Sequence[str] | None = None
+    environ: Mapping[str, str] | None = None,
+    fallback_dirs: Sequence[str] | None = None,
+    *,
+    allow_remote: bool = False,
+    sandbox: bool = True,
 ) -> Renderer:
-    """Pick the renderer as documented in the module docstring, or raise RendererNotFound.
+    """Pick the renderer as documented in the module docstring, or raise RendererNotFound
+    (SandboxUnavailable when ``sandbox`` is asked for and cannot be set up).
     ``fallback_dirs`` defaults to the running interpreter's folder."""
     env = os.environ if environ is None else environ
+    confined = find_sandbox() if sandbox else None
     override = env.get(ENV_VAR, "").strip()
     if override:
         resolved = shutil.which(override, path=path_of(env))
         if resolved is None:
             raise RendererNotFound(f"${ENV_VAR}={override!r} is not an executable")
-        return Renderer(resolved, _flavour_of(resolved))
+        return Renderer(resolved, _flavour_of(resolved), allow_remote, confined)
     path = path_of(env)
     fallback = [str(Path(sys.executable).parent)] if fallback_dirs is None else list(fallback_dirs)
     for search_path in (path, *fallback):
         for name in ("kustomize", "kubectl"):
             found = shutil.which(name, path=search_path)
             if found:
-                return Renderer(found, name)
+                return Renderer(found, name, allow_remote, confined)
     raise RendererNotFound(INSTALL_HINT)

@@ -41,8 +41,16 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
+def cli_env(renderer: Renderer) -> dict[str, str]:
+    """The environment of a user whose renderer is the real one (sandboxed as usual)."""
+    return {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+
+
+@pytest.fixture()
 def recorder(tmp_path: Path, renderer: Renderer) -> tuple[dict[str, str], Path]:
-    """An ADK_GITOPS_KUSTOMIZE that logs every start, then runs the real renderer."""
+    """An ADK_GITOPS_KUSTOMIZE that logs every start, then runs the real renderer. For
+    the guard's own tests, with --no-sandbox: inside the sandbox the log is not writable
+    (and the real renderer not visible), so a count of starts would prove nothing."""
     log = tmp_path / "renderer-starts.log"
     wrapper = tmp_path / "bin" / renderer.flavour
     wrapper.parent.mkdir()
@@ -80,20 +88,25 @@ def findings(stdout: str) -> list[tuple[str, str, str]]:
 def test_1_a_ref_that_is_a_git_option_runs_nothing(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
     env, log = recorder
     add_overlay(repo, "evil", f"resources:\n  - ../postgres\n  - {PAYLOAD}\n")
-    for args in (["check", "-o", "json"], ["check", "--allow-remote", "-o", "json"]):
+    # The guard alone (--no-sandbox): it refuses before kustomize starts.
+    for args in (
+        ["check", "-o", "json", "--no-sandbox"],
+        ["check", "--allow-remote", "-o", "json", "--no-sandbox"],
+    ):
         result = adk_gitops(repo, env, *args)
         assert result.returncode == 1, result.stderr
         assert ("overlays/evil", "remote-reference", "overlays/evil/kustomization.yaml") in findings(
             result.stdout
         )
     for args in (
-        ["render", "overlays/evil"],
-        ["plan", "overlays/evil"],
-        ["render", "overlays/evil", "--allow-remote"],
+        ["render", "overlays/evil", "--no-sandbox"],
+        ["plan", "overlays/evil", "--no-sandbox"],
+        ["render", "overlays/evil", "--allow-remote", "--no-sandbox"],
     ):
         result = adk_gitops(repo, env, *args)
         assert result.returncode == 2 and result.stdout == ""
-        assert result.stderr.count("\n") == 1 and "a ref beginning with '-' is a git option" in result.stderr
+        assert result.stderr.count("\n") == 2 and "a ref beginning with '-' is a git option" in result.stderr
+        assert result.stderr.startswith("adk-gitops: --no-sandbox: kustomize runs unconfined")
     assert not list(repo.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
     assert "overlays/evil" not in (log.read_text() if log.exists() else "")  # kustomize never started for it
 
@@ -126,9 +139,9 @@ def http_server() -> Iterator[tuple[str, list[str]]]:
 
 
 def test_1_remote_resources_reach_no_network_without_allow_remote(
-    repo: Path, recorder: tuple[dict[str, str], Path], http_server: tuple[str, list[str]]
+    repo: Path, cli_env: dict[str, str], http_server: tuple[str, list[str]]
 ) -> None:
-    env, _ = recorder
+    env = cli_env
     url, requests = http_server
     add_overlay(repo, "remote", f"resources:\n  - ../postgres\n  - {url}/x.yaml\n")
     add_overlay(repo, "githost", "resources:\n  - github.com/example/agent-base/deploy?ref=v1\n")
@@ -143,12 +156,10 @@ def test_1_remote_resources_reach_no_network_without_allow_remote(
     assert requests == []
 
 
-def test_2_a_symlinked_overlay_cannot_read_git_config(
-    repo: Path, recorder: tuple[dict[str, str], Path]
-) -> None:
+def test_2_a_symlinked_overlay_cannot_read_git_config(repo: Path, cli_env: dict[str, str]) -> None:
     """`ln -s .. overlays/evil` makes the repository root an overlay whose generator
     reads .git/config; nothing of it may reach any output format."""
-    env, _ = recorder
+    env = cli_env
     (repo / "kustomization.yaml").write_text(
         "configMapGenerator:\n  - name: leak\n    files: [.git/config]\n"
         "replacements:\n  - source: {kind: ConfigMap, name: leak, fieldPath: data.config}\n"
@@ -164,9 +175,9 @@ def test_2_a_symlinked_overlay_cannot_read_git_config(
 
 
 def test_2_symlinks_out_of_the_repository_are_not_read(
-    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+    repo: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    env, _ = recorder
+    env = cli_env
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.yaml").write_text(
@@ -193,12 +204,10 @@ def test_2_symlinks_out_of_the_repository_are_not_read(
     assert result.returncode == 2 and "resolves outside the repository" in result.stderr
 
 
-def test_5_alias_bombs_are_refused_fast_in_bounded_memory(
-    repo: Path, recorder: tuple[dict[str, str], Path]
-) -> None:
+def test_5_alias_bombs_are_refused_fast_in_bounded_memory(repo: Path, cli_env: dict[str, str]) -> None:
     """A 1 KB billion-laughs file in a rendered ConfigMap, an argocd/ file, a values
     file and adk-gitops.yaml: each refused in under a second under a 512 MB address space."""
-    env, _ = recorder
+    env = cli_env
     bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     previous = "a"
     for name in "bcdefghi":
@@ -311,10 +320,10 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_3_concurrent_new_env_runs_lose_no_edit(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
+def test_3_concurrent_new_env_runs_lose_no_edit(repo: Path, cli_env: dict[str, str]) -> None:
     """Eight processes add eight environments at once: every one is written whole,
     and the AppProject allows all eight namespaces."""
-    env, _ = recorder
+    env = cli_env
     names = [f"team{i}" for i in range(8)]
     procs = [
         subprocess.Popen(
@@ -359,12 +368,12 @@ main()
 
 
 def test_3_a_kill_before_any_rename_leaves_the_tree_whole_or_repairable(
-    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+    repo: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     """new-env renames a manifest (the commit point) and then four files. Killed
     before each rename in turn, the tree is untouched (before the commit point) or
     named by check and completed by the next run (after it): never half an edit."""
-    env, _ = recorder
+    env = cli_env
     args = ["new-env", "staging", "--image", IMAGE]
     pristine = tmp_path / "pristine"
     shutil.copytree(repo, pristine, symlinks=True)
@@ -408,9 +417,9 @@ def one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> N
 
 
 def test_8_odd_inputs_are_one_line_errors_or_findings(
-    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+    repo: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    env, _ = recorder
+    env = cli_env
     # A folder name that is not UTF-8, as a checkout can hold.
     bad = repo / "overlays" / os.fsdecode(b"caf\xe9")
     bad.mkdir()
@@ -466,8 +475,8 @@ def test_8_hostile_renderer_output_and_stdin(repo: Path, tmp_path: Path) -> None
         assert refused.returncode == 2 and b"not UTF-8" in refused.stderr and refused.stderr.count(b"\n") == 1
 
 
-def test_8_unwritable_output_and_filesystem(repo: Path, recorder: tuple[dict[str, str], Path]) -> None:
-    env, _ = recorder
+def test_8_unwritable_output_and_filesystem(repo: Path, cli_env: dict[str, str]) -> None:
+    env = cli_env
     with Path("/dev/full").open("w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "adk_gitops", "check", "overlays/postgres"],
@@ -485,12 +494,12 @@ def test_8_unwritable_output_and_filesystem(repo: Path, recorder: tuple[dict[str
 
 
 def test_9_control_characters_keep_every_format_valid(
-    repo: Path, tmp_path: Path, recorder: tuple[dict[str, str], Path]
+    repo: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     """An annotation value carrying ESC, CR, NUL and a bidi override: quoted in a finding."""
     import xml.etree.ElementTree as ET
 
-    env, _ = recorder
+    env = cli_env
     rendered = tmp_path / "rendered.yaml"
     rendered.write_text(
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n"

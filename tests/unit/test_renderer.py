@@ -73,3 +73,12 @@ def test_kustomize_errors_read_the_same_from_every_renderer(stderr: str) -> None
 def test_kustomize_errors_without_a_marker() -> None:
     assert summarize_kustomize_error("panic\nlast words\n") == "last words"
     assert summarize_kustomize_error("") == "kustomize failed with no message"
+
+
+def test_a_go_runtime_failure_is_its_first_line() -> None:
+    stderr = (
+        "fatal error: runtime: out of memory\n\nruntime stack:\nruntime.throw(...)\n"
+        "goroutine 1 gp=0xc000002380 m=0 mp=0x5ecb3a0 [running]:\n"
+        "\tk8s.io/klog/v2@v2.130.1/klog.go:1137 +0x167\n"
+    )
+    assert summarize_kustomize_error(stderr) == "fatal error: runtime: out of memory"

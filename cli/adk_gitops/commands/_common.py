@@ -6,11 +6,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from adk_gitops.errors import AdkGitopsError
+
+if TYPE_CHECKING:
+    from adk_gitops.renderer import Renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -32,6 +35,24 @@ AllowRemoteOpt = Annotated[
         "Never on untrusted input: pull requests, pre-commit.",
     ),
 ]
+
+NoSandboxOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-sandbox",
+        help="Run kustomize without its sandbox (no private network, file system view or ceilings): "
+        "only the guard stands between the input and this machine. Said on every run.",
+    ),
+]
+
+
+def renderer_for(*, allow_remote: bool, no_sandbox: bool) -> Renderer:
+    """The renderer a command's --allow-remote and --no-sandbox ask for."""
+    from adk_gitops.renderer import find_renderer
+
+    if no_sandbox:
+        say("adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads")
+    return find_renderer(allow_remote=allow_remote, sandbox=not no_sandbox)
 
 
 def repo_root(repo: Path | None) -> Path:

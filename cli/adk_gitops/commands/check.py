@@ -17,8 +17,10 @@ from adk_gitops.commands._common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     AllowRemoteOpt,
+    NoSandboxOpt,
     RepoOpt,
     domain_errors,
+    renderer_for,
     repo_root,
     say,
     write_output,
@@ -95,16 +97,15 @@ def check(
     ] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Render every overlay with real kustomize and prove it right.
 
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or no renderer.
     """
-    from dataclasses import replace
 
     from adk_gitops import checker, schemas
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
     from adk_gitops.rules import ALL_RULES
 
@@ -127,8 +128,8 @@ def check(
         if not targets and not (changed or changed_from):
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None
-        if allow_remote and any(t.kind == "kustomization" for t in targets):
-            renderer = replace(find_renderer(), allow_remote=True)
+        if any(t.kind == "kustomization" for t in targets):
+            renderer = renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox)
         with _progress(len(targets)) as advance:
             report = checker.check(
                 targets,

@@ -10,8 +10,10 @@ from adk_gitops.commands._common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     AllowRemoteOpt,
+    NoSandboxOpt,
     RepoOpt,
     domain_errors,
+    renderer_for,
     repo_root,
     say,
     write_output,
@@ -39,6 +41,7 @@ def plan(
     ] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Show the order Argo CD will sync in, what each step waits for, and whether
     the first sync can complete; report the sync rules' findings as check does
@@ -46,20 +49,20 @@ def plan(
 
     Exit 0 when no error-level sync finding remains, 1 when one does, 2 on errors.
     """
-    from dataclasses import replace
 
     from adk_gitops import checkconfig
     from adk_gitops.applications import application_for
     from adk_gitops.engine import run_rules
     from adk_gitops.inputs import read_rendered
-    from adk_gitops.renderer import find_renderer
     from adk_gitops.reporters.plan import plan_json, plan_text
     from adk_gitops.rules import SYNC_RULES, get
     from adk_gitops.rules._context import Context, repo_index
 
     root = repo_root(repo)
     with domain_errors():
-        renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
+        renderer = (
+            renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox) if Path(path).is_dir() else None
+        )
         rendered = read_rendered(path, root, renderer)
         config = checkconfig.load(root)
     destination = None

@@ -10,8 +10,10 @@ from adk_gitops.commands._common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     AllowRemoteOpt,
+    NoSandboxOpt,
     RepoOpt,
     domain_errors,
+    renderer_for,
     repo_root,
     write_output,
 )
@@ -25,6 +27,7 @@ def preflight(
     output: Annotated[Path | None, typer.Option(help="Write the result to FILE instead of stdout.")] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Before the first sync: ask the cluster whether it will work.
 
@@ -42,7 +45,7 @@ def preflight(
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, allow_remote=allow_remote)
+        where = target.load(root, env, renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox))
         report = run(api.connect(kubeconfig, context), where)
     text = preflight_json(report) if output_format is LiveFormat.json else preflight_text(report)
     write_output(text, output)

@@ -7,9 +7,11 @@ import typer
 
 from adk_gitops.commands._common import (
     AllowRemoteOpt,
+    NoSandboxOpt,
     RepoOpt,
     domain_errors,
     fail,
+    renderer_for,
     repo_root,
     say,
 )
@@ -19,12 +21,11 @@ def render(
     path: Annotated[Path, typer.Argument(help="Kustomization directory to render, e.g. overlays/postgres.")],
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Print the rendered manifests of an overlay, exactly as Argo CD would build them."""
-    from dataclasses import replace
 
     from adk_gitops.inputs import is_kustomization_dir, read_rendered
-    from adk_gitops.renderer import find_renderer
 
     if not path.is_dir():
         fail(f"{path}: not a directory (a kustomization, or a directory of manifests)")
@@ -38,7 +39,7 @@ def render(
         say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return
     with domain_errors():
-        renderer = replace(find_renderer(), allow_remote=allow_remote)
+        renderer = renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox)
         text = renderer.build(path, root=root)
     typer.echo(text, nl=False)
     say(f"# rendered {path} with {renderer.description}")

@@ -5,7 +5,15 @@ from typing import Annotated
 
 import typer
 
-from adk_gitops.commands._common import AllowRemoteOpt, RepoOpt, domain_errors, repo_root, say
+from adk_gitops.commands._common import (
+    AllowRemoteOpt,
+    NoSandboxOpt,
+    RepoOpt,
+    domain_errors,
+    renderer_for,
+    repo_root,
+    say,
+)
 
 
 def run_hook(
@@ -24,24 +32,25 @@ def run_hook(
     timeout: Annotated[float, typer.Option(help="Seconds before the run is stopped.")] = 300.0,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Run the migration Job's container locally, with the env the kubelet would build.
 
     Secrets come from --secret-file, never from git; $(VAR) in command and args is
     expanded exactly as Kubernetes does. Exits with the container's exit code.
     """
-    from dataclasses import replace
 
     from adk_gitops import podenv
     from adk_gitops.errors import PodEnvError
     from adk_gitops.inputs import read_rendered
     from adk_gitops.manifests import Resource, load_stream
     from adk_gitops.migration import explain_failure
-    from adk_gitops.renderer import find_renderer
 
     root = repo_root(repo)
     with domain_errors():
-        renderer = replace(find_renderer(), allow_remote=allow_remote) if Path(path).is_dir() else None
+        renderer = (
+            renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox) if Path(path).is_dir() else None
+        )
         rendered = read_rendered(path, root, renderer)
         secrets: list[Resource] = []
         for file in secret_file or []:

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from adk_gitops.commands._cluster import ContextOpt, EnvArg, FormatOpt, KubeconfigOpt, LiveFormat
-from adk_gitops.commands._common import AllowRemoteOpt, RepoOpt, domain_errors, repo_root, write_output
+from adk_gitops.commands._common import (
+    AllowRemoteOpt,
+    NoSandboxOpt,
+    RepoOpt,
+    domain_errors,
+    renderer_for,
+    repo_root,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from adk_gitops.live.status import StatusReport
@@ -39,6 +47,7 @@ def status(
     output: Annotated[Path | None, typer.Option(help="Write the result to FILE instead of stdout.")] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
+    no_sandbox: NoSandboxOpt = False,
 ) -> None:
     """Where the sync stands and why it waits: the Argo CD Application (sync,
     health, operation, hook results), the migration Job, its pods and events, the
@@ -54,7 +63,7 @@ def status(
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, allow_remote=allow_remote)
+        where = target.load(root, env, renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox))
         if where.application is None and not where.hook_jobs:
             raise AdkGitopsError(
                 f"{env}: nothing to report on: no Argo CD Application in argocd/ syncs this overlay "

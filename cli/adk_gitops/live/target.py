@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adk_gitops.annotations import hook_info
 from adk_gitops.applications import AppInfo, application_for
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.k8s import pod_dependencies, pod_spec
 from adk_gitops.manifests import Resource
+
+if TYPE_CHECKING:
+    from adk_gitops.renderer import Renderer
 
 IN_CLUSTER = "https://kubernetes.default.svc"  # Argo CD's name for the cluster it runs in
 
@@ -55,15 +59,12 @@ def overlay_path(root: Path, env: str) -> Path:
     raise AdkGitopsError(f"{env}: no environment overlays/{env} and no such directory")
 
 
-def load(root: Path, env: str, *, allow_remote: bool = False) -> Target:
+def load(root: Path, env: str, renderer: Renderer) -> Target:
     """The environment ENV of the repository ``root``, rendered with the real renderer."""
-    from dataclasses import replace
-
     from adk_gitops.inputs import read_rendered
-    from adk_gitops.renderer import find_renderer
 
     overlay = overlay_path(root, env)
-    rendered = read_rendered(str(overlay), root, replace(find_renderer(), allow_remote=allow_remote))
+    rendered = read_rendered(str(overlay), root, renderer)
     return target_for(env, overlay, rendered.resources)
 
 

@@ -1,0 +1,217 @@
+"""kustomize in its sandbox (renderer.sandbox_argv): attacks that get past the guard,
+because kustomize reads kustomization keys the guard does not parse (case-folded
+keys such as `Resources:` and `ConfigMapGenerator:`), stopped by the operating
+system instead. Each attack is shown to work when the sandbox is switched off
+(`--no-sandbox`: the guard alone, as main was before the sandbox), and to fail
+inside it: nothing fetched, nothing outside the repository read, no token in any
+output, memory within the ceiling."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adk_gitops.renderer import SANDBOX_MEMORY_BYTES, Renderer, find_sandbox
+from tests.conftest import IN_CI, copy_example, require
+
+pytestmark = pytest.mark.e2e
+TOKEN = "ghs_FAKEPERSISTEDCHECKOUTTOKEN0123456789"
+
+
+@pytest.fixture(autouse=True)
+def sandbox_available() -> None:
+    from adk_gitops.errors import SandboxUnavailable
+
+    try:
+        find_sandbox()
+    except SandboxUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"the sandbox is missing under CI=true: {exc}")
+        require("the kustomize sandbox", str(exc))
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A checkout as actions/checkout leaves it: a .git/config holding the persisted token."""
+    root = copy_example(tmp_path / "checkout")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text(
+        f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {TOKEN}\n'
+    )
+    return root
+
+
+def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "adk_gitops", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def check(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
+    return adk_gitops(repo, renderer, "check", *args)
+
+
+def overlay(repo: Path, name: str, kustomization: str) -> Path:
+    folder = repo / "overlays" / name
+    folder.mkdir(parents=True)
+    (folder / "kustomization.yaml").write_text(kustomization)
+    return folder
+
+
+def test_a_case_folded_generator_cannot_read_the_git_config(repo: Path, renderer: Renderer) -> None:
+    """`ln -s .. overlays/evil` makes the repository's root an overlay; its generator,
+    spelt `ConfigMapGenerator:` (kustomize matches keys with Go's EqualFold), names
+    .git/config, which the guard does not see."""
+    (repo / "kustomization.yaml").write_text(
+        "ConfigMapGenerator:\n  - name: leak\n    files: [.git/config]\n"
+    )
+    (repo / "overlays" / "evil").symlink_to("..")
+    unconfined = adk_gitops(repo, renderer, "render", "overlays/evil", "--no-sandbox")
+    assert TOKEN in unconfined.stdout  # the guard alone lets kustomize read it
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        result = check(repo, renderer, "overlays/evil", "-o", fmt)
+        assert TOKEN not in result.stdout + result.stderr
+        assert result.returncode == 1 and "render-failed" in result.stdout
+    result = adk_gitops(repo, renderer, "render", "overlays/evil")
+    assert result.returncode == 2 and TOKEN not in result.stdout + result.stderr
+    assert "no such file or directory" in result.stderr  # .git is empty in the sandbox
+    assert (repo / ".git" / "config").read_text().count(TOKEN) == 1  # untouched
+
+
+@pytest.fixture()
+def http_server() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback that records every request it gets."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_case_folded_resource_url_reaches_no_network(
+    repo: Path, renderer: Renderer, http_server: tuple[str, list[str]]
+) -> None:
+    url, requests = http_server
+    overlay(repo, "fetch", f"Resources:\n  - {url}/x.yaml\n")
+    unconfined = check(repo, renderer, "overlays/fetch", "-o", "json", "--no-sandbox")
+    assert unconfined.returncode == 0 and requests == ["/x.yaml"]  # loopback skips the proxy trap
+    requests.clear()
+    result = check(repo, renderer, "overlays/fetch", "-o", "json")
+    assert result.returncode == 1 and "render-failed" in result.stdout
+    assert requests == []  # the sandbox's own network namespace: no network at all
+    # (--allow-remote shares the host's network: docs/security.md says what that allows.)
+
+
+def test_a_case_folded_path_cannot_read_outside_the_repository(
+    repo: Path, renderer: Renderer, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen}\ndata: {token: SECRETVALUE}\n"
+    )
+    (outside / "kustomization.yaml").write_text("resources: [secret.yaml]\n")
+    # A base directory may lie anywhere (kustomize restricts files, not bases): the guard
+    # refuses `resources: [../../../outside]`, but not under a case-folded key.
+    overlay(repo, "escape", "Resources:\n  - ../../../outside\n")
+    unconfined = adk_gitops(repo, renderer, "render", "overlays/escape", "--no-sandbox")
+    assert "SECRETVALUE" in unconfined.stdout  # the guard alone lets kustomize read it
+    result = check(repo, renderer, "overlays/escape", "-o", "json")
+    assert result.returncode == 1
+    assert "SECRETVALUE" not in result.stdout + result.stderr and "stolen" not in result.stdout
+    found = [f["rule"] for f in json.loads(result.stdout)["findings"] if f["overlay"] == "overlays/escape"]
+    assert found == ["render-failed"]
+
+
+def test_a_huge_generator_file_meets_the_memory_ceiling(repo: Path, renderer: Renderer) -> None:
+    """A 2 GiB sparse file (a few bytes in git) named by a generator: without the
+    sandbox kustomize grew to several GiB; inside it, it stops at the ceiling."""
+    folder = overlay(repo, "huge", "ConfigMapGenerator:\n  - name: big\n    files: [big.txt]\n")
+    with (folder / "big.txt").open("wb") as big:
+        big.truncate(2 * 2**30)
+    measure = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+        "print(done.stdout)\n"
+    )
+    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            measure,
+            sys.executable,
+            "-m",
+            "adk_gitops",
+            "check",
+            "overlays/huge",
+            "-o",
+            "json",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    first, _, report = probe.stdout.partition("\n")
+    code, peak = (int(x) for x in first.split())
+    assert code == 1
+    findings = json.loads(report)["findings"]
+    assert [f["rule"] for f in findings if f["overlay"] == "overlays/huge"] == ["render-failed"]
+    assert peak < SANDBOX_MEMORY_BYTES  # the largest process of the run, kustomize included
+
+
+def test_the_sandbox_hides_the_callers_environment(repo: Path, renderer: Renderer) -> None:
+    """A CI token in the environment never reaches kustomize: an exec plugin or a
+    generator could otherwise print it (the sandbox passes a minimal environment)."""
+    from adk_gitops.renderer import hardened_env, sandbox_env
+
+    env = sandbox_env(
+        hardened_env({"GITHUB_TOKEN": TOKEN, "PATH": "/x", "HOME": "/root"}, allow_remote=False)
+    )
+    assert TOKEN not in json.dumps(env)
+    assert env["HOME"] == "/tmp" and env["GIT_CONFIG_NOSYSTEM"] == "1" and env["HTTPS_PROXY"]
+
+
+def test_out_of_memory_is_one_clear_line(repo: Path, renderer: Renderer) -> None:
+    folder = overlay(repo, "huge", "ConfigMapGenerator:\n  - name: big\n    files: [big.txt]\n")
+    with (folder / "big.txt").open("wb") as big:
+        big.truncate(4 * 2**30)
+    result = adk_gitops(repo, renderer, "render", "overlays/huge")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "out of memory (the sandbox allows kustomize 3 GiB: does it read a file that large?)" in result.stderr
