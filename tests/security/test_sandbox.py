@@ -214,4 +214,6 @@ def test_out_of_memory_is_one_clear_line(repo: Path, renderer: Renderer) -> None
         big.truncate(4 * 2**30)
     result = adk_gitops(repo, renderer, "render", "overlays/huge")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
-    assert "out of memory (the sandbox allows kustomize 3 GiB: does it read a file that large?)" in result.stderr
+    assert (
+        "out of memory (the sandbox allows kustomize 3 GiB: does it read a file that large?)" in result.stderr
+    )

@@ -350,17 +350,19 @@ def test_3_concurrent_new_env_runs_lose_no_edit(repo: Path, cli_env: dict[str, s
     assert result.returncode == 0, result.stdout
 
 
-# Runs the CLI with Path.replace wrapped: the Nth call SIGKILLs the process first.
+# Runs the CLI with os.replace wrapped: the Nth rename of a transaction's file (its
+# manifest, then each file put in place) SIGKILLs the process first.
 KILLER = """
-import os, pathlib, signal, sys
+import os, signal, sys
 n, calls = int(sys.argv[1]), [0]
-real = pathlib.Path.replace
-def replace(self, target):
-    calls[0] += 1
-    if calls[0] == n:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(self, target)
-pathlib.Path.replace = replace
+real = os.replace
+def replace(src, dst, **kwargs):
+    if "/adk-gitops/staging-" in os.fspath(src):
+        calls[0] += 1
+        if calls[0] == n:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst, **kwargs)
+os.replace = replace
 from adk_gitops.entry import main
 sys.argv = ["adk-gitops", *sys.argv[2:]]
 main()
@@ -387,7 +389,7 @@ def test_3_a_kill_before_any_rename_leaves_the_tree_whole_or_repairable(
             [sys.executable, "-c", KILLER, str(n), *args], cwd=work, env=env, capture_output=True, timeout=300
         )
         assert killed.returncode == -signal.SIGKILL, killed.stderr
-        staged = list(work.glob(".adk-gitops-staging-*"))
+        staged = list((work / ".git" / "adk-gitops").glob("staging-*"))
         if n == 1:  # before the commit point: untouched, and the staging is not a committed edit
             assert {k: v for k, v in tree(work).items() if not k.startswith(".adk-gitops")} == before
         else:
@@ -397,7 +399,7 @@ def test_3_a_kill_before_any_rename_leaves_the_tree_whole_or_repairable(
         rerun = adk_gitops(work, env, *args)
         assert rerun.returncode == 0, rerun.stderr
         assert tree(work) == complete, f"killed before rename {n}"
-        assert not list(work.glob(".adk-gitops-*"))
+        assert not list(work.glob(".adk-gitops-*")) and not list((work / ".git" / "adk-gitops").iterdir())
 
 
 def fake_renderer(tmp_path: Path, body: str) -> dict[str, str]:

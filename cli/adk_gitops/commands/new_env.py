@@ -102,7 +102,7 @@ def new_env(
         auto_prune=auto_prune or None,
     )
     root = repo_root(repo)
-    with domain_errors(), locked(root):
+    with domain_errors(), locked(root, readonly=dry_run or output is not None):
         plan = service.plan_new_env(root, name, flags, from_env=from_env, values_file=values_file)
         if output is not None:
             typer.echo(_objects(plan.changes, output), nl=False)

@@ -90,7 +90,7 @@ def _edit(
     from adk_gitops.renderer import find_renderer
 
     root = repo_root(repo)
-    with domain_errors(), locked(root):
+    with domain_errors(), locked(root, readonly=dry_run):
         result = flow.land(
             root,
             plan(root),

@@ -90,6 +90,8 @@ def validate(
         for change in changes:
             target = copy / change.path
             target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink():  # copied as a link: writing through it would leave the copy
+                target.unlink()
             target.write_text(change.new, encoding="utf-8")
         targets = [checker.Target(overlay, copy / overlay, checker.TargetKind.KUSTOMIZATION)]
         targets += [

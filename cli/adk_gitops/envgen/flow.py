@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from adk_gitops.envgen import txn
 from adk_gitops.envgen.apply import ChangeStatus, FileChange, unified_diff, validate, write
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer
@@ -51,6 +52,9 @@ def land(
         return Result(Outcome.PREVIEW, changes, diff)
     if conflicts and not force:
         return Result(Outcome.CONFLICT, changes, unified_diff(conflicts))
+    # A target behind a link, outside the repository or not writable: refused before
+    # anything, the temporary copy included, is written.
+    txn.preflight(root, [c.path for c in changes if c.status is not ChangeStatus.UNCHANGED])
     report = validate(root, changes, overlay, renderer()) if check_first else None
     if report is not None and report.failed:
         return Result(Outcome.CHECK_FAILED, changes, diff, report)

@@ -1,0 +1,146 @@
+"""Edits never leave the repository (envgen/txn.py): attacks through committed
+files that made set-image, set-migration, promote and new-env write outside the
+repository or plant a git hook, each refused with one line and nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adk_gitops.renderer import Renderer
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.e2e
+IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.12.2"
+HOOK = "#!/bin/sh\ntouch PWNED\n"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    root = copy_example(tmp_path / "checkout")
+    (root / ".git" / "hooks").mkdir(parents=True)
+    return root
+
+
+def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "adk_gitops", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def snapshot(top: Path) -> dict[str, bytes]:
+    """Every file under ``top`` (links not followed), .git included."""
+    found: dict[str, bytes] = {}
+    for dirpath, _, files in os.walk(top):
+        for name in files:
+            path = Path(dirpath) / name
+            found[str(path.relative_to(top))] = (
+                b"LINK:" + os.fsencode(path.readlink()) if path.is_symlink() else path.read_bytes()
+            )
+    return found
+
+
+EDITS = [
+    ["set-image", "postgres", IMAGE, "--dry-run"],
+    ["set-image", "postgres", IMAGE],
+    ["set-migration", "postgres", "upgrade"],
+    ["promote", "postgres", "cloudsql"],
+    ["new-env", "staging", "--image", IMAGE],
+]
+
+
+@pytest.mark.parametrize("args", EDITS, ids=lambda a: " ".join(a[:1] + a[3:]))
+def test_a_committed_staging_folder_plants_no_hook(repo: Path, renderer: Renderer, args: list[str]) -> None:
+    """A staging folder and manifest committed to the tree, with a link into .git/hooks
+    and a path two levels above the repository: never rolled forward."""
+    staging = repo / ".adk-gitops-staging-evil"
+    (staging / "files" / "hooks").mkdir(parents=True)
+    (staging / "files" / "hooks" / "pre-commit").write_text(HOOK)
+    (staging / "files" / "hooks" / "pre-commit").chmod(0o755)
+    (staging / "files" / "up.txt").write_text("outside\n")
+    (staging / "manifest.json").write_text(json.dumps({"paths": ["hooks/pre-commit", "../../up.txt"]}))
+    (repo / "hooks").symlink_to(".git/hooks")
+    above = repo.parent.parent / "up.txt"
+    result = adk_gitops(repo, renderer, *args)
+    assert result.returncode == 0, result.stderr
+    assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+    assert not above.exists()
+    assert (staging / "manifest.json").is_file()  # left as it is: not ours
+
+
+def test_dry_run_writes_nothing_at_all(repo: Path, renderer: Renderer) -> None:
+    before = snapshot(repo.parent)
+    for args in (
+        ["set-image", "postgres", IMAGE, "--dry-run"],
+        ["new-env", "dev", "--image", IMAGE, "--dry-run"],
+    ):
+        result = adk_gitops(repo, renderer, *args)
+        assert result.returncode == 0, result.stderr
+    assert snapshot(repo.parent) == before
+
+
+def test_an_overlay_linked_out_of_the_repository_is_not_written(
+    repo: Path, renderer: Renderer, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    kustomization = repo / "overlays" / "postgres" / "kustomization.yaml"
+    (outside / "kustomization.yaml").write_text(kustomization.read_text())
+    kustomization.unlink()
+    kustomization.symlink_to(outside / "kustomization.yaml")
+    before = snapshot(tmp_path)
+    for extra in ([], ["--no-validate"]):
+        result = adk_gitops(repo, renderer, "set-image", "postgres", IMAGE, *extra)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "kustomization.yaml: a symbolic link: refused, nothing written" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_folder_linked_out_of_the_repository_is_not_written(
+    repo: Path, renderer: Renderer, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside-overlay"
+    (repo / "overlays" / "postgres").rename(outside)
+    (repo / "overlays" / "postgres").symlink_to(outside)
+    before = snapshot(tmp_path)
+    for extra in ([], ["--no-validate"]):
+        result = adk_gitops(repo, renderer, "set-image", "postgres", IMAGE, *extra)
+        assert result.returncode in (1, 2) and "nothing written" in result.stderr, result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_read_only_folder_leaves_the_tree_as_it_was(repo: Path, renderer: Renderer) -> None:
+    argocd = repo / "argocd"
+    before = snapshot(repo)
+    if os.geteuid() == 0:
+        # root ignores permission bits: a read-only bind mount stands in for a read-only folder.
+        done = subprocess.run(
+            ["unshare", "-m", "--", "sh", "-c",
+             f"mount --bind {argocd} {argocd} && mount -o remount,bind,ro {argocd} && "
+             f"{sys.executable} -m adk_gitops new-env staging --image {IMAGE}"],
+            cwd=repo,
+            env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )  # fmt: skip
+    else:
+        (repo / "argocd").chmod(0o555)
+        done = adk_gitops(repo, renderer, "new-env", "staging", "--image", IMAGE)
+    assert done.returncode == 2, done.stderr
+    assert "read-only" in done.stderr and done.stderr.strip().count("\n") == 0
+    assert not (repo / "overlays" / "staging").exists()
+    assert snapshot(repo) == before
