@@ -3,6 +3,7 @@ around it (its ``argocd/`` folder)."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
-from adk_gitops.errors import ManifestError
+from adk_gitops.errors import AdkGitopsError, ManifestError
 from adk_gitops.manifests import Resource, load_stream
 
 # Namespaces no environment may deploy into: Kubernetes' own, and (per repository)
@@ -219,16 +220,40 @@ def _generated(root: Path, rel: str, appset: Resource, own: str) -> list[AppInfo
     return out
 
 
-def _matching(root: Path, pattern: str) -> Iterator[Path]:
-    """Folders of the repository a generator's path glob matches (none outside it)."""
-    from adk_gitops.guard import outside_reason
+# How many folders one generator path may match or visit: a symlink loop or a huge
+# tree must end in one line, not run for minutes.
+MAX_GENERATED = 10_000
 
+
+def _matching(root: Path, pattern: str) -> Iterator[Path]:
+    """Folders of the repository a generator's path glob matches (none outside it),
+    segment by segment without following links, as Argo CD's repo-server lists a
+    checkout's directories (filepath.Walk does not follow symlinks)."""
     if pattern.startswith("/") or ".." in pattern.split("/"):
         return
-    real_root = root.resolve()
-    for path in root.glob(pattern):
-        if path.is_dir() and not path.name.startswith(".") and not outside_reason(path, real_root):
-            yield path
+    level = [root]
+    visited = 0
+    for segment in [s for s in pattern.split("/") if s not in ("", ".")]:
+        following: list[Path] = []
+        for folder in level:
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                visited += 1
+                if visited > MAX_GENERATED:
+                    raise AdkGitopsError(
+                        f"ApplicationSet generator path {pattern!r} visits more than {MAX_GENERATED} folders"
+                    )
+                if (
+                    entry.is_dir(follow_symlinks=False)
+                    and not entry.name.startswith(".")
+                    and fnmatchcase(entry.name, segment)
+                ):
+                    following.append(Path(entry.path))
+        level = following
+    yield from (folder for folder in level if folder != root)
 
 
 def application_for(overlay: Path, index: Sequence[AppInfo] | None = None) -> AppInfo | None:

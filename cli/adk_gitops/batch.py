@@ -12,6 +12,7 @@ refuses absolute resource paths) and starts with a dot, which discovery skips.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -29,7 +30,9 @@ BATCH_PREFIX = ".adk-gitops-batch-"
 
 
 def _wrapper(relative: str, index: int) -> tuple[str, str]:
-    kustomization = f"resources:\n  - {relative}\ntransformers:\n  - tag.yaml\n"
+    # Quoted (a JSON string is a YAML one): a folder named `postgres #x` or `cloudsql `
+    # must stay itself, not become `postgres` (a comment) or `cloudsql` (trimmed).
+    kustomization = f"resources:\n  - {json.dumps(relative)}\ntransformers:\n  - tag.yaml\n"
     tag = (
         "apiVersion: builtin\n"
         "kind: AnnotationsTransformer\n"

@@ -94,7 +94,13 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    from adk_gitops.envgen.txn import write_file
+
+    # Relative: inside this folder's tree, through no link (a committed symlink named like
+    # the report must not redirect it). Absolute: where the user said, but not through a
+    # link at the end.
+    base, rel = (output.parent, output.name) if output.is_absolute() else (Path.cwd(), output.as_posix())
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror}")
+        write_file(base, rel, text)
+    except AdkGitopsError as exc:
+        fail(f"--output {exc}")

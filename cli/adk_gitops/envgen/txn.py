@@ -171,7 +171,7 @@ def _parts(rel: str) -> list[str]:
         or any(p in ("", ".", "..") for p in parts)
         or any(p.lower() == ".git" for p in parts)
     ):
-        raise AdkGitopsError(f"{rel!r}: not a path inside the repository that adk-gitops may write")
+        raise AdkGitopsError(f"{rel!r}: refused: a path with '..', '.git' or an empty part")
     return parts
 
 
@@ -220,6 +220,24 @@ def _walk(root: Path, rel: str, *, create: bool) -> tuple[int, str] | None:
     except BaseException:
         os.close(fd)
         raise
+
+
+def write_file(base: Path, rel: str, text: str) -> None:
+    """Write ``text`` to ``rel`` under ``base`` (its folders must exist) without following
+    a link anywhere on the way or at the end (a report's --output)."""
+    found = _walk(base, rel, create=False)
+    if found is None:
+        raise AdkGitopsError(f"{rel}: cannot write: its folder does not exist")
+    fd, name = found
+    try:
+        try:
+            handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666, dir_fd=fd)
+        except OSError as exc:
+            raise AdkGitopsError(f"{rel}: cannot write: {exc.strerror}") from None
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+    finally:
+        os.close(fd)
 
 
 def preflight(root: Path, paths: Sequence[str]) -> None:

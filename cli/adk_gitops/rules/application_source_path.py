@@ -30,6 +30,7 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from adk_gitops.applications import repository_key, sources
 from adk_gitops.model import Severity, Violation
@@ -49,10 +50,22 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 continue  # another repository's path: not ours to judge
             if path in ctx.repo.overlay_namespaces:
                 continue
-            if path == "overlays" or path.startswith("overlays/"):
+            if path.startswith(("/", "..")) or "/../" in f"/{path}/":
+                # Judged on the text alone: whether such a path exists on this machine is
+                # nobody's business (the answer would leak it). Argo CD refuses it too.
+                yield violation(app, pointer, f"{path!r} leaves the repository")
+            elif path == "overlays" or path.startswith("overlays/"):
                 yield violation(app, pointer, f"{path!r} is not an overlay of this repository")
-            elif not (ctx.repo.root / path).is_dir():
+            elif not _is_folder(ctx.repo.root, path):
                 yield violation(app, pointer, f"{path!r} does not exist in this repository")
+
+
+def _is_folder(root: Path, path: str) -> bool:
+    """Whether ``path`` is a folder of the repository, through no link that leaves it."""
+    from adk_gitops.guard import outside_reason
+
+    folder = root / path
+    return not outside_reason(folder, root.resolve()) and folder.is_dir()
 
 
 RULE = Rule(

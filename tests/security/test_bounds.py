@@ -1,0 +1,109 @@
+"""Untrusted input beyond the sandbox (#29): expansion that never follows links and
+stops at a bound, paths out of the repository judged on their text, and files the
+tool writes (--output, init) that never follow a committed link."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from adk_gitops.applications import MAX_GENERATED
+from adk_gitops.renderer import Renderer
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.e2e
+
+
+def adk_gitops(
+    cwd: Path, renderer: Renderer, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adk_gitops", *args],
+        cwd=cwd,
+        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def appset(repo: Path, path: str) -> None:
+    (repo / "argocd" / "appsets").mkdir(exist_ok=True)
+    (repo / "argocd" / "appsets" / "loop.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: loop, namespace: argocd}\n"
+        "spec:\n  goTemplate: true\n  generators:\n    - git:\n"
+        "        repoURL: https://github.com/example/adk-agent-gitops.git\n        revision: main\n"
+        f"        directories: [{{path: '{path}'}}]\n"
+        "  template:\n    metadata: {name: 'x-{{.path.basename}}'}\n    spec:\n      project: adk-agent\n"
+        "      source: {repoURL: https://github.com/example/adk-agent-gitops.git, path: '{{.path.path}}'}\n"
+        "      destination: {server: https://kubernetes.default.svc, namespace: 'x-{{.path.basename}}'}\n"
+    )
+
+
+def test_a_symlink_loop_in_a_generator_glob_ends_at_once(tmp_path: Path, renderer: Renderer) -> None:
+    repo = copy_example(tmp_path / "repo")
+    (repo / "loop").mkdir()
+    (repo / "loop" / "x").symlink_to(".")
+    appset(repo, "loop/*/*/*/*/*/*/*/*/*/*/*/*")
+    started = time.monotonic()
+    result = adk_gitops(repo, renderer, "check", "argocd", "-o", "json")
+    assert time.monotonic() - started < 30  # it ran for minutes following the loop
+    assert result.returncode in (0, 1), result.stderr
+    json.loads(result.stdout)
+
+
+def test_a_generator_glob_stops_at_a_bound_with_one_line(tmp_path: Path, renderer: Renderer) -> None:
+    repo = copy_example(tmp_path / "repo")
+    for i in range(MAX_GENERATED + 1):
+        (repo / "wide" / f"d{i}").mkdir(parents=True)
+    appset(repo, "wide/*")
+    result = adk_gitops(repo, renderer, "check", "argocd")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"visits more than {MAX_GENERATED} folders" in result.stderr
+
+
+def test_a_source_path_out_of_the_repository_reveals_nothing(tmp_path: Path, renderer: Renderer) -> None:
+    """Whether ../../../../etc exists on the CI machine must not change the answer."""
+    repo = copy_example(tmp_path / "repo")
+    messages = []
+    for path in ("../../../../../../etc", "../../../../../../no-such-folder-anywhere"):
+        app = repo / "argocd" / "apps" / "postgres.yaml"
+        app.write_text(
+            app.read_text()
+            .replace("path: overlays/postgres", f"path: {path}")
+            .replace("path: ../../../../../../etc", f"path: {path}")
+        )
+        result = adk_gitops(repo, renderer, "check", "argocd", "-o", "json")
+        found = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "application-source-path"]
+        messages.append([f["message"].replace(path, "PATH") for f in found])
+    assert messages[0] == messages[1] == ["'PATH' leaves the repository"]
+
+
+def test_output_never_follows_a_committed_link(tmp_path: Path, renderer: Renderer) -> None:
+    repo = copy_example(tmp_path / "repo")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (repo / "adk-gitops.sarif").symlink_to(victim)
+    result = adk_gitops(repo, renderer, "check", "-o", "sarif", "--output", "adk-gitops.sarif")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "adk-gitops.sarif: a symbolic link: refused" in result.stderr
+    assert victim.read_text() == "precious\n"
+
+
+def test_init_force_never_writes_through_a_linked_folder(tmp_path: Path, renderer: Renderer) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = tmp_path / "new-repo"
+    target.mkdir()
+    (target / "bases").symlink_to(outside)
+    result = adk_gitops(tmp_path, renderer, "init", str(target), "--force")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "bases: a symbolic link or a file where a folder belongs" in result.stderr
+    assert list(outside.iterdir()) == []

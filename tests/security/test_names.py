@@ -1,0 +1,48 @@
+"""Folder names are taken exactly (#29): an overlay named `postgres #x` or `cloudsql `
+(a trailing space) is checked as itself, never as `overlays/postgres`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adk_gitops.renderer import Renderer
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("name", ["postgres #x", "postgres ", "postgres\tx"])
+def test_an_overlay_name_that_yaml_would_cut_is_checked_as_itself(
+    tmp_path: Path, renderer: Renderer, name: str
+) -> None:
+    repo = copy_example(tmp_path / "repo")
+    odd = repo / "overlays" / name
+    shutil.copytree(repo / "overlays" / "postgres", odd)
+    (odd / "bad.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: only-in-the-odd-one}\ndata: {a: [1]}\n"
+    )
+    kustomization = odd / "kustomization.yaml"
+    kustomization.write_text(
+        kustomization.read_text().replace("  - values.yaml\n", "  - values.yaml\n  - bad.yaml\n")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "adk_gitops", "check", "-o", "json"],
+        cwd=repo,
+        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    found = [
+        (f["rule"], f["name"]) for f in json.loads(done.stdout)["findings"] if f["rule"] == "schema-valid"
+    ]
+    assert found == [("schema-valid", "only-in-the-odd-one")]
