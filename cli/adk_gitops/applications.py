@@ -13,6 +13,7 @@ from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
+from adk_gitops import bounded
 from adk_gitops.errors import AdkGitopsError, ManifestError
 from adk_gitops.manifests import Resource, load_stream
 
@@ -61,14 +62,20 @@ def own_repo_url(root: Path) -> str:
 
     config = root / "adk-gitops.yaml"
     try:
-        doc = yamlread.load(config.read_text(encoding="utf-8"), str(config)) if config.is_file() else None
+        doc = (
+            yamlread.load(bounded.read_text(config, bounded.MAX_CONFIG_BYTES), str(config))
+            if config.is_file()
+            else None
+        )
     except (OSError, UnicodeDecodeError, yamlread.YamlError):
         doc = None
     argocd = doc.get("argocd") if isinstance(doc, dict) else None
     if isinstance(argocd, dict) and isinstance(argocd.get("repoURL"), str):
         return _without_credentials(argocd["repoURL"])
     try:
-        text = (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
+        text = bounded.read_bytes(root / ".git" / "config", bounded.MAX_CONFIG_BYTES).decode(
+            "utf-8", errors="replace"
+        )
     except OSError:
         return ""
     in_origin = False
@@ -278,7 +285,7 @@ def argocd_objects(root: Path) -> Iterator[tuple[Path, Resource]]:
         if outside_reason(file, real_root) or not file.is_file():
             continue
         try:
-            resources = load_stream(file.read_text(encoding="utf-8"), source=str(file))
+            resources = load_stream(bounded.read_text(file), source=str(file))
         except (ManifestError, OSError, UnicodeDecodeError):
             continue
         for res in resources:

@@ -27,7 +27,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import yamlread
+from adk_gitops import bounded, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Severity
 from adk_gitops.rules import ALL_RULES, ENGINE_RULES
@@ -89,7 +89,7 @@ def load(root: Path, explicit: Path | None = None) -> CheckConfig:
         return DEFAULT
     label = str(path) if explicit is not None else CONFIG_FILE
     try:
-        doc = yamlread.load(path.read_text(encoding="utf-8"), label)
+        doc = yamlread.load(bounded.read_text(path, bounded.MAX_CONFIG_BYTES), label)
     except FileNotFoundError:
         raise CheckConfigError(f"--config {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from adk_gitops import bounded
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.guard import outside_reason
 from adk_gitops.kustomization import KUSTOMIZATION_FILES
@@ -25,7 +26,7 @@ class Rendered:
 def load_file(path: Path, label: str) -> tuple[Resource, ...]:
     """The objects of a rendered YAML file; one-line AdkGitopsError if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = bounded.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise AdkGitopsError(f"{label}: cannot read: {exc}") from None
     return load_stream(text, source=label)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import yamlread
+from adk_gitops import bounded, yamlread
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -45,7 +45,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> tuple[Mapping[str, Any], str
     # Keyed by modification time and size: a fleet's overlays share their base and
     # components, which are read once per run instead of once per overlay.
     try:
-        doc = yamlread.load(path.read_text(encoding="utf-8"), path.name)
+        doc = yamlread.load(bounded.read_text(path), path.name)
     except OSError as exc:
         return {}, f"cannot read: {exc.strerror}"
     except UnicodeDecodeError:

@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from adk_gitops import kustomization, yamlread
+from adk_gitops import bounded, kustomization, yamlread
 from adk_gitops.syntax import pointer_segments
 
 ORIGIN = "config.kubernetes.io/origin"
@@ -144,7 +144,7 @@ def _walk(node: Node, steps: Sequence[str], rendered: Any) -> tuple[Node, bool]:
 
 def _documents(file: Path) -> list[Node]:
     try:
-        text = file.read_text(encoding="utf-8")
+        text = bounded.read_text(file)
         return [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []

@@ -107,3 +107,31 @@ def test_init_force_never_writes_through_a_linked_folder(tmp_path: Path, rendere
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "bases: a symbolic link or a file where a folder belongs" in result.stderr
     assert list(outside.iterdir()) == []
+
+
+def test_a_configmap_the_api_server_would_refuse_by_size_fails_check(
+    tmp_path: Path, renderer: Renderer
+) -> None:
+    manifest = tmp_path / "big.yaml"
+    manifest.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: " + "x" * (2 * 2**20) + "\n"
+    )
+    result = adk_gitops(tmp_path, renderer, "check", str(manifest), "--repo", str(tmp_path), "-o", "json")
+    assert result.returncode == 1
+    found = [
+        (f["rule"], f["severity"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule"] == "object-size"
+    ]
+    assert found == [("object-size", "error")]
+
+
+def test_configuration_from_a_device_or_a_huge_file_is_one_line(tmp_path: Path, renderer: Renderer) -> None:
+    repo = copy_example(tmp_path / "repo")
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("check: {}\n" + "#" * (2 * 2**20) + "\n")
+    for config, why in (("/dev/zero", "a device, not a regular file"), (str(huge), "larger than 1 MiB")):
+        result = adk_gitops(repo, renderer, "check", "--config", config, timeout=30)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and why in result.stderr, (
+            result.stderr
+        )

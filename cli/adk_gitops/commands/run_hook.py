@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from adk_gitops import bounded
 from adk_gitops.commands._common import (
     AllowRemoteOpt,
     NoSandboxOpt,
@@ -55,7 +56,9 @@ def run_hook(
         secrets: list[Resource] = []
         for file in secret_file or []:
             try:
-                secrets.extend(load_stream(file.read_text(encoding="utf-8"), source=str(file)))
+                secrets.extend(
+                    load_stream(bounded.read_text(file, bounded.MAX_CONFIG_BYTES), source=str(file))
+                )
             except OSError as exc:
                 raise PodEnvError(f"{file}: cannot read: {exc.strerror}") from None
             except UnicodeDecodeError as exc:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import checkconfig, checker
+from adk_gitops import bounded, checkconfig, checker
 from adk_gitops.envgen import txn
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Report
@@ -46,7 +46,7 @@ def changes_for(root: Path, files: Mapping[str, str]) -> list[FileChange]:
     for rel, text in sorted(files.items()):
         path = root / rel
         try:
-            old = path.read_text(encoding="utf-8") if path.is_file() else None
+            old = bounded.read_text(path) if path.is_file() else None
         except (OSError, UnicodeDecodeError) as exc:
             raise AdkGitopsError(f"{rel}: cannot read: {exc}") from None
         out.append(FileChange(rel, old, text))

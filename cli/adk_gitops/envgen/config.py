@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import yamlread
+from adk_gitops import bounded, yamlread
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
@@ -61,7 +61,7 @@ def validate(doc: Any, schema_name: str, source: str) -> None:
 
 def read_yaml(path: Path, what: str) -> Any:
     try:
-        return yamlread.load(path.read_text(encoding="utf-8"), str(path))
+        return yamlread.load(bounded.read_text(path, bounded.MAX_CONFIG_BYTES), str(path))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
