@@ -57,6 +57,7 @@ def expanded_size(root: Node, budget: int = NODE_BUDGET) -> int:
     cannot exhaust Python's stack."""
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
+    shared = False  # some node is reached twice: an alias
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, finished = stack.pop()
@@ -65,16 +66,23 @@ def expanded_size(root: Node, budget: int = NODE_BUDGET) -> int:
             on_path.discard(key)
             total = 1 + sum(sizes[id(child)] for child in _children(node))
             if total > budget:
-                raise ValueError(f"aliases expand to more than {budget:,} nodes (an alias bomb?)")
+                if shared:
+                    raise ValueError(f"aliases expand to more than {budget:,} nodes (an alias bomb?)")
+                raise ValueError(f"a document of more than {budget:,} nodes: too large")
             sizes[key] = total
             continue
         if key in sizes:
+            shared = True
             continue
         if key in on_path:
             raise ValueError("a recursive alias (a node that contains itself)")
         on_path.add(key)
         stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+        for child in _children(node):
+            if id(child) in sizes:
+                shared = True
+            else:
+                stack.append((child, False))
     return sizes[id(root)]
 
 
