@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ class ArgoCD:
     holder: subprocess.Popen[bytes]
     work: Path  # the working copy: edit, then commit() to serve it
     repo_url: str  # file:// of the bare repository the repo-server reads
+    _previous: dict[str, str | None] = field(default_factory=dict)  # the last operation's startedAt
 
     @property
     def nsenter(self) -> list[str]:
@@ -99,6 +100,7 @@ class ArgoCD:
     def sync(self, name: str, revision: str) -> None:
         """Start a sync as `argocd app sync` does: a merge patch of the Application's operation."""
         app = self.application(name)
+        self._previous[name] = (app.get("status", {}).get("operationState") or {}).get("startedAt")
         patch = {
             "operation": {
                 "sync": {
@@ -112,12 +114,22 @@ class ArgoCD:
         self.kubectl("patch", "application", "-n", "argocd", name, "--type=merge", "-p", json.dumps(patch))
 
     def wait_operation(self, name: str, timeout: float = 240.0) -> dict[str, Any]:
-        """The finished operation's state (Succeeded, Failed or Error)."""
+        """The state of the operation sync() started, once finished (Succeeded, Failed or
+        Error): not the previous one's, which the Application shows until the controller
+        takes the new operation (its `operation` field cleared, a new startedAt)."""
         deadline = time.monotonic() + timeout
         state: dict[str, Any] = {}
+        previous = self._previous.get(name)
         while time.monotonic() < deadline:
-            state = self.application(name).get("status", {}).get("operationState") or {}
-            if state.get("phase") in ("Succeeded", "Failed", "Error"):
+            app = self.application(name)
+            state = app.get("status", {}).get("operationState") or {}
+            started = state.get("startedAt")
+            if (
+                "operation" not in app
+                and started is not None
+                and started != previous
+                and state.get("phase") in ("Succeeded", "Failed", "Error")
+            ):
                 return state
             time.sleep(0.5)
         raise AssertionError(f"operation of {name} not finished in {timeout:.0f} s: {state}\n{self.logs()}")

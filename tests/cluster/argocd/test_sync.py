@@ -209,6 +209,7 @@ def test_upgrade_recreates_the_job_with_the_new_image_before_the_rollout(environ
     finally:
         kubelet.stop()
         recorder.stop()
+    assert kubelet.errors == []
     assert (state["phase"], state["message"]) == ("Succeeded", "successfully synced (all tasks run)"), (
         argocd.logs()
     )
