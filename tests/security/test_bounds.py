@@ -5,9 +5,7 @@ tool writes (--output, init) that never follow a committed link."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from adk_gitops.applications import MAX_GENERATED
 from adk_gitops.renderer import Renderer
 from tests.conftest import copy_example
+from tests.security.conftest import run_cli, user_env
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +22,7 @@ pytestmark = pytest.mark.e2e
 def adk_gitops(
     cwd: Path, renderer: Renderer, *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "adk_gitops", *args],
-        cwd=cwd,
-        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli(cwd, user_env(renderer), *args, timeout=timeout)
 
 
 def appset(repo: Path, path: str) -> None:

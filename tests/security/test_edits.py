@@ -14,6 +14,7 @@ import pytest
 
 from adk_gitops.renderer import Renderer
 from tests.conftest import copy_example
+from tests.security.conftest import run_cli, user_env
 
 pytestmark = pytest.mark.e2e
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.12.2"
@@ -28,16 +29,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "adk_gitops", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(repo, user_env(renderer), *args)
 
 
 def snapshot(top: Path) -> dict[str, bytes]:

@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from adk_gitops.renderer import Renderer
 from tests.conftest import copy_example
+from tests.security.conftest import run_cli, user_env
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +30,7 @@ def test_an_overlay_name_that_yaml_would_cut_is_checked_as_itself(
     kustomization.write_text(
         kustomization.read_text().replace("  - values.yaml\n", "  - values.yaml\n  - bad.yaml\n")
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "adk_gitops", "check", "-o", "json"],
-        cwd=repo,
-        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_cli(repo, user_env(renderer), "check", "-o", "json")
     assert done.returncode == 1, done.stderr
     found = [
         (f["rule"], f["name"]) for f in json.loads(done.stdout)["findings"] if f["rule"] == "schema-valid"

@@ -8,19 +8,17 @@ output, memory within the ceiling."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from adk_gitops.renderer import SANDBOX_MEMORY_BYTES, Renderer, find_sandbox
 from tests.conftest import IN_CI, copy_example, require
+from tests.security.conftest import run_cli, user_env
 
 pytestmark = pytest.mark.e2e
 TOKEN = "ghs_FAKEPERSISTEDCHECKOUTTOKEN0123456789"
@@ -50,16 +48,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "adk_gitops", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(repo, user_env(renderer), *args)
 
 
 def check(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -91,33 +80,6 @@ def test_a_case_folded_generator_cannot_read_the_git_config(repo: Path, renderer
     assert result.returncode == 2 and TOKEN not in result.stdout + result.stderr
     assert "no such file or directory" in result.stderr  # .git is empty in the sandbox
     assert (repo / ".git" / "config").read_text().count(TOKEN) == 1  # untouched
-
-
-@pytest.fixture()
-def http_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on loopback that records every request it gets."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_case_folded_resource_url_reaches_no_network(

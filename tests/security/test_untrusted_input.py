@@ -5,16 +5,13 @@ overlays kustomize was started for."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,8 @@ import yaml
 
 from adk_gitops.renderer import Renderer
 from tests.conftest import copy_example
+from tests.security.conftest import run_cli as adk_gitops
+from tests.security.conftest import user_env
 
 pytestmark = pytest.mark.e2e
 TOKEN = "ghs_FAKEPERSISTEDCHECKOUTTOKEN0123456789"
@@ -42,8 +41,7 @@ def repo(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def cli_env(renderer: Renderer) -> dict[str, str]:
-    """The environment of a user whose renderer is the real one (sandboxed as usual)."""
-    return {**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+    return user_env(renderer)
 
 
 @pytest.fixture()
@@ -58,18 +56,6 @@ def recorder(tmp_path: Path, renderer: Renderer) -> tuple[dict[str, str], Path]:
     wrapper.chmod(0o755)
     env = {**os.environ, "ADK_GITOPS_KUSTOMIZE": str(wrapper), "NO_COLOR": "1"}
     return env, log
-
-
-def adk_gitops(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "adk_gitops", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def add_overlay(root: Path, name: str, kustomization: str) -> Path:
@@ -109,33 +95,6 @@ def test_1_a_ref_that_is_a_git_option_runs_nothing(repo: Path, recorder: tuple[d
         assert result.stderr.startswith("adk-gitops: --no-sandbox: kustomize runs unconfined")
     assert not list(repo.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
     assert "overlays/evil" not in (log.read_text() if log.exists() else "")  # kustomize never started for it
-
-
-@pytest.fixture()
-def http_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on loopback that records every request it gets."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_1_remote_resources_reach_no_network_without_allow_remote(
