@@ -152,3 +152,14 @@ def test_findings_cost_linear_in_the_file(tmp_path: Path, renderer: Renderer) ->
         found = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "schema-valid"]
         assert len(found) == 1000 and all(f["line"] for f in found)
     assert timings[0] < 2 * timings[1], timings
+
+
+def test_a_huge_manifest_without_aliases_is_refused_by_size(tmp_path: Path, renderer: Renderer) -> None:
+    """A 20 MB JSON list of ConfigMaps (no alias anywhere): refused before parsing,
+    by its size, not blamed on aliases (it once grew to 4.3 GB first)."""
+    manifest = tmp_path / "huge.json"
+    item = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "x" * 1000}}
+    manifest.write_text(json.dumps([item] * 20_000))
+    result = adk_gitops(tmp_path, renderer, "check", str(manifest), "--repo", str(tmp_path), "-o", "json")
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+    assert result.returncode == 1 and messages == ["huge.json: cannot read: larger than 16 MiB: refused"]
