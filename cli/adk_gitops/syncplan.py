@@ -285,8 +285,12 @@ def _steps(tasks: list[Task]) -> tuple[Step, ...]:
         # degraded": such a final step waits for nothing. Any other step waits for its
         # hooks and for its plain resources' health.
         ends_at_apply = n == len(groups) - 1 and not any(t.hook for t in group)
+        # sync_context.go l.594-595 (gitops-engine v3.6.1): a sync of a single (phase,
+        # wave) is not multiStep (sync_tasks.go l.270), and then only running hooks are
+        # waited for, never a plain resource's health.
+        single_step = len(groups) == 1
         waits: list[Wait] = []
-        for task in [] if ends_at_apply else group:
+        for task in [] if ends_at_apply else [t for t in group if t.hook or not single_step]:
             # A hook "completes" through its health (getOperationPhase); one without a
             # health check (a ServiceAccount) is done once created: nothing to wait for.
             check = health_check(task.resource)

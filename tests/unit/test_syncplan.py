@@ -247,10 +247,16 @@ def test_what_each_step_waits_for_names_the_health_check() -> None:
 
 
 def test_the_last_step_waits_when_it_holds_a_hook() -> None:
-    """sync_context.go Sync: the operation ends at apply only when nothing left is a hook."""
+    """sync_context.go Sync: the operation ends at apply only when nothing left is a hook;
+    a sync of one (phase, wave) is not multiStep (sync_tasks.go l.270) and waits for its
+    running hooks only, never a plain resource's health (sync_context.go l.594-595)."""
     plan = plan_of(obj("Deployment", "web", api="apps/v1"), job("smoke", hook="Sync"))
-    assert waits(plan) == [[("health", "Deployment/web"), ("hook completion", "Job/smoke")]]
+    assert waits(plan) == [[("hook completion", "Job/smoke")]]
     assert waits(plan_of(obj("Deployment", "web", api="apps/v1"))) == [[]]
+    two_steps = plan_of(
+        obj("Deployment", "web", api="apps/v1"), job("smoke", hook="Sync"), job("after", hook="PostSync")
+    )
+    assert waits(two_steps)[0] == [("health", "Deployment/web"), ("hook completion", "Job/smoke")]
 
 
 def test_hooks_without_health_complete_when_created_and_others_wait_for_theirs() -> None:

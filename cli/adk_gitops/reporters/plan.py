@@ -101,7 +101,9 @@ def _waits_text(step: Step, last: bool) -> str:
         rid = wait.resource
         what = "to complete" if wait.kind is WaitKind.HOOK else "to be healthy"
         parts.append(f"{rid.kind}/{rid.name} {what} ({wait.health_check})")
-    return "; ".join(parts)
+    # controller/appcontroller.go l.87 (argo-cd v3.6.1): a change of a managed resource
+    # re-queues the operation after appOperationRequeueDelay; the real controller took ~5 s.
+    return "; ".join(parts) + "; the next step starts ~5 s after (Argo CD's re-queue delay)"
 
 
 def _finding_line(f: Finding) -> str:
