@@ -438,3 +438,22 @@ def test_any_list_kind_is_flattened() -> None:
 def test_create_namespace_and_namespace_objects_satisfy_the_hook_namespace() -> None:
     assert plan_of(job("m", hook="PreSync"), create_namespace="app").problems == ()
     assert plan_of(job("m", hook="PreSync"), obj("Namespace", "app", ns=None)).problems == ()
+
+
+def test_a_rendered_destination_namespace_is_created_once_first() -> None:
+    """sync_context.go getNamespaceCreationTask: with CreateNamespace=true the rendered
+    Namespace of the destination's name is applied once, before everything, and not again
+    at its own wave (what the real controller did, ../shared/reference/argocd-real.md)."""
+    from adk_gitops.reporters.plan import plan_text
+
+    plan = plan_of(
+        obj("Namespace", "app", ns=None),
+        obj("ConfigMap", "c"),
+        create_namespace="app",
+        destination_namespace="app",
+    )
+    assert [t.resource.name for t in plan.first] == ["app"]
+    assert [t.resource.kind for s in plan.steps for t in s.tasks] == ["ConfigMap"]
+    text = plan_text(plan, "x")
+    assert "create namespace app from the rendered Namespace (CreateNamespace=true)" in text
+    assert text.count("Namespace/app") == 0

@@ -80,7 +80,8 @@ def plan(
         settings=config.for_target(rendered.label),
         adk_selector=config.adk_selector,
         create_namespace=create_namespace,
-        destination_namespace=destination,
+        # CreateNamespace=true creates the destination's namespace: --create-namespace names it.
+        destination_namespace=destination or create_namespace,
         repo=index,
         application=found,
     )

@@ -116,13 +116,15 @@ def _finding_line(f: Finding) -> str:
 def plan_text(plan: SyncPlan, label: str, findings: Sequence[Finding] = ()) -> str:
     out = [f"Sync plan for {label}", ""]
     n = 0
+    # gitops-engine sync_context.go getNamespaceCreationTask: with CreateNamespace=true a
+    # rendered Namespace of the destination's name is that one task, applied once.
+    rendered = {t.resource.name for t in plan.first}
     if plan.create_namespace:
         n += 1
-        out += [
-            f"{n}. before everything: create namespace {plan.create_namespace} (CreateNamespace=true)",
-            "",
-        ]
-    if plan.first:
+        name = plan.create_namespace
+        source = " from the rendered Namespace" if name in rendered else ""
+        out += [f"{n}. before everything: create namespace {name}{source} (CreateNamespace=true)", ""]
+    if plan.first and not (plan.create_namespace and rendered == {plan.create_namespace}):
         n += 1
         out.append(
             f"{n}. before everything (the Application's own namespace, created before the dry run): apply"
