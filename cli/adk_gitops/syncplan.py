@@ -117,6 +117,15 @@ class Problem:
     message: str
     blocks_first_sync: bool = False
     subject: Resource | None = None  # the object, when it is not one of the target's (an Application)
+    hangs: bool = False  # a blocked first sync waits forever (nothing bounds the hook)
+
+
+class Verdict(StrEnum):
+    """How the very first sync ends."""
+
+    COMPLETES = "completes"
+    FAILS = "fails"  # refused before anything is applied, or a hook fails (a deadline)
+    HANGS = "hangs"  # waits forever: Argo CD has no hook timeout
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,15 @@ class SyncPlan:
     @property
     def first_sync_ok(self) -> bool:
         return not self.refused and not any(p.blocks_first_sync for p in self.problems)
+
+    @property
+    def verdict(self) -> Verdict:
+        blocking = [p for p in self.problems if p.blocks_first_sync and p.rule != RULE_PROJECT]
+        if self.refused:
+            return Verdict.FAILS
+        if not blocking:
+            return Verdict.COMPLETES
+        return Verdict.HANGS if any(p.hangs for p in blocking) else Verdict.FAILS
 
     def step_index(self, rid: ResourceId) -> int | None:
         """The first step that applies this object, or None."""
@@ -346,14 +364,19 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
                     yield from _dependency_problem(task, n, step, dep, found, plan)
 
 
-def _outcome(task: Task) -> str:
-    """What a missing dependency does to the sync: fail (when) or hang."""
+def _deadline(task: Task) -> int | None:
     res = task.resource
     pod = k8s.pod_spec(res)
     spec = res.body.get("spec")
     holder = spec if res.kind == "Job" and isinstance(spec, Mapping) else (pod.spec if pod else {})
     deadline = holder.get("activeDeadlineSeconds")
-    if isinstance(deadline, int) and not isinstance(deadline, bool):
+    return deadline if isinstance(deadline, int) and not isinstance(deadline, bool) else None
+
+
+def _outcome(task: Task) -> str:
+    """What a missing dependency does to the sync: fail (when) or hang."""
+    deadline = _deadline(task)
+    if deadline is not None:
         return f"the sync fails after {deadline}s (activeDeadlineSeconds), the hook never having run"
     return "the sync waits forever (no activeDeadlineSeconds bounds it)"
 
@@ -384,7 +407,8 @@ def _dependency_problem(
         # (processCreateTasks per run of one kind, each ending in ss.Wait()), so a
         # dependency of an earlier kind group in the same step exists in time.
         later = plan.steps[found]
-        if task.resource.kind == "Pod" and dep.kind == "ServiceAccount":
+        refused_pod = task.resource.kind == "Pod" and dep.kind == "ServiceAccount"
+        if refused_pod:
             outcome = (
                 "the sync fails at once: the API server refuses a Pod whose ServiceAccount does not exist"
             )
@@ -397,6 +421,7 @@ def _dependency_problem(
             f"first sync cannot complete: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
             f"{later.wave}, after this hook ({where}): {outcome}",
             blocks_first_sync=True,
+            hangs=not refused_pod and _deadline(task) is None,
         )
 
 
@@ -416,6 +441,7 @@ def _produced_problem(
             f"{producer.name!r}, applied at {later.phase} wave {later.wave}, after this hook "
             f"({step.phase} wave {step.wave}): {_outcome(task)}",
             blocks_first_sync=True,
+            hangs=_deadline(task) is None,
         )
 
 
@@ -436,6 +462,7 @@ def _never_completes(task: Task, pod: k8s.PodSpec) -> Iterable[Problem]:
                 f"pod running, so the hook never completes and {_outcome(task).removeprefix('the ')}; "
                 "make it a native sidecar (initContainers with restartPolicy: Always)",
                 blocks_first_sync=True,
+                hangs=_deadline(task) is None,
             )
 
 

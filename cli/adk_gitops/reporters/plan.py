@@ -67,6 +67,7 @@ def plan_json(plan: SyncPlan, findings: Sequence[Finding] = ()) -> str:
         "findings": [finding_json(f) for f in findings],
         "first_sync": "refused" if plan.refused else "ok" if plan.first_sync_ok else "deadlock",
         "refused": plan.refused or None,
+        "verdict": str(plan.verdict),
     }
     return json.dumps(doc, indent=2) + "\n"
 

@@ -35,6 +35,7 @@ class Event:
 COLLECTIONS = (
     ("Namespace", "/api/v1/namespaces"),
     ("ServiceAccount", "/api/v1/namespaces/{ns}/serviceaccounts"),
+    ("ConfigMap", "/api/v1/namespaces/{ns}/configmaps"),
     ("Service", "/api/v1/namespaces/{ns}/services"),
     ("Pod", "/api/v1/namespaces/{ns}/pods"),
     ("Job", "/apis/batch/v1/namespaces/{ns}/jobs"),
