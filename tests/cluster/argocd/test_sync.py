@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -102,23 +104,46 @@ def environment(
     assert done.returncode == 0, done.stderr
 
 
+def _cli(argocd: ArgoCD, *args: str) -> list[str]:
+    return [sys.executable, "-m", "adk_gitops", *args, "--repo", str(argocd.work), "--kubeconfig",
+            str(argocd.server.kubeconfig)]  # fmt: skip
+
+
 @pytest.mark.parametrize("environment", ["postgres", "cloudsql"], indirect=True)
 def test_first_sync_migrates_then_deploys(environment: Environment) -> None:
     env, argocd = environment, environment.argocd
     revision = argocd.commit(f"the shipped repository, {env.name}")
+    # preflight before the first sync, on the real cluster: the namespace comes from
+    # CreateNamespace=true; the database Secret cannot exist yet (nor its namespace).
+    before = subprocess.run(_cli(argocd, "preflight", env.name), capture_output=True, text=True, timeout=120)
+    assert before.returncode == 1, before.stdout + before.stderr
+    assert f"FAIL reference    Secret {env.namespace}/adk-agent-db" in before.stdout
     recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
     kubelet = TestKubelet(argocd.server, env.namespace, env.run_migration)
+    watch: subprocess.Popen[str] | None = None
     try:
         argocd.sync(env.application, revision)
         # The Secret is created once the namespace exists (as an operator, or an External
         # Secrets controller, would); until then the kubelet reports CreateContainerConfigError.
         env.wait_for_namespace()
+        # As a user does once the sync runs: follow it.
+        watch = subprocess.Popen(
+            _cli(argocd, "status", env.name, "--watch", "-o", "json"), stdout=subprocess.PIPE, text=True
+        )
         env.create_secret()
         state = argocd.wait_operation(env.application)
+        watched = _watched_until_synced(watch)
     finally:
+        if watch is not None:
+            watch.kill()
+            watch.communicate(timeout=30)  # reaps it and closes its pipe
         kubelet.stop()
         recorder.stop()
     assert kubelet.errors == []
+    # `status --watch` followed the real sync: the hook running, then the operation done.
+    hooks = [h for doc in watched if doc["application"] for h in doc["application"]["hooks"]]
+    assert any(h["kind"] == "Job" and h["phase"] == "Running" for h in hooks), watched
+    assert watched[-1]["application"]["operation"]["phase"] == "Succeeded"
     start = recorder.events()[0].at if recorder.events() else 0.0
     for e in recorder.events():  # the timeline, shown when the test fails
         print(f"{e.at - start:7.2f}s {e.type:8} {e.kind}/{e.name}")
@@ -249,3 +274,20 @@ def test_a_failing_migration_fails_the_sync_and_never_deploys(environment: Envir
     assert result.exit_code == 1, result.stdout
     assert "operation Failed: one or more synchronization tasks completed unsuccessfully" in result.stdout
     assert "BackoffLimitExceeded" in result.stdout
+
+
+def _watched_until_synced(watch: subprocess.Popen[str], timeout: float = 60.0) -> list[dict[str, Any]]:
+    """The JSON lines `status --watch` printed, up to the one with the operation finished
+    (with no node to run the app's pods, health stays Progressing: the watch goes on)."""
+    assert watch.stdout is not None
+    docs: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = watch.stdout.readline()
+        if not line:
+            break
+        docs.append(json.loads(line))
+        operation = (docs[-1]["application"] or {}).get("operation") or {}
+        if operation.get("phase") in ("Succeeded", "Failed", "Error"):
+            return docs
+    raise AssertionError(f"status --watch never showed the finished operation: {docs[-3:]}")
