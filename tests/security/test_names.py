@@ -32,7 +32,8 @@ def test_an_overlay_name_that_yaml_would_cut_is_checked_as_itself(
     )
     done = run_cli(repo, user_env(renderer), "check", "-o", "json")
     assert done.returncode == 1, done.stderr
-    found = [
-        (f["rule"], f["name"]) for f in json.loads(done.stdout)["findings"] if f["rule"] == "schema-valid"
-    ]
+    findings = json.loads(done.stdout)["findings"]
+    found = [(f["rule"], f["name"]) for f in findings if f["rule"] == "schema-valid"]
     assert found == [("schema-valid", "only-in-the-odd-one")]
+    named = [f["overlay"] for f in findings if f["rule"] == "overlay-name-exact"]
+    assert len(named) == 1 and named[0].startswith("overlays/postgres") and named[0] != "overlays/postgres"
