@@ -37,17 +37,17 @@ INNER_BEGIN, INNER_END = "<!-- inner:begin -->", "<!-- inner:end -->"
 CHECK_PROBE = """
 import resource, sys, time
 from pathlib import Path
-from adk_gitops import checker
+from adk_gitops import checker, judging
 root = Path(sys.argv[1])
 spent = [0.0]
-run_rules = checker.run_rules
+run_rules = judging.run_rules  # the rules run in check's second half (judging.py)
 def timed_rules(ctx):
     start = time.perf_counter()
     try:
         return run_rules(ctx)
     finally:
         spent[0] += time.perf_counter() - start
-checker.run_rules = timed_rules
+judging.run_rules = timed_rules
 start = time.perf_counter()
 report = checker.check(checker.discover(root), kubernetes_versions=("1.34",), repo_root=root)
 end = time.perf_counter()
