@@ -54,16 +54,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _binaries() -> tuple[Path, Path] | None:
-    """kube-apiserver and kube-controller-manager, built or reused."""
+def installed(script: str) -> list[Path]:
+    """The paths an install script of scripts/ prints (building once, then cached); []
+    when it failed."""
     done = subprocess.run(
-        [sys.executable, str(REPO / "scripts/install-apiserver.py")],
+        [sys.executable, str(REPO / "scripts" / script)],
         capture_output=True,
         text=True,
         timeout=3600,
         check=False,
     )
-    paths = [Path(line) for line in done.stdout.splitlines()] if done.returncode == 0 else []
+    return [Path(line) for line in done.stdout.splitlines()] if done.returncode == 0 else []
+
+
+def _binaries() -> tuple[Path, Path] | None:
+    """kube-apiserver and kube-controller-manager, built or reused."""
+    paths = installed("install-apiserver.py")
     if len(paths) != 2 or not all(p.is_file() for p in paths):
         return None
     return paths[0], paths[1]

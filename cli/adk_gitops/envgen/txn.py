@@ -193,7 +193,7 @@ def _walk(root: Path, rel: str, *, create: bool) -> tuple[int, str] | None:
                 child = os.open(name, flags, dir_fd=fd)
             except FileNotFoundError:
                 if not create:
-                    if not os.access(f"/proc/self/fd/{fd}", os.W_OK):
+                    if not os.access(".", os.W_OK, dir_fd=fd):
                         raise AdkGitopsError(f"{where}: cannot create: its folder is read-only") from None
                     os.close(fd)
                     return None
@@ -214,7 +214,7 @@ def _walk(root: Path, rel: str, *, create: bool) -> tuple[int, str] | None:
         if st is not None and not stat.S_ISREG(st.st_mode):
             kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
             raise AdkGitopsError(f"{rel}: {kind}: refused, nothing written")
-        if not os.access(f"/proc/self/fd/{fd}", os.W_OK):  # a rename needs its folder writable
+        if not os.access(".", os.W_OK, dir_fd=fd):  # a rename needs its folder writable
             raise AdkGitopsError(f"{rel}: cannot write: its folder is read-only")
         return fd, parts[-1]
     except BaseException:

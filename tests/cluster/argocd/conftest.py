@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from tests.cluster.conftest import TOKEN, ApiServer, _stop, _with_parent
-from tests.conftest import REPO, copy_example, require
+from tests.cluster.conftest import TOKEN, ApiServer, _stop, _with_parent, installed
+from tests.conftest import copy_example, require
 
 SUPPORT = Path(__file__).resolve().parent / "support"
 SHIPPED_REPO_URL = "https://github.com/example/adk-agent-gitops.git"
@@ -38,15 +38,8 @@ API_PORT, REDIS_PORT, REPO_PORT, REPO_METRICS, CONTROLLER_METRICS = 6443, 6379, 
 
 
 def _cached_argocd() -> Path | None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "scripts/install-argocd.py")],
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        check=False,
-    )
-    path = Path(done.stdout.strip()) if done.returncode == 0 else None
-    return path if path is not None and (path / "bin" / "argocd").is_file() else None
+    paths = installed("install-argocd.py")
+    return paths[0] if len(paths) == 1 and (paths[0] / "bin" / "argocd").is_file() else None
 
 
 def _git(cwd: Path, *args: str) -> str:
