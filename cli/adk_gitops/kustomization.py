@@ -54,7 +54,51 @@ def _parse(path: Path, mtime_ns: int, size: int) -> tuple[Mapping[str, Any], str
         return {}, str(exc)
     if doc is not None and not isinstance(doc, Mapping):
         return {}, f"a kustomization must be a mapping, not a {type(doc).__name__}"
-    return doc or {}, None
+    return _folded(doc or {}), None
+
+
+# The field names this module and its readers look up. kustomize reads a
+# kustomization as JSON into Go structs (sigs.k8s.io/yaml, encoding/json), which
+# match field names with strings.EqualFold: `Resources:` and `re\u017fources:`
+# are `resources:`. The guard must see what kustomize sees, so keys are folded to
+# these names on reading.
+_FIELDS = (
+    "resources", "components", "bases", "crds", "configurations", "generators", "transformers", "validators",
+    "patchesStrategicMerge", "patches", "patchesJson6902", "replacements", "configMapGenerator",
+    "secretGenerator", "helmChartInflationGenerator", "helmCharts", "openapi", "path", "files", "envs", "env",
+    "repo", "namespace", "images", "name", "newName", "newTag", "digest", "kind", "apiVersion", "namePrefix",
+    "nameSuffix", "buildMetadata", "literals", "options", "behavior", "type",
+)  # fmt: skip
+# Fields whose value is a map of the user's own keys (labels, annotations): not folded.
+_USER_MAPS = frozenset({"commonlabels", "commonannotations", "pairs", "labels", "annotations", "data"})
+
+
+def fold(key: str) -> str:
+    """``key`` as Go's strings.EqualFold compares it: each character by its simple
+    case folding (one character to one: U+017F is s, U+212A is k; ß stays ß)."""
+    return "".join(f if len(f := c.casefold()) == 1 else c for c in key).lower()
+
+
+_CANONICAL = {fold(name): name for name in _FIELDS}
+
+
+def _folded(node: Any) -> Any:
+    """``node`` with every key that folds to a known field renamed to it. Two keys that
+    fold alike both count: lists are joined (the guard judges every entry kustomize
+    might read), otherwise the later one wins, as encoding/json lets it."""
+    if isinstance(node, list):
+        return [_folded(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out: dict[Any, Any] = {}
+    for key, value in node.items():
+        name = _CANONICAL.get(fold(key), key) if isinstance(key, str) else key
+        value = value if isinstance(key, str) and fold(key) in _USER_MAPS else _folded(value)
+        if name in out and isinstance(out[name], list) and isinstance(value, list):
+            out[name] = [*out[name], *value]
+        else:
+            out[name] = value
+    return out
 
 
 def is_component(directory: Path) -> bool:

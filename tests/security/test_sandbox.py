@@ -1,10 +1,9 @@
-"""kustomize in its sandbox (renderer.sandbox_argv): attacks that get past the guard,
-because kustomize reads kustomization keys the guard does not parse (case-folded
-keys such as `Resources:` and `ConfigMapGenerator:`), stopped by the operating
-system instead. Each attack is shown to work when the sandbox is switched off
-(`--no-sandbox`: the guard alone, as main was before the sandbox), and to fail
-inside it: nothing fetched, nothing outside the repository read, no token in any
-output, memory within the ceiling."""
+"""kustomize in its sandbox (renderer.sandbox_argv), tested as a layer of its own:
+attacks through keys spelt as kustomize reads them (`Resources:`, `ConfigMapGenerator:`,
+case-folded by Go's EqualFold) are run against kustomize itself, unconfined (the attack
+works) and in the sandbox (it does not); then through the CLI, where the guard (which now
+folds keys as kustomize does) and the sandbox each stop it. Nothing fetched, nothing
+outside the repository read, no token in any output, memory within the ceiling."""
 
 from __future__ import annotations
 
@@ -16,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import SANDBOX_MEMORY_BYTES, Renderer, find_sandbox
+from adk_gitops.renderer import (
+    SANDBOX_MEMORY_BYTES,
+    Renderer,
+    find_sandbox,
+    hardened_env,
+    sandbox_argv,
+    sandbox_env,
+)
 from tests.conftest import IN_CI, copy_example, require
 from tests.security.conftest import run_cli, user_env
 
@@ -51,6 +57,21 @@ def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.Complet
     return run_cli(repo, user_env(renderer), *args)
 
 
+def kustomize(
+    renderer: Renderer, folder: Path, root: Path, *, sandboxed: bool
+) -> subprocess.CompletedProcess[str]:
+    """kustomize itself on ``folder``, no guard: unconfined, or in the sandbox of ``root``."""
+    argv = [*renderer.argv_prefix, str(folder.resolve())]
+    env = {**os.environ}
+    if sandboxed:
+        sandbox = find_sandbox()
+        argv = sandbox_argv(
+            argv, root, allow_remote=False, cpu_seconds=60, bwrap=sandbox.bwrap, prlimit=sandbox.prlimit
+        )
+        env = sandbox_env(hardened_env(env, allow_remote=False))
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
 def check(repo: Path, renderer: Renderer, *args: str) -> subprocess.CompletedProcess[str]:
     return adk_gitops(repo, renderer, "check", *args)
 
@@ -64,21 +85,20 @@ def overlay(repo: Path, name: str, kustomization: str) -> Path:
 
 def test_a_case_folded_generator_cannot_read_the_git_config(repo: Path, renderer: Renderer) -> None:
     """`ln -s .. overlays/evil` makes the repository's root an overlay; its generator,
-    spelt `ConfigMapGenerator:` (kustomize matches keys with Go's EqualFold), names
-    .git/config, which the guard does not see."""
+    spelt `ConfigMapGenerator:`, names .git/config."""
     (repo / "kustomization.yaml").write_text(
         "ConfigMapGenerator:\n  - name: leak\n    files: [.git/config]\n"
     )
     (repo / "overlays" / "evil").symlink_to("..")
-    unconfined = adk_gitops(repo, renderer, "render", "overlays/evil", "--no-sandbox")
-    assert TOKEN in unconfined.stdout  # the guard alone lets kustomize read it
-    for fmt in ("text", "json", "github", "sarif", "junit"):
-        result = check(repo, renderer, "overlays/evil", "-o", fmt)
-        assert TOKEN not in result.stdout + result.stderr
-        assert result.returncode == 1 and "render-failed" in result.stdout
-    result = adk_gitops(repo, renderer, "render", "overlays/evil")
-    assert result.returncode == 2 and TOKEN not in result.stdout + result.stderr
-    assert "no such file or directory" in result.stderr  # .git is empty in the sandbox
+    evil = repo / "overlays" / "evil"
+    assert TOKEN in kustomize(renderer, evil, repo, sandboxed=False).stdout  # the attack works on kustomize
+    confined = kustomize(renderer, evil, repo, sandboxed=True)
+    assert confined.returncode != 0 and TOKEN not in confined.stdout + confined.stderr
+    assert "no such file or directory" in confined.stderr  # .git is empty in the sandbox
+    for extra in ([], ["--no-sandbox"]):  # the sandbox, and the guard alone, each stop it
+        for fmt in ("text", "json", "github", "sarif", "junit"):
+            result = check(repo, renderer, "overlays/evil", "-o", fmt, *extra)
+            assert result.returncode == 1 and TOKEN not in result.stdout + result.stderr
     assert (repo / ".git" / "config").read_text().count(TOKEN) == 1  # untouched
 
 
@@ -86,13 +106,16 @@ def test_a_case_folded_resource_url_reaches_no_network(
     repo: Path, renderer: Renderer, http_server: tuple[str, list[str]]
 ) -> None:
     url, requests = http_server
-    overlay(repo, "fetch", f"Resources:\n  - {url}/x.yaml\n")
-    unconfined = check(repo, renderer, "overlays/fetch", "-o", "json", "--no-sandbox")
-    assert unconfined.returncode == 0 and requests == ["/x.yaml"]  # loopback skips the proxy trap
+    folder = overlay(repo, "fetch", f"Resources:\n  - {url}/x.yaml\n")
+    assert "fetched" in kustomize(renderer, folder, repo, sandboxed=False).stdout
+    assert requests == ["/x.yaml"]  # loopback skips the hardened environment's proxy trap
     requests.clear()
-    result = check(repo, renderer, "overlays/fetch", "-o", "json")
-    assert result.returncode == 1 and "render-failed" in result.stdout
+    assert kustomize(renderer, folder, repo, sandboxed=True).returncode != 0
     assert requests == []  # the sandbox's own network namespace: no network at all
+    for extra in ([], ["--no-sandbox"]):
+        result = check(repo, renderer, "overlays/fetch", "-o", "json", *extra)
+        assert result.returncode == 1
+    assert requests == []
     # (--allow-remote shares the host's network: docs/security.md says what that allows.)
 
 
@@ -105,16 +128,18 @@ def test_a_case_folded_path_cannot_read_outside_the_repository(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen}\ndata: {token: SECRETVALUE}\n"
     )
     (outside / "kustomization.yaml").write_text("resources: [secret.yaml]\n")
-    # A base directory may lie anywhere (kustomize restricts files, not bases): the guard
-    # refuses `resources: [../../../outside]`, but not under a case-folded key.
-    overlay(repo, "escape", "Resources:\n  - ../../../outside\n")
-    unconfined = adk_gitops(repo, renderer, "render", "overlays/escape", "--no-sandbox")
-    assert "SECRETVALUE" in unconfined.stdout  # the guard alone lets kustomize read it
-    result = check(repo, renderer, "overlays/escape", "-o", "json")
-    assert result.returncode == 1
-    assert "SECRETVALUE" not in result.stdout + result.stderr and "stolen" not in result.stdout
-    found = [f["rule"] for f in json.loads(result.stdout)["findings"] if f["overlay"] == "overlays/escape"]
-    assert found == ["render-failed"]
+    # A base directory may lie anywhere (kustomize restricts files, not bases).
+    folder = overlay(repo, "escape", "Resources:\n  - ../../../outside\n")
+    assert "SECRETVALUE" in kustomize(renderer, folder, repo, sandboxed=False).stdout
+    confined = kustomize(renderer, folder, repo, sandboxed=True)
+    assert confined.returncode != 0 and "SECRETVALUE" not in confined.stdout + confined.stderr
+    for extra in ([], ["--no-sandbox"]):
+        result = check(repo, renderer, "overlays/escape", "-o", "json", *extra)
+        assert result.returncode == 1 and "SECRETVALUE" not in result.stdout + result.stderr
+        found = [
+            f["rule"] for f in json.loads(result.stdout)["findings"] if f["overlay"] == "overlays/escape"
+        ]
+        assert found and set(found) <= {"render-failed", "path-outside-repository"}
 
 
 def test_a_huge_generator_file_meets_the_memory_ceiling(repo: Path, renderer: Renderer) -> None:
