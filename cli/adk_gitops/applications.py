@@ -158,12 +158,15 @@ def _sync_options(spec: Mapping[str, Any]) -> list[str]:
     return [str(o) for o in options] if isinstance(options, list) else []
 
 
-def applications_index(root: Path) -> tuple[AppInfo, ...]:
+def applications_index(
+    root: Path, objects: Sequence[tuple[Path, Resource]] | None = None
+) -> tuple[AppInfo, ...]:
     """Every Application of the repository (one entry per source path), the
-    ApplicationSet-generated ones included. Read once per run."""
+    ApplicationSet-generated ones included. Read once per run; ``objects``: the
+    repository's ``argocd_objects`` when the caller already read them."""
     own = repository_key(own_repo_url(root))
     found: list[AppInfo] = []
-    for file, res in argocd_objects(root):
+    for file, res in argocd_objects(root) if objects is None else objects:
         rel = str(file.relative_to(root))
         if is_application(res):
             spec = _mapping(res.body.get("spec"))

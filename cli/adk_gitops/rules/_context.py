@@ -124,7 +124,12 @@ def repo_index(
     and generated) and AppProjects under ``argocd/``."""
     from adk_gitops.applications import applications_index, argocd_objects, own_repo_url
 
-    projects = appproject.projects_of(res for _, res in argocd_objects(root))
+    objects = list(argocd_objects(root))  # read and parsed once, for both
+    projects = appproject.projects_of(res for _, res in objects)
     return RepoIndex(
-        root, overlay_namespaces or {}, repo_url or own_repo_url(root), applications_index(root), projects
+        root,
+        overlay_namespaces or {},
+        repo_url or own_repo_url(root),
+        applications_index(root, objects),
+        projects,
     )
