@@ -70,7 +70,10 @@ CONNECTION_NAME = re.compile(
     r"[a-z][a-z0-9-]{4,28}[a-z0-9]"  # project id
     r":[a-z]+-[a-z]+[0-9]+"  # region, e.g. europe-west1
     r":[a-z][a-z0-9-]{0,97}"  # instance
-    r"(\?[a-z-]+=[^&]+(&[a-z-]+=[^&]+)*)?"  # per-instance options
+    # The proxy's documented per-instance options (cloud-sql-proxy v2 --help, "Instance Level
+    # Configuration"), values without white space, quotes or shell characters.
+    r"(\?(?:address|port|unix-socket|unix-socket-path|auto-iam-authn|private-ip|psc)=[A-Za-z0-9._/:-]+"
+    r"(&(?:address|port|unix-socket|unix-socket-path|auto-iam-authn|private-ip|psc)=[A-Za-z0-9._/:-]+)*)?"
 )
 # A Google service account e-mail: NAME@PROJECT.iam.gserviceaccount.com.
 GSA = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com")

@@ -65,11 +65,35 @@ def spec(name: str = "staging", **given: object) -> object:
             "--registration appset names namespaces",
         ),
         ("dev", {"self_heal": True}, "--self-heal and --auto-prune need --sync-policy automated"),
+        (
+            "dev",
+            {**CLOUDSQL, "cloudsql_instance": "my-project:europe-west1:db?port=5432 --x"},
+            "is not PROJECT:REGION:INSTANCE",
+        ),
+        (
+            "dev",
+            {**CLOUDSQL, "cloudsql_instance": 'my-project:europe-west1:db?debug="1"'},
+            "is not PROJECT:REGION:INSTANCE",
+        ),
+        (
+            "dev",
+            {**CLOUDSQL, "cloudsql_instance": "my-project:europe-west1:db?address=0.0.0.0"},
+            "address=0.0.0.0 serves the database to the whole pod network",
+        ),
+        (
+            "dev",
+            {"repo_url": "https://user:ghp_SECRET@github.com/org/gitops.git"},
+            "--repo-url https://github.com/org/gitops.git: credentials in the URL would be committed",
+        ),
+        ("dev", {"revision": "--upload-pack=x"}, "is not a git branch, tag or commit"),
     ],
 )
 def test_bad_inputs(name: str, given: dict[str, object], message: str) -> None:
-    with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+    with pytest.raises(
+        SpecError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+    ) as err:
         spec(name, **given)
+    assert "SECRET" not in str(err.value)  # a credential given is never repeated
 
 
 def test_defaults_come_from_the_config() -> None:

@@ -212,7 +212,15 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         if not instance:
             raise SpecError("--db cloudsql needs --cloudsql-instance PROJECT:REGION:INSTANCE")
         if not CONNECTION_NAME.fullmatch(instance):
-            raise SpecError(f"--cloudsql-instance {instance!r} is not PROJECT:REGION:INSTANCE")
+            raise SpecError(
+                f"--cloudsql-instance {instance!r} is not PROJECT:REGION:INSTANCE[?OPTION=VALUE&...] "
+                "(options: address, port, unix-socket, unix-socket-path, auto-iam-authn, private-ip, psc)"
+            )
+        if "address=0.0.0.0" in instance:
+            raise SpecError(
+                f"--cloudsql-instance {instance!r}: address=0.0.0.0 serves the database to the whole pod "
+                "network; leave address out (the proxy listens on 127.0.0.1)"
+            )
         if not gsa:
             raise SpecError(
                 "--db cloudsql needs --gsa NAME@PROJECT.iam.gserviceaccount.com (Workload Identity)"
@@ -243,6 +251,13 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     repo_url = given.repo_url or config.repo_url
     if not REPO_URL.fullmatch(repo_url):
         raise SpecError(f"--repo-url {repo_url!r} is not a git URL (https://, ssh:// or git@)")
+    scheme, _, rest = repo_url.partition("://")
+    if scheme in ("http", "https") and "@" in rest.split("/", 1)[0]:
+        # Printed here without them: what was given is a secret.
+        raise SpecError(
+            f"--repo-url {scheme}://{rest.split('@', 1)[1]}: credentials in the URL would be committed; "
+            "give Argo CD the repository's credentials in a repository Secret instead"
+        )
     revision = given.revision or config.revision
     if not REVISION.fullmatch(revision) or revision.startswith("-"):
         raise SpecError(f"--revision {revision!r} is not a git branch, tag or commit")
