@@ -158,6 +158,14 @@ def _sync_options(spec: Mapping[str, Any]) -> list[str]:
     return [str(o) for o in options] if isinstance(options, list) else []
 
 
+def sync_options(res: Resource) -> list[str]:
+    """The sync options of an Application, or of the ones an ApplicationSet's template makes."""
+    spec = _mapping(res.body.get("spec"))
+    if res.kind == "ApplicationSet":
+        spec = _mapping(_mapping(spec.get("template")).get("spec"))
+    return _sync_options(spec)
+
+
 def applications_index(
     root: Path, objects: Sequence[tuple[Path, Resource]] | None = None
 ) -> tuple[AppInfo, ...]:

@@ -38,6 +38,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from adk_gitops.applications import sync_options
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import violation
@@ -71,13 +72,7 @@ def _data_size(res: Any, fields: tuple[str, ...]) -> int:
 
 def _client_side_apply(ctx: Context) -> bool:
     app = ctx.application
-    if app is None:
-        return True
-    spec = app.resource.body.get("spec")
-    if app.resource.kind == "ApplicationSet" and isinstance(spec, dict):
-        spec = (spec.get("template") or {}).get("spec")
-    options = ((spec or {}).get("syncPolicy") or {}).get("syncOptions") if isinstance(spec, dict) else None
-    return not (isinstance(options, list) and any(o in _SSA_OPTIONS for o in options))
+    return app is None or not any(o in _SSA_OPTIONS for o in sync_options(app.resource))
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
