@@ -33,7 +33,7 @@ VIEWER_TOKEN = "adk-gitops-viewer-token"  # a user with no role at all: every re
 class ApiServer:
     url: str
     kubeconfig: Path
-    controllers: bool  # a real kube-controller-manager (Job, ServiceAccount, namespace controllers) runs
+    controllers: bool  # a real kube-controller-manager runs (Job, ServiceAccount, Namespace, Deployment)
     viewer_kubeconfig: Path  # the same server as a user with no permissions
 
     def kubectl(self, *args: str, stdin: str = "", timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
@@ -186,9 +186,10 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
                     f"--service-account-private-key-file={key}",
                     "--use-service-account-credentials=false",
                     # What a Job's life needs: its pods, their garbage, and each
-                    # namespace's `default` ServiceAccount, as on a real cluster.
+                    # namespace's `default` ServiceAccount, as on a real cluster; and a
+                    # Deployment's status, which Argo CD's health check reads between waves.
                     "--controllers=job-controller,serviceaccount-controller,namespace-controller,"
-                    "garbage-collector-controller",
+                    "garbage-collector-controller,deployment-controller,replicaset-controller",
                 ]
             ),
             stdout=logs[2],

@@ -4,13 +4,17 @@ and the operation's end, and `plan`'s order and verdict must agree. No expected 
 is written by hand: the real engine's run is the expectation.
 
 Compared: for every two objects `plan` puts in different steps (or, within one step, in
-different kind groups), the API server saw them created in that order; an object a
-failed sync never reached is not compared; and the verdict (completes, fails, hangs).
+different kind groups), the API server saw them created in that order; nothing after
+the step `plan` says fails or hangs was created; SyncFail hooks came last, and only
+when the sync failed; and the verdict (completes, fails, hangs). A hook with only a
+generateName is matched by that prefix (the controller appends the revision, phase
+and time, sync_context.go getSyncTasks).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +22,7 @@ from typing import Any
 import pytest
 
 from adk_gitops.manifests import load_stream
-from adk_gitops.syncplan import KIND_RANK, SyncPlan, Verdict, build_plan
+from adk_gitops.syncplan import SyncPlan, Verdict, build_plan
 from tests.cluster.argocd.conftest import ArgoCD
 from tests.cluster.argocd.support.watch import Recorder
 from tests.cluster.conftest import TOKEN
@@ -60,12 +64,24 @@ def _plan(case: str) -> SyncPlan:
 
 
 def _order(plan: SyncPlan) -> dict[tuple[str, str], tuple[int, int]]:
-    """(kind, name) -> (step, kind rank): the order `plan` says objects are created in."""
-    return {
-        (t.resource.kind, t.resource.name): (n, KIND_RANK.get(t.resource.kind, 0))
-        for n, step in enumerate(plan.steps)
-        for t in step.tasks
+    """(kind, name) -> (step, kind rank): the order `plan` says objects are created in;
+    SyncFail hooks after every step."""
+    order = {
+        (t.resource.kind, t.name): (n, t.kind_rank) for n, step in enumerate(plan.steps) for t in step.tasks
     }
+    order.update({(t.resource.kind, t.name): (len(plan.steps), t.kind_rank) for t in plan.on_failure})
+    return order
+
+
+# <generateName><revision[0:7]>-<phase>-<unix time>, lowercased (sync_context.go getSyncTasks)
+GENERATED = re.compile(r"^(?P<prefix>.+)[0-9a-f]{7}-(?P<phase>presync|sync|postsync|syncfail)-[0-9]+$")
+
+
+def _as_planned(created: tuple[str, str]) -> tuple[str, str]:
+    """A generated hook name as `plan` names it (its placeholders for revision and time)."""
+    kind, name = created
+    match = GENERATED.match(name)
+    return (kind, f"{match['prefix']}0000000-{match['phase']}-0000000000") if match else created
 
 
 def _sync(argocd: ArgoCD, case: str) -> tuple[str, list[tuple[str, str]], dict[str, Any]]:
@@ -97,7 +113,9 @@ def _sync(argocd: ArgoCD, case: str) -> tuple[str, list[tuple[str, str]], dict[s
         argocd.delete_application(name)
         argocd.server.kubectl("delete", "namespace", namespace, "--wait=false")
     ignored = {("ServiceAccount", "default")}
-    created = [c for c in recorder.created() if c[0] not in ("Namespace", "Pod") and c not in ignored]
+    created = [
+        _as_planned(c) for c in recorder.created() if c[0] not in ("Namespace", "Pod") and c not in ignored
+    ]
     return verdict, created, state
 
 
@@ -116,7 +134,15 @@ def test_plan_agrees_with_the_real_controller(served: ArgoCD, case: str) -> None
         for b in created:
             if planned[a] < planned[b]:
                 assert seen[a] < seen[b], f"plan puts {a} before {b}; the controller created {created}"
+    failing = {(t.resource.kind, t.name) for t in plan.on_failure}
+    if verdict is Verdict.FAILS and not plan.refused:
+        assert failing <= set(created), f"SyncFail hooks never created: {failing - set(created)}"
+    else:
+        assert not failing & set(created), "SyncFail hooks ran, yet the sync did not fail"
     if verdict is not Verdict.COMPLETES:
-        # Nothing of a step after the one that failed or hung was ever created.
-        stuck = max(planned[c][0] for c in created) if created else 0
-        assert all(planned[c][0] <= stuck for c in created)
+        # Nothing of a step after the one `plan` says blocks was ever created.
+        blocking = [p for p in plan.problems if p.blocks_first_sync]
+        steps = [i for p in blocking if (i := plan.step_index(p.resource)) is not None]
+        last = min(steps) if steps else -1 if plan.refused else len(plan.steps)
+        beyond = [c for c in created if c not in failing and planned[c][0] > last]
+        assert not beyond, f"created after the step plan says blocks ({last}): {beyond}"
