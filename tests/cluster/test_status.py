@@ -5,13 +5,16 @@ Real here: the API server, the Job controller (it creates the migration pod,
 marks the Job Complete, DeadlineExceeded or BackoffLimitExceeded, and records
 FailedCreate when the ServiceAccount admission plugin refuses the pod).
 
-Played by the tests, because neither runs here, and said at each place:
-- **Argo CD**: the test applies the rendered objects as a sync would, and writes
-  the Application's status (sync, health, operationState) as the application
-  controller would;
+What `status` says of an Application (OutOfSync, a running hook, a failed operation)
+is tested against the real Argo CD controller in tests/cluster/argocd/test_sync.py;
+these tests are about the Job and its pods: they apply the rendered objects as a
+sync would, and the Application as a user does (no controller gives it a status
+here). Played here, and said at each place:
 - **the kubelet**: no node runs pods, so where a test needs a container's state
   (waiting with CreateContainerConfigError, terminated with an exit code) it
-  writes the pod's status as the kubelet would report it.
+  writes the pod's status as the kubelet would report it;
+- **one Application**, Synced and Healthy: the real controller here reports the
+  app's Deployment Progressing forever, since no kubelet runs its pods.
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ class Env:
     def sync(
         self, *, skip: tuple[str, ...] = (), job: Callable[[dict[str, Any]], None] | None = None
     ) -> None:
-        """Plays Argo CD's sync: apply the rendered objects (a Job edited by ``job``)."""
+        """Plays Argo CD's sync: apply the rendered objects (a Job edited by ``job``)
+        and the Application as a user does."""
+        self.application()
         for obj in self.objects:
             if obj["kind"] in skip:
                 continue
@@ -63,8 +68,12 @@ class Env:
                 job(obj)
             self.kubectl("apply", "-f", "-", stdin=json.dumps(obj))
 
-    def application(self, sync: str, health: str, phase: str = "", message: str = "") -> None:
-        """Plays Argo CD's application controller: the Application with its status."""
+    def application(self, *, synced_and_healthy: bool = False) -> None:
+        """The Application as `kubectl apply` creates it: no status until a controller
+        reconciles it, and none runs in this module. ``synced_and_healthy`` plays the
+        controller after a completed sync with the app Healthy (the one state the real
+        controller cannot reach here; module docstring)."""
+        revision = "0" * 40
         body: dict[str, Any] = {
             "apiVersion": "argoproj.io/v1alpha1",
             "kind": "Application",
@@ -74,31 +83,26 @@ class Env:
                 "source": {"repoURL": "https://example.invalid/r.git", "path": "overlays/postgres"},
                 "destination": {"server": "https://kubernetes.default.svc", "namespace": self.namespace},
             },
-            "status": {"sync": {"status": sync, "revision": "0" * 40}, "health": {"status": health}},
         }
-        if phase:
-            body["status"]["operationState"] = {
-                "phase": phase,
-                "message": message,
-                "operation": {"sync": {"revision": "0" * 40}},
-                "startedAt": "2026-11-25T12:00:00Z",
-                "syncResult": {
-                    "revision": "0" * 40,
-                    "resources": [
-                        {
-                            "group": "batch",
-                            "version": "v1",
-                            "kind": "Job",
-                            "namespace": self.namespace,
-                            "name": JOB,
-                            "hookType": "PreSync",
-                            "hookPhase": "Failed" if phase == "Failed" else "Running",
-                            "message": message,
-                            "syncPhase": "PreSync",
-                        }
-                    ],
+        if synced_and_healthy:
+            body["status"] = {
+                "sync": {"status": "Synced", "revision": revision},
+                "health": {"status": "Healthy"},
+                "operationState": {
+                    "phase": "Succeeded",
+                    "message": "successfully synced (all tasks run)",
+                    "operation": {"sync": {"revision": revision}},
+                    "startedAt": "2026-11-25T12:00:00Z",
+                    "syncResult": {
+                        "revision": revision,
+                        "resources": [
+                            {"group": "batch", "version": "v1", "kind": "Job", "namespace": self.namespace,
+                             "name": JOB, "hookType": "PreSync", "hookPhase": "Succeeded",
+                             "message": "Reached expected number of succeeded pods", "syncPhase": "PreSync"}
+                        ],
+                    },
                 },
-            }
+            }  # fmt: skip
         self.server.kubectl(
             "delete", "application", "-n", "argocd", "adk-agent-postgres", "--ignore-not-found"
         )
@@ -181,14 +185,11 @@ def test_job_running_is_in_progress(env: Env) -> None:
     # Argo CD's BeforeHookCreation: the last sync's Job is deleted, a new one created.
     env.kubectl("-n", env.namespace, "delete", "job", JOB, "--cascade=foreground")
     env.sync()
-    env.application("OutOfSync", "Progressing", "Running", "waiting for completion of hook batch/Job/" + JOB)
     pod = env.pod()
     code, out, _ = env.status()
     assert code == 3, out
     assert f"job          {env.namespace}/{JOB}: running (active 1, succeeded 0, failed 0, started " in out
     assert f"  pod        {pod}: Pending; migration not started" in out
-    assert "operation Running: waiting for completion of hook batch/Job/adk-agent-db-migration" in out
-    assert "  hook       PreSync Job adk-agent-db-migration: Running" in out
     assert out.count("SuccessfulCreate") == 1  # the deleted Job's events are not this one's
     assert out.rstrip().endswith("status: in progress")
 
@@ -199,7 +200,7 @@ def test_job_succeeded_and_application_synced_healthy(env: Env) -> None:
     finished = {"terminated": {"exitCode": 0, "reason": "Completed"}}
     env.kubelet(pod, "Succeeded", finished)
     env.wait_job("Complete")  # the real Job controller's verdict
-    env.application("Synced", "Healthy", "Succeeded", "successfully synced (all tasks run)")
+    env.application(synced_and_healthy=True)
     code, out, _ = env.status()
     assert code == 0, out
     assert f"job          {env.namespace}/{JOB}: succeeded (active 0, succeeded 1, failed 0" in out
@@ -263,7 +264,6 @@ def test_pod_in_create_container_config_error(env: Env) -> None:
         "waiting": {"reason": "CreateContainerConfigError", "message": 'secret "adk-agent-db" not found'}
     }
     env.kubelet(pod, "Pending", waiting)
-    env.application("OutOfSync", "Missing", "Running", "waiting for completion of hook batch/Job/" + JOB)
     code, out, _ = env.status()
     assert code == 1, out  # stuck: the hook cannot finish until the Secret exists
     problem = f"problem      pod {pod} container migration: CreateContainerConfigError: "
@@ -273,30 +273,11 @@ def test_pod_in_create_container_config_error(env: Env) -> None:
     )
 
 
-def test_application_out_of_sync_and_failed(env: Env) -> None:
-    env.application("OutOfSync", "Healthy")
-    code, out, _ = env.status()
-    assert code == 1
-    assert "problem      Application argocd/adk-agent-postgres: OutOfSync" in out
-    assert "  fix        `argocd app sync adk-agent-postgres`, or enable `syncPolicy.automated`" in out
-    env.application(
-        "OutOfSync", "Healthy", "Failed", "one or more synchronization tasks completed unsuccessfully"
-    )
-    code, out, _ = env.status()
-    assert code == 1
-    assert (
-        "problem      Application argocd/adk-agent-postgres: Failed: one or more synchronization tasks "
-        "completed unsuccessfully"
-    ) in out
-    assert "  hook       PreSync Job adk-agent-db-migration: Failed" in out
-
-
 def test_json_follows_its_schema_and_watch_follows_to_the_end(env: Env) -> None:
     def short(job: dict[str, Any]) -> None:
         job["spec"]["activeDeadlineSeconds"] = 2
 
     env.sync(job=short)
-    env.application("OutOfSync", "Progressing", "Running", "waiting for completion of hook")
     code, out, _ = env.status("-o", "json")
     assert code == 3
     doc = json.loads(out)
@@ -324,7 +305,6 @@ def test_watch_on_a_terminal_redraws_in_place_until_the_job_settles(env: Env) ->
         job["spec"]["activeDeadlineSeconds"] = 2
 
     env.sync(job=short)
-    env.application("OutOfSync", "Progressing", "Running", "waiting for completion of hook")
     leader, follower = pty.openpty()
     argv = [sys.executable, "-m", "adk_gitops", "status", "postgres", "--watch", "--repo", str(env.root)]
     process = subprocess.Popen(

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +143,11 @@ def test_first_sync_migrates_then_deploys(environment: Environment) -> None:
     # `status --watch` followed the real sync: the hook running, then the operation done.
     hooks = [h for doc in watched if doc["application"] for h in doc["application"]["hooks"]]
     assert any(h["kind"] == "Job" and h["phase"] == "Running" for h in hooks), watched
+    # The real controller's messages while running: (the CreateNamespace Namespace's
+    # health, when the watch starts early enough, then) the hook.
+    running = [o["message"] for d in watched if d["application"] and (o := d["application"]["operation"])
+               and o["phase"] == "Running"]  # fmt: skip
+    assert f"waiting for completion of hook batch/Job/{JOB}" in running, running
     assert watched[-1]["application"]["operation"]["phase"] == "Succeeded"
     start = recorder.events()[0].at if recorder.events() else 0.0
     for e in recorder.events():  # the timeline, shown when the test fails
@@ -254,6 +259,11 @@ def test_upgrade_recreates_the_job_with_the_new_image_before_the_rollout(environ
 @pytest.mark.parametrize("environment", ["postgres"], indirect=True)
 def test_a_failing_migration_fails_the_sync_and_never_deploys(environment: Environment) -> None:
     env, argocd = environment, environment.argocd
+    # Before any sync, the real controller reports the Application OutOfSync: `status` says how to sync.
+    code, out = _status_when(env, lambda a: a.get("status", {}).get("sync", {}).get("status") == "OutOfSync")
+    assert code == 1, out
+    assert f"problem      Application argocd/{env.application}: OutOfSync" in out
+    assert f"  fix        `argocd app sync {env.application}`, or enable `syncPolicy.automated`" in out
     recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
     try:
         state, kubelet = _first_sync(env, password="not-the-password")
@@ -273,7 +283,34 @@ def test_a_failing_migration_fails_the_sync_and_never_deploys(environment: Envir
     )
     assert result.exit_code == 1, result.stdout
     assert "operation Failed: one or more synchronization tasks completed unsuccessfully" in result.stdout
+    assert (
+        f"problem      Application argocd/{env.application}: Failed: one or more synchronization tasks "
+        "completed unsuccessfully"
+    ) in result.stdout
+    assert f"  hook       PreSync Job {JOB}: Failed" in result.stdout
     assert "BackoffLimitExceeded" in result.stdout
+
+
+def _status_when(
+    env: Environment, ready: Callable[[dict[str, Any]], bool], timeout: float = 60.0
+) -> tuple[int, str]:
+    """`status`'s exit code and text once the real Application satisfies ``ready``."""
+    deadline = time.monotonic() + timeout
+    while not ready(env.argocd.application(env.application)):
+        assert time.monotonic() < deadline, env.argocd.application(env.application).get("status")
+        time.sleep(0.5)
+    result = CliRunner().invoke(
+        app,
+        [
+            "status",
+            env.name,
+            "--repo",
+            str(env.argocd.work),
+            "--kubeconfig",
+            str(env.argocd.server.kubeconfig),
+        ],
+    )
+    return result.exit_code, result.stdout
 
 
 def _watched_until_synced(watch: subprocess.Popen[str], timeout: float = 60.0) -> list[dict[str, Any]]:
