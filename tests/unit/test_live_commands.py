@@ -41,11 +41,8 @@ def test_status_with_nothing_to_report_on_says_so(repo: Path) -> None:
     ("text", "said"),
     [
         ("{{{ not yaml", ": line 1: invalid YAML: expected ',' or '}', but got '<stream end>'\n"),
-        ("- a\n- b\n", ": not a usable kubeconfig: list indices must be integers or slices, not str\n"),
-        (
-            "apiVersion: v1\nkind: Config\nclusters: []\n",
-            ": Invalid kube-config file. Expected key current-context",
-        ),
+        ("- a\n- b\n", ": not a kubeconfig: not a mapping\n"),
+        ("apiVersion: v1\nkind: Config\nclusters: []\n", ": no current-context is set (use --context)\n"),
     ],
 )
 def test_a_broken_kubeconfig_is_one_line(repo: Path, tmp_path: Path, text: str, said: str) -> None:

@@ -67,12 +67,17 @@ def repo_root(repo: Path | None) -> Path:
 
 
 def say(message: str) -> None:
-    """A message for people: stderr, never mixed with data on stdout."""
-    print(message, file=sys.stderr)
+    """A message for people: stderr, never mixed with data on stdout; secrets masked
+    and control characters shown (redact.py)."""
+    from adk_gitops.redact import safe
+
+    print(safe(message, newlines=True), file=sys.stderr)
 
 
 def fail(message: str) -> NoReturn:
-    say(f"adk-gitops: error: {message}")
+    from adk_gitops.redact import safe
+
+    say(f"adk-gitops: error: {safe(message)}")  # one line, whatever the message held
     raise typer.Exit(EXIT_ERROR)
 
 

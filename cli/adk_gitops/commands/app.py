@@ -95,8 +95,10 @@ _OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF})
 def _internal_error(exc: Exception) -> None:
     if os.environ.get("ADK_GITOPS_DEBUG"):
         raise exc
+    from adk_gitops.redact import safe
+
     print(
-        f"adk-gitops: internal error: {type(exc).__name__}: {exc} "
+        f"adk-gitops: internal error: {type(exc).__name__}: {safe(str(exc))} "
         "(a bug: please report it; ADK_GITOPS_DEBUG=1 shows the traceback)",
         file=sys.stderr,
     )

@@ -70,9 +70,20 @@ def run_hook(
         shown = [("<redacted>" if any(s in arg for s in secret_values) else arg) for arg in process.argv]
         say(f"running {workload.id} container {process.container}: {' '.join(shown)}")
         result = podenv.run(process, search_path=search_path, timeout=timeout)
-    typer.echo(result.stdout, nl=False)
-    typer.echo(result.stderr, nl=False, err=True)
+    # The migration's own output, relayed: its Secret values, passwords and URL
+    # userinfo masked (a driver error may quote the URL), controls shown (redact.py).
+    typer.echo(_hidden(result.stdout, secret_values), nl=False)
+    typer.echo(_hidden(result.stderr, secret_values), nl=False, err=True)
     hint = explain_failure(process.argv, result.returncode, result.stderr)
     if hint:
         say(f"adk-gitops: {hint}")
     raise typer.Exit(result.returncode)
+
+
+def _hidden(text: str, secrets: set[str]) -> str:
+    from adk_gitops.redact import MASK, safe
+
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) >= 4:  # shorter values would mask ordinary words
+            text = text.replace(value, MASK)
+    return safe(text, newlines=True)

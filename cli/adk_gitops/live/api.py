@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import yaml
-
 from adk_gitops import __version__
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.yamlread import error_of
+from adk_gitops.live.kubeconfig import KubeconfigError, Loaded, expired
+from adk_gitops.live.kubeconfig import load as load_kubeconfig
 
 REQUEST_TIMEOUT_S = 30.0  # for the whole answer, headers and body: a server that drips is cut off
 # An answer larger than this is refused: a list of a namespace's Jobs, pods and events
@@ -105,6 +104,8 @@ class Cluster:
     pool: Any  # urllib3.PoolManager with its TLS settings
     server: str
     context: str
+    loaded: Loaded | None = None  # the kubeconfig as read: when its exec credential expires
+    source: tuple[Path | None, str | None] = (None, None)  # (--kubeconfig, --context), to read it again
     _discovery: dict[str, dict[str, ApiResource] | None] = field(default_factory=dict)
 
     def request(
@@ -137,8 +138,12 @@ class Cluster:
         return Response(status, decoded, tuple(_warning_text(w) for w in said), text)
 
     def _auth(self) -> dict[str, str]:
-        """The Authorization header the kubeconfig's credentials give (an exec or
-        OIDC plugin's token is refreshed by the client's hook)."""
+        """The Authorization header the kubeconfig's credentials give. An exec
+        plugin's credential is asked for again once it expires (`status --watch`
+        outlives a short-lived token); an OIDC token is refreshed by the client's hook."""
+        if self.loaded is not None and expired(self.loaded):
+            self.configuration, self.loaded = _configure(*self.source)
+            self.pool = _pool(self.configuration)
         config = self.configuration
         try:
             # The client's kubeconfig loader files the token ("Bearer ...") under
@@ -337,35 +342,43 @@ def _last_line(text: str | None) -> str:
 def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
     """A cluster from a kubeconfig (``--kubeconfig``, else $KUBECONFIG, else
     ~/.kube/config) and a context (``--context``, else the current one), as
-    kubectl reads them. No process-wide client configuration is touched."""
+    kubectl reads them (live/kubeconfig.py). No process-wide client configuration
+    is touched."""
+    configuration, loaded = _configure(kubeconfig, context)
+    server = str(configuration.host).rstrip("/")
+    return Cluster(
+        configuration, _pool(configuration), server, context or "current-context",
+        loaded=loaded, source=(kubeconfig, context),
+    )  # fmt: skip
+
+
+def _configure(kubeconfig: Path | None, context: str | None) -> tuple[Any, Loaded]:
     try:
         from kubernetes.client import Configuration
         from kubernetes.config.config_exception import ConfigException
-        from kubernetes.config.kube_config import KUBE_CONFIG_DEFAULT_LOCATION, load_kube_config
+        from kubernetes.config.kube_config import load_kube_config_from_dict
     except ImportError:
         raise ClusterUnreachable(
             "the `kubernetes` Python client is not installed (pip install adk-gitops installs it)"
         ) from None
-    # $KUBECONFIG may list several files; the client merges them as kubectl does.
-    location = str(kubeconfig) if kubeconfig is not None else KUBE_CONFIG_DEFAULT_LOCATION
+    try:
+        loaded = load_kubeconfig(kubeconfig, context)
+    except KubeconfigError as exc:
+        raise ClusterUnreachable(str(exc)) from None
     configuration = type.__call__(Configuration)  # a fresh one, never the client's process-wide default
     try:
-        load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=str(kubeconfig) if kubeconfig is not None else None,
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
+        load_kube_config_from_dict(  # type: ignore[no-untyped-call]
+            loaded.config, context=context, client_configuration=configuration, persist_config=False
         )
     except ConfigException as exc:
-        raise ClusterUnreachable(f"{location}: {_last_line(str(exc))}") from None
-    except OSError as exc:
-        raise ClusterUnreachable(f"{location}: cannot read the kubeconfig: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ClusterUnreachable(str(error_of(exc, location))) from None
-    except Exception as exc:  # a kubeconfig of the wrong shape, a failing exec credential plugin
-        raise ClusterUnreachable(f"{location}: not a usable kubeconfig: {_last_line(str(exc))}") from None
-    server = str(configuration.host).rstrip("/")
-    return Cluster(configuration, _pool(configuration), server, context or "current-context")
+        raise ClusterUnreachable(f"{loaded.location}: {_last_line(str(exc))}") from None
+    except OSError as exc:  # a certificate file named by the kubeconfig
+        raise ClusterUnreachable(f"{loaded.location}: cannot read {exc.filename}: {exc.strerror}") from None
+    except Exception as exc:  # a kubeconfig of the wrong shape, an auth provider that fails
+        raise ClusterUnreachable(
+            f"{loaded.location}: not a usable kubeconfig: {_last_line(str(exc))}"
+        ) from None
+    return configuration, loaded
 
 
 def _pool(configuration: Any) -> Any:

@@ -20,7 +20,12 @@ def _where(f: Finding) -> str:
 
 def render(report: Report, *, color: bool = False, width: int = 100) -> str:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup
+
+    from adk_gitops.redact import safe
+
+    def escape(text: str) -> str:  # strings from the repository: no markup, no controls, no secrets
+        return markup(safe(text))
 
     out = io.StringIO()
     console = Console(

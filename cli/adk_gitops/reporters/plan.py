@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adk_gitops.model import Finding
+from adk_gitops.redact import safe
 from adk_gitops.reporters.check_json import finding_json
 from adk_gitops.syncplan import Step, SyncPlan, Task, Wait, WaitKind
 
@@ -156,4 +157,4 @@ def plan_text(plan: SyncPlan, label: str, findings: Sequence[Finding] = ()) -> s
     else:
         blockers = sorted({p.resource.name for p in plan.problems if p.blocks_first_sync})
         out.append(f"First sync: DEADLOCK: {', '.join(blockers)} would wait forever (see errors above).")
-    return "\n".join(out) + "\n"
+    return safe("\n".join(out), newlines=True) + "\n"  # strings from servers and repositories

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from adk_gitops.live.preflight import PreflightReport, Verdict
+from adk_gitops.redact import safe
 
 SCHEMA_VERSION = 1
 
@@ -43,7 +44,7 @@ def preflight_text(report: PreflightReport) -> str:
     else:
         unverified = f", {denied} not verified (permission denied)" if denied else ""
         lines.append(f"not ready: {failed} to fix{unverified}")
-    return "\n".join(lines) + "\n"
+    return safe("\n".join(lines), newlines=True) + "\n"  # strings from servers and repositories
 
 
 def preflight_json(report: PreflightReport) -> str:

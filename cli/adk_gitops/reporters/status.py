@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from adk_gitops.live.status import AppState, JobState, Phase, StatusReport
+from adk_gitops.redact import safe
 
 SCHEMA_VERSION = 1
 
@@ -106,7 +107,7 @@ def status_text(report: StatusReport) -> str:
         else _VERDICT[report.phase]
     )
     lines.append(f"status: {verdict}")
-    return "\n".join(lines) + "\n"
+    return safe("\n".join(lines), newlines=True) + "\n"  # strings from servers and repositories
 
 
 def status_doc(report: StatusReport) -> dict[str, Any]:
