@@ -17,16 +17,18 @@ Written from the server's own validation, in its words where possible:
 - CIDRs: k8s.io/utils/net ParseCIDRSloppy (Service loadBalancerSourceRanges,
   NetworkPolicy ipBlock).
 
-Only rejections are modelled (never the server's warnings), and only where the
-rule holds on every supported minor (1.28 on), so nothing the server accepts is
-reported. Findings are (pointer, message) about one object.
+Only rejections are modelled (never the server's warnings). A rejection that
+changed between minors says the last minor it holds for (``until``), read from
+that minor's source and feature gates (pkg/features/kube_features.go); the rules
+report it only for a target version that still rejects. Findings are (pointer,
+message) about one object.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -52,6 +54,31 @@ _PERCENT = re.compile("[0-9]+%")
 class ApiProblem:
     pointer: str
     message: str
+    until: int | None = None  # the last Kubernetes 1.x minor that rejects it; None: every minor
+    since: int = 0  # the first minor that rejects it
+
+    def holds_for(self, versions: Iterable[str]) -> bool:
+        """Whether any of the target versions ("1.34") rejects it."""
+        if self.until is None and not self.since:
+            return True
+        last = 10**6 if self.until is None else self.until
+        return any(self.since <= _minor(v) <= last for v in versions)
+
+    @property
+    def worded(self) -> str:
+        """The server's words, and the minors that say them when not all do."""
+        if self.until is None and not self.since:
+            return self.message
+        if not self.since:
+            return f"{self.message} (Kubernetes 1.{self.until} and earlier)"
+        if self.until is None:
+            return f"{self.message} (Kubernetes 1.{self.since} and later)"
+        return f"{self.message} (Kubernetes 1.{self.since} to 1.{self.until})"
+
+
+def _minor(version: str) -> int:
+    _, _, minor = version.partition(".")
+    return int(minor) if minor.isdigit() else 0
 
 
 # --- syntax (validation.go) -------------------------------------------------------
@@ -163,11 +190,14 @@ def quantity(value: Any) -> Decimal | None:
 # --- per object -------------------------------------------------------------------
 
 # How each kind's metadata.name is validated: a DNS-1123 label (ValidateNamespaceName),
-# a DNS-1035 label (ValidateServiceName), else a DNS-1123 subdomain. Kinds not listed
-# (RBAC allows ':' and capitals, custom resources vary) are not judged.
+# else a DNS-1123 subdomain. Kinds not listed (RBAC allows ':' and capitals, custom
+# resources vary) are not judged. A Service's name is a DNS-1123 label too, and up to
+# 1.35 also a DNS-1035 label (no leading digit): RelaxedServiceNameValidation is on by
+# default from 1.36 (kube_features.go; core/validation/validation.go ValidateService).
+SERVICE_NAME_DNS1035_UNTIL = 35
 _NAME_RULES = {
     "Namespace": dns1123_label,
-    "Service": dns1035_label,
+    "Service": dns1123_label,
     **dict.fromkeys(
         ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ConfigMap", "Secret",
          "ServiceAccount", "PersistentVolumeClaim", "Application", "AppProject", "ApplicationSet"),
@@ -219,6 +249,8 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
         why = rule(name)
         if why:
             yield ApiProblem("/metadata/name", f"Invalid value: {name!r}: {why}")
+        elif res.kind == "Service" and (why := dns1035_label(name)):
+            yield ApiProblem("/metadata/name", f"Invalid value: {name!r}: {why}", SERVICE_NAME_DNS1035_UNTIL)
     yield from _labels(meta, ("metadata",))
     for kind, path in _COUNTS:
         if res.kind == kind:
@@ -444,9 +476,9 @@ def _ids(context: Any, at: str, fields: tuple[str, ...]) -> Iterator[ApiProblem]
 
 
 def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
-    why = _int_range(spec.spec.get("terminationGracePeriodSeconds"), 0, 2**63 - 1)
-    if why:
-        yield ApiProblem(pointer(*spec.path, "terminationGracePeriodSeconds"), why)
+    # terminationGracePeriodSeconds is not judged: no minor rejects a negative value
+    # (ValidatePodSpec only requires it; a negative one is accepted and later read as 1,
+    # core/validation/validation.go ValidatePodUpdate).
     yield from _ids(
         spec.spec.get("securityContext"), pointer(*spec.path, "securityContext"), (*_ID_FIELDS, "fsGroup")
     )
@@ -494,6 +526,9 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                     yield ApiProblem(f"{container.pointer}/{probe}/{field}", why)
 
 
+INIT_RESTART_POLICY_REFUSED: tuple[int, int | None] = (29, 33)  # the minors that refuse OnFailure/Never
+
+
 def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
     """Required fields, cross-field and uniqueness rules of one object."""
     spec = k8s.pod_spec(res)
@@ -511,6 +546,12 @@ def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
 def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
     names: set[str] = set()
     volumes = {str(v.get("name")) for _, v in _items(spec.spec.get("volumes"))}
+    if res.kind == "StatefulSet":
+        # The controller adds a volume per claim template to each pod, and the API server
+        # validates the template with them (kubernetes pkg/apis/apps/validation/validation.go
+        # volumesToAddForTemplates, v1.28 to v1.37).
+        claims = res.body.get("spec", {}).get("volumeClaimTemplates")
+        volumes |= {str((c.get("metadata") or {}).get("name")) for _, c in _items(claims)}
     seen_volumes: set[str] = set()
     for i, volume in _items(spec.spec.get("volumes")):
         vname = str(volume.get("name"))
@@ -530,9 +571,20 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
         # (tests/cluster/test_mutation_corpus.py; container restart rules are changing upstream).
         policy = body.get("restartPolicy")
         if container.init and policy not in (None, "Always"):
+            # `OnFailure` and `Never` are refused from 1.29 to 1.33 only: 1.28 drops an init
+            # container's restartPolicy (SidecarContainers off), 1.34 drops any but `Always`
+            # (ContainerRestartRules off, pkg/api/pod/util.go dropContainerRestartRules), and
+            # 1.35 turns ContainerRestartRules on (validateInitContainerRestartPolicy).
+            if policy in ("OnFailure", "Never"):
+                since, until = INIT_RESTART_POLICY_REFUSED
+                supported = '"Always"'
+            else:
+                since, until, supported = 0, None, '"Always", "Never", "OnFailure"'
             yield ApiProblem(
                 f"{container.pointer}/restartPolicy",
-                f'Unsupported value: "{policy}": supported values: "Always"',
+                f'Unsupported value: "{policy}": supported values: {supported}',
+                until,
+                since,
             )
         if container.init and policy != "Always":
             for field in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):

@@ -255,6 +255,19 @@ MUTATIONS: dict[str, tuple[dict[str, Any], Edit]] = {
     ),
     "init probe without sidecar": (DEPLOYMENT, deleting(*POD, "initContainers", 0, "restartPolicy")),
     "restartPolicy on app container": (DEPLOYMENT, setting(*C, "restartPolicy", value="Always")),
+    # Refused by 1.29 to 1.33 only; this 1.34 server drops the field (ContainerRestartRules off).
+    "init container restartPolicy OnFailure": (
+        DEPLOYMENT,
+        appending(
+            *POD,
+            "initContainers",
+            value={"name": "wait", "image": "busybox:1.36", "restartPolicy": "OnFailure"},
+        ),
+    ),
+    "terminationGracePeriodSeconds negative": (
+        DEPLOYMENT,
+        setting(*POD, "terminationGracePeriodSeconds", value=-1),
+    ),
     "value and valueFrom": (
         DEPLOYMENT,
         setting(*C, "env", 0, "valueFrom", value={"fieldRef": {"fieldPath": "metadata.name"}}),
@@ -464,6 +477,41 @@ MUTATIONS: dict[str, tuple[dict[str, Any], Edit]] = {
 }
 # The same, written as YAML text: kubectl reads plain scalars as YAML 1.1.
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\n"
+STATEFULSET = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - {name: db, image: r.example/db:16, volumeMounts: [{name: data, mountPath: /data}]}
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+CRD = """
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.corpus.example.com}
+spec:
+  group: corpus.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          description: A widget.
+          properties:
+            spec: {type: object, properties: {description: {type: string, description: Its text.}}}
+"""
 NAMESPACE_TEXT = "apiVersion: v1\nkind: Namespace\n"
 TEXTS: dict[str, str] = {
     "configmap value y": CONFIGMAP + "data: {ENABLED: y}\n",
@@ -480,6 +528,10 @@ TEXTS: dict[str, str] = {
     "env value 1:20": yaml.safe_dump(DEPLOYMENT).replace("value: '8080'", "value: 1:20"),
     "env value 8080 unquoted": yaml.safe_dump(DEPLOYMENT).replace("value: '8080'", "value: 8080"),
     "containerPort hex": yaml.safe_dump(DEPLOYMENT).replace("containerPort: 8080", "containerPort: 0x1F90"),
+    "statefulset mounts its claim template": STATEFULSET,
+    "crd with a field named description": CRD,
+    "priorityclass description": "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\n"
+    "metadata: {name: corpus-high}\nvalue: 1000\ndescription: For the agent.\n",
 }
 # Where check and the server disagree, and why.
 KNOWN_LIMITS: dict[str, str] = {}

@@ -1,7 +1,8 @@
 """## What it does
 Checks the API server's required-field, cross-field and uniqueness rules for
 the kinds this project renders: every container has an image; container,
-volume, port and mount names are unique; mounts name a volume; init
+volume, port and mount names are unique; mounts name a volume (a
+StatefulSet's `volumeClaimTemplates` count as volumes); init
 containers carry probes or lifecycle hooks only as native sidecars
 (`restartPolicy: Always`); a probe has exactly one handler; requests stay
 within limits; a Deployment's selector is non-empty and matches its template
@@ -11,6 +12,9 @@ labels, its pods restart `Always`, `Recreate` has no `rollingUpdate`, and
 is generated; a Service has ports (unless headless or ExternalName), named when
 more than one, an ExternalName service its `externalName`, no `nodePort` on a
 ClusterIP service and no `clusterIP: None` on a LoadBalancer or NodePort one.
+Where the server's rule changed between minors (an init container's
+`restartPolicy: OnFailure` is refused by 1.29 to 1.33 only), it is judged for the
+`--kubernetes-version`s checked, and the message names the minors.
 
 ## Why is this bad?
 Each of these passes a JSON schema and is rejected by the API server at sync
@@ -53,7 +57,8 @@ from adk_gitops.rules._rule import Category, Rule
 def _check(ctx: Context) -> Iterator[Violation]:
     for res in ctx.resources:
         for problem in consistency_problems(res):
-            yield violation(res, problem.pointer, problem.message)
+            if problem.holds_for(ctx.kubernetes_versions):
+                yield violation(res, problem.pointer, problem.worded)
 
 
 RULE = Rule(

@@ -4,7 +4,9 @@ schema: object, container, volume and port names (DNS-1123 / DNS-1035 labels,
 IANA port names of at most 15 characters), label and annotation keys and label
 values, the enum values of pod, container and Service fields, int32 and port
 ranges, non-negative counts, rolling-update percentages and resource
-quantities. Messages use the server's words.
+quantities. Messages use the server's words. Where the server's rule changed
+between minors (a Service name may start with a digit from 1.36), it is judged
+for the `--kubernetes-version`s checked, and the message names the minors.
 
 ## Why is this bad?
 The schema accepts `name: Agent`, `replicas: -1` or `memory: 1GB`; the API
@@ -42,7 +44,8 @@ from adk_gitops.rules._rule import Category, Rule
 def _check(ctx: Context) -> Iterator[Violation]:
     for res in ctx.resources:
         for problem in syntax_problems(res):
-            yield violation(res, problem.pointer, problem.message)
+            if problem.holds_for(ctx.kubernetes_versions):
+                yield violation(res, problem.pointer, problem.worded)
 
 
 RULE = Rule(

@@ -153,6 +153,11 @@ _DEFS_REF = "#/$defs/"  # "/api/_definitions.json#/$defs/X" in kind files, "#/$d
 _ABSOLUTE_REF = "/api/_definitions.json#/$defs/"
 
 
+# Keywords whose value maps names to schemas: a key there is a name (a field called
+# `description`, as in every CustomResourceDefinition's schema), never annotation text.
+_NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
 def _inline(node: Any, defs: dict[str, Any], stack: tuple[str, ...] = ()) -> Any:
     """The schema with every non-recursive ``$ref`` replaced by its target and
     ``description`` text dropped: jsonschema then walks plain dicts instead of
@@ -164,16 +169,28 @@ def _inline(node: Any, defs: dict[str, Any], stack: tuple[str, ...] = ()) -> Any
             name = ref.split(_DEFS_REF, 1)[1]
             if name not in stack and name in defs:
                 target = _inline(defs[name], defs, (*stack, name))
-                rest = {
-                    k: _inline(v, defs, stack) for k, v in node.items() if k not in ("$ref", "description")
-                }
+                rest = _schema_keys({k: v for k, v in node.items() if k != "$ref"}, defs, stack)
                 return {**target, **rest}
             # Recursive: keep the reference, qualified so it resolves from the kind schema's $id.
             node = {**node, "$ref": _ABSOLUTE_REF + name}
-        return {k: _inline(v, defs, stack) for k, v in node.items() if k != "description"}
+        return _schema_keys(node, defs, stack)
     if isinstance(node, list):
         return [_inline(v, defs, stack) for v in node]
     return node
+
+
+def _schema_keys(node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...]) -> dict[str, Any]:
+    """A schema object's keywords, inlined: ``description`` text dropped; the
+    name-to-schema maps keep every name, ``description`` included."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "description":
+            continue
+        if key in _NAMED_SCHEMAS and isinstance(value, dict):
+            out[key] = {name: _inline(schema, defs, stack) for name, schema in value.items()}
+        else:
+            out[key] = _inline(value, defs, stack)
+    return out
 
 
 @cache
