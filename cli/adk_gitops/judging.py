@@ -61,13 +61,20 @@ def _repo_index(
         if item.target.kind is TargetKind.KUSTOMIZATION and item.target.path is not None
     }
     namespaces: dict[str, str] = {}
+    objects: dict[str, frozenset[tuple[str, str, str, str]]] = {}
     for target in discovered:
         if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
             continue
         resources = rendered.get(target.path.resolve())
         declared = str(kustomization.load(target.path).get("namespace") or "")
         namespaces[target.label] = _namespace_of(resources) if resources else declared
-    return repo_index(root, config.repo_url, namespaces)
+        if resources is not None:
+            try:
+                where = target.path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+            objects[where] = frozenset((r.group, r.kind, r.namespace, r.name) for r in resources)
+    return repo_index(root, config.repo_url, namespaces, objects)
 
 
 def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None, AppInfo | None]:
