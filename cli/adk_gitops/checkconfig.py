@@ -13,6 +13,9 @@ include/exclude::
       adk:
         selector: {app: my-agent}         # labels that mark ADK workloads
       repoURL: https://github.com/org/gitops.git   # this repository, as Argo CD names it
+      hardening: everywhere               # Pod Security "restricted" rules as errors on every
+                                          # workload (default `adk`: on ADK workloads, their
+                                          # migration Jobs and restricted namespaces; warnings elsewhere)
 
 Unknown rule ids, unknown options, wrong types and engine rules (which cannot
 be tuned) are errors naming the field. Every rule's options and defaults are
@@ -36,7 +39,8 @@ from adk_gitops.rules._settings import RuleSettings, TargetSettings
 
 CONFIG_FILE = "adk-gitops.yaml"
 _BY_ID = {rule.id: rule for rule in ALL_RULES}
-_TOP = {"disable", "rules", "paths", "adk", "repoURL"}
+_TOP = {"disable", "rules", "paths", "adk", "repoURL", "hardening"}
+HARDENING_SCOPES = ("adk", "everywhere")
 _PATH_KEYS = {"match", "rules", "disable", "enable"}
 
 
@@ -60,6 +64,7 @@ class CheckConfig:
     adk_selector: Mapping[str, str] = field(default_factory=dict)
     repo_url: str = ""
     source: str = ""  # the file it came from, "" for the defaults
+    hardening_everywhere: bool = False  # `hardening: everywhere`
 
     def for_target(self, label: str) -> TargetSettings:
         disabled = set(self.disable)
@@ -137,7 +142,18 @@ def parse(block: Any, label: str) -> CheckConfig:
     repo_url = block.get("repoURL", "")
     if not isinstance(repo_url, str):
         raise CheckConfigError(f"{where}.repoURL: a string")
-    return CheckConfig(disable, rules, tuple(paths), dict(selector), repo_url, label)
+    hardening = block.get("hardening", "adk")
+    if hardening not in HARDENING_SCOPES:
+        raise CheckConfigError(f"{where}.hardening: one of {', '.join(HARDENING_SCOPES)} (got {hardening!r})")
+    return CheckConfig(
+        disable,
+        rules,
+        tuple(paths),
+        dict(selector),
+        repo_url,
+        label,
+        hardening_everywhere=hardening == "everywhere",
+    )
 
 
 def _mapping(value: Any, where: str, allowed: set[str] | None) -> None:

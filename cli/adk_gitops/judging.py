@@ -149,6 +149,7 @@ def judge(
                 config.for_target(target.label),
                 config.adk_selector,
                 *_namespaces(target, repo),
+                hardening_everywhere=config.hardening_everywhere,
             )
             findings.extend(run_rules(ctx))
         skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(

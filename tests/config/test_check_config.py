@@ -137,3 +137,46 @@ def test_a_directory_without_an_adk_workload_says_so_in_one_line(cli: CliRunner,
     assert "migration" not in result.stdout and "adk-agent" not in result.stdout
     doc = json.loads(cli.invoke(app, ["check", str(tmp_path), "--repo", str(tmp_path), "-o", "json"]).stdout)
     assert doc["summary"]["targets"][0]["adk_rules_skipped"] is True
+
+
+HARDENING = ("run-as-non-root", "drop-all-capabilities", "no-privilege-escalation", "seccomp-profile")
+
+
+def _hardening(config: checkconfig.CheckConfig | None = None) -> dict[str, set[Severity]]:
+    case = FIXTURES / "hardening/mixed.yaml"
+    report = checker.check(
+        [checker.Target(case.name, case, checker.TargetKind.FILE)],
+        kubernetes_versions=(DEFAULT_VERSION,),
+        repo_root=case.parent,
+        config=config,
+    )
+    found: dict[str, set[Severity]] = {}
+    for f in report.findings:
+        if f.rule in HARDENING:
+            found.setdefault(f.name, set()).add(f.severity)
+    return found
+
+
+def test_hardening_is_an_error_where_the_agent_runs_and_a_warning_elsewhere() -> None:
+    assert _hardening() == {
+        "agent": {Severity.ERROR, Severity.WARNING},  # seccomp-profile's own severity is a warning
+        "migrate": {Severity.ERROR, Severity.WARNING},
+        "exporter": {Severity.ERROR, Severity.WARNING},  # its namespace enforces `restricted`
+        "db": {Severity.WARNING, Severity.INFO},
+    }
+    everywhere = checkconfig.parse({"hardening": "everywhere"}, "test")
+    assert _hardening(everywhere)["db"] == {Severity.ERROR, Severity.WARNING}
+    with pytest.raises(checkconfig.CheckConfigError, match=r"check\.hardening: one of adk, everywhere"):
+        checkconfig.parse({"hardening": "all"}, "test")
+
+
+def test_hardening_elsewhere_is_one_line_of_text(cli: CliRunner, tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "hardening/mixed.yaml", tmp_path)
+    result = cli.invoke(app, ["check", str(tmp_path / "mixed.yaml"), "--repo", str(tmp_path)])
+    lines = [line for line in result.stdout.splitlines() if "StatefulSet/db" in line or " hardening " in line]
+    assert lines == [
+        "  warning hardening 4 Pod Security findings on 1 workload serving no ADK agent "
+        "(drop-all-capabilities 1, no-privilege-escalation 1, run-as-non-root 1, seccomp-profile 1); "
+        "`-o json` lists them; `check.hardening: everywhere` makes them errors",
+        "  warning resources-set StatefulSet/db -n shop /spec/template/spec/containers/0/resources",
+    ]

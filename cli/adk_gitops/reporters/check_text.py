@@ -18,6 +18,31 @@ def _where(f: Finding) -> str:
     return " ".join(p for p in (obj, f.pointer) if p)
 
 
+def _relaxed_hardening(f: Finding) -> bool:
+    """A Pod Security finding below its rule's severity: on a workload that runs no
+    ADK agent (rules/_helpers.py hardened), summed up in one line."""
+    from adk_gitops.rules import ALL_RULES
+    from adk_gitops.rules._helpers import HARDENING_RULES
+
+    if f.rule not in HARDENING_RULES or f.suppressed:
+        return False
+    default = next(r.severity for r in ALL_RULES if r.id == f.rule)
+    return f.severity.rank < default.rank
+
+
+def _summary(findings: list[Finding]) -> str:
+    workloads = len({(f.kind, f.namespace, f.name) for f in findings})
+    by_rule: dict[str, int] = {}
+    for f in findings:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
+    plural = "s" if workloads != 1 else ""
+    return (
+        f"{len(findings)} Pod Security findings on {workloads} workload{plural} serving no ADK agent "
+        f"({rules}); `-o json` lists them; `check.hardening: everywhere` makes them errors"
+    )
+
+
 def render(report: Report, *, color: bool = False, width: int = 100) -> str:
     from rich.console import Console
     from rich.markup import escape as markup
@@ -35,10 +60,16 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
     for f in report.findings:
         by_overlay.setdefault(f.overlay, []).append(f)
     skipped = {t.label for t in report.targets if t.adk_skipped}
-    for overlay, findings in by_overlay.items():
+    for overlay, all_findings in by_overlay.items():
         console.print(f"[bold]{escape(overlay)}[/bold]")
         if overlay in skipped:
             console.print(f"  [dim]{NO_ADK}[/dim]")
+        relaxed = [f for f in all_findings if _relaxed_hardening(f)]
+        findings = [f for f in all_findings if not _relaxed_hardening(f)]
+        if relaxed:
+            console.print(
+                f"  [{_STYLE[Severity.WARNING]}]warning[/] [bold]hardening[/bold] {escape(_summary(relaxed))}"
+            )
         for f in findings:
             label = "suppressed" if f.suppressed else str(f.severity)
             style = "dim" if f.suppressed else _STYLE[f.severity]

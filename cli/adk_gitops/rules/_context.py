@@ -57,6 +57,17 @@ class Context:
     create_namespace: str | None = None  # what the target's Application creates first (CreateNamespace=true)
     destination_namespace: str | None = None  # the target's Application's destination namespace
     application: AppInfo | None = None  # the Application (written or generated) that deploys the target
+    hardening_everywhere: bool = field(default=False, compare=False)  # check.hardening: everywhere
+
+    @cached_property
+    def restricted_namespaces(self) -> frozenset[str]:
+        """The namespaces whose rendered Namespace enforces Pod Security `restricted`."""
+        return frozenset(
+            r.name
+            for r in self.resources
+            if r.kind == "Namespace"
+            and (r.metadata.get("labels") or {}).get("pod-security.kubernetes.io/enforce") == "restricted"
+        )
 
     @cached_property
     def project_refusals(self) -> tuple[tuple[Refusal, ...], tuple[Refusal, ...]]:

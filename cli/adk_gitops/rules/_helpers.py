@@ -4,19 +4,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adk_gitops import k8s
-from adk_gitops.adk import argv
+from adk_gitops.adk import argv, is_adk_workload
 from adk_gitops.manifests import Resource
 from adk_gitops.migration import strategy_of
-from adk_gitops.model import Violation
+from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
     return Violation(pointer, message, res.kind, res.namespace, res.name, resource=res)
+
+
+# Pod Security "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
+# errors where the agent runs, warnings on other workloads (databases, demo apps,
+# vendored installs), which the text report sums up in one line.
+HARDENING_RULES = ("run-as-non-root", "drop-all-capabilities", "no-privilege-escalation", "seccomp-profile")
+
+
+def hardened(ctx: Context, res: Resource) -> bool:
+    """Whether the hardening rules judge ``res`` at their own severity: an ADK
+    workload, a migration Job, a workload in a namespace the rendered Namespace
+    enforces `restricted` in, or everything with `check.hardening: everywhere`."""
+    if ctx.hardening_everywhere or is_migration_job(res) or is_adk_workload(res, ctx.adk_selector):
+        return True
+    return (res.namespace or ctx.destination_namespace or "") in ctx.restricted_namespaces
+
+
+def hardening_violation(
+    ctx: Context, res: Resource, pointer: str, message: str, relaxed: Severity
+) -> Violation:
+    """A hardening rule's finding: at ``relaxed`` severity outside hardened()'s scope."""
+    found = violation(res, pointer, message)
+    return found if hardened(ctx, res) else replace(found, severity=relaxed)
 
 
 def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:

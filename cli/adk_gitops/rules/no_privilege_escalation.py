@@ -1,6 +1,12 @@
 """## What it does
 Checks that every container sets `allowPrivilegeEscalation: false`.
 
+At the rule's severity on ADK workloads, their migration Jobs and in namespaces
+whose rendered Namespace enforces Pod Security `restricted`; a warning on other
+workloads (a database, a demo app, a vendored install), summed up in one line of
+text output. `check.hardening: everywhere` in `adk-gitops.yaml` judges every
+workload at the rule's severity.
+
 ## Why is this bad?
 Without it a process can gain more privileges than its parent (setuid
 binaries), the first step of most container escapes.
@@ -25,7 +31,7 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, violation
+from adk_gitops.rules._helpers import containers, hardening_violation
 from adk_gitops.rules._rule import Category, Rule
 
 
@@ -33,10 +39,12 @@ def _check(ctx: Context) -> Iterator[Violation]:
     for res, _, container in containers(ctx):
         sc = container.body.get("securityContext") or {}
         if sc.get("allowPrivilegeEscalation") is not False:
-            yield violation(
+            yield hardening_violation(
+                ctx,
                 res,
                 f"{container.pointer}/securityContext/allowPrivilegeEscalation",
                 f"container {container.name!r} allows privilege escalation",
+                Severity.WARNING,
             )
 
 

@@ -2,6 +2,12 @@
 Checks that every container (init containers and sidecars included) runs with
 `runAsNonRoot: true`, set on the container or the pod.
 
+At the rule's severity on ADK workloads, their migration Jobs and in namespaces
+whose rendered Namespace enforces Pod Security `restricted`; a warning on other
+workloads (a database, a demo app, a vendored install), summed up in one line of
+text output. `check.hardening: everywhere` in `adk-gitops.yaml` judges every
+workload at the rule's severity.
+
 ## Why is this bad?
 A container running as root turns any escape or misconfiguration into root on
 the node's kernel. Pod Security "restricted" refuses it.
@@ -27,17 +33,19 @@ from collections.abc import Iterator
 
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, effective_security, violation
+from adk_gitops.rules._helpers import containers, effective_security, hardening_violation
 from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod, container in containers(ctx):
         if effective_security(pod, container).get("runAsNonRoot") is not True:
-            yield violation(
+            yield hardening_violation(
+                ctx,
                 res,
                 f"{container.pointer}/securityContext/runAsNonRoot",
                 f"container {container.name!r} may run as root",
+                Severity.WARNING,
             )
 
 
