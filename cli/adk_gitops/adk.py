@@ -7,6 +7,9 @@ ADK agents are deployed in several shapes, all of which count:
   and Vertex AI settings in the environment (``GOOGLE_GENAI_USE_VERTEXAI``, or
   ``GOOGLE_GENAI_USE_ENTERPRISE`` since ADK 2.x);
 - any container with ``ADK_*`` settings or a session-service URI;
+- a probe of ADK's web UI (``/dev-ui/``);
+- an image named for ADK (an ``adk`` word in its repository) served by uvicorn,
+  gunicorn or hypercorn;
 - ``adk deploy gke``'s labels (``app.kubernetes.io/managed-by: adk-cli``);
 - whatever the repository's ``check.adk.selector`` labels select.
 https://google.github.io/adk-docs/deploy/gke/
@@ -16,12 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 from adk_gitops import k8s
 from adk_gitops.manifests import Resource
 
-APP_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"})
+APP_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Rollout", "DeploymentConfig"}
+)
 _ADK_ENV = re.compile(r"ADK_[A-Z0-9_]+|GOOGLE_GENAI_USE_(VERTEXAI|ENTERPRISE)|[A-Z0-9_]*SESSION_SERVICE_URI")
 _SERVERS = ("uvicorn", "gunicorn", "hypercorn")
 # Session stores that keep nothing in a database: no migration needed.
@@ -36,6 +42,20 @@ def _env_names(container: Mapping[str, Any]) -> list[str]:
     return [str(e.get("name", "")) for e in container.get("env") or [] if isinstance(e, Mapping)]
 
 
+# An image repository with an "adk" word: adk-agent, my-adk-app, agents/adk (not "adkins").
+_ADK_IMAGE = re.compile(r"(^|[/_.-])adk([/_.-]|$)")
+
+
+def _probes_dev_ui(container: Mapping[str, Any]) -> bool:
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        http = (
+            (container.get(probe) or {}).get("httpGet") if isinstance(container.get(probe), Mapping) else None
+        )
+        if isinstance(http, Mapping) and str(http.get("path", "")).startswith("/dev-ui"):
+            return True
+    return False
+
+
 def _serves_adk(container: Mapping[str, Any]) -> bool:
     words = argv(container)
     program = words[0].rsplit("/", 1)[-1] if words else ""
@@ -43,8 +63,13 @@ def _serves_adk(container: Mapping[str, Any]) -> bool:
         return True
     if any(_ADK_ENV.fullmatch(name) for name in _env_names(container)):
         return True
+    if _probes_dev_ui(container):
+        return True
     text = " ".join(words)
-    return "get_fast_api_app" in text or ("google.adk" in text and any(s in text for s in _SERVERS))
+    if "get_fast_api_app" in text or ("google.adk" in text and any(s in text for s in _SERVERS)):
+        return True
+    repository = str(container.get("image") or "").split("@", 1)[0].rsplit(":", 1)[0].lower()
+    return bool(_ADK_IMAGE.search(repository)) and any(s in text for s in _SERVERS)
 
 
 def selected(res: Resource, selector: Mapping[str, str]) -> bool:
@@ -96,6 +121,30 @@ def session_database_urls(res: Resource) -> Sequence[str]:
     return found
 
 
-def uses_session_database(res: Resource) -> bool:
-    """Whether the workload keeps sessions in a database (and so needs migrating)."""
-    return any(not url.startswith(_NO_DATABASE) for url in session_database_urls(res))
+# A database given in parts (host, user, password...) or as a URL under another name,
+# next to an ADK signal: the app assembles its session store's URL itself.
+_DB_ENV = re.compile(r"(SESSION_)?DB_[A-Z0-9_]+|[A-Z0-9_]*SESSION_DB[A-Z0-9_]*")
+
+
+class SessionStore(Enum):
+    DATABASE = "database"  # needs the migration
+    NONE = "none"  # in memory or Agent Engine: nothing to migrate
+    UNKNOWN = "unknown"  # set in the app's code, not in its manifests
+
+
+def session_store(res: Resource) -> SessionStore:
+    """Where an ADK workload keeps sessions, as far as its manifests say."""
+    urls = session_database_urls(res)
+    if any(not url.startswith(_NO_DATABASE) for url in urls):
+        return SessionStore.DATABASE
+    spec = k8s.pod_spec(res)
+    containers = [c.body for c in k8s.containers(spec)] if spec else []
+    if any(_DB_ENV.fullmatch(name) for c in containers for name in _env_names(c)):
+        return SessionStore.DATABASE
+    if urls:
+        return SessionStore.NONE
+    for c in containers:
+        words = argv(c)
+        if words and words[0].rsplit("/", 1)[-1] == "adk":
+            return SessionStore.NONE  # `adk api_server|web` keeps sessions in memory by default
+    return SessionStore.UNKNOWN

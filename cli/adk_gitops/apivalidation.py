@@ -270,7 +270,7 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
     template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
     if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
         yield from _labels(k8s.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
-    spec = k8s.pod_spec(res)
+    spec = k8s.pod_spec(res) if res.kind in k8s.BUILTIN_POD_KINDS else None
     if spec is not None:
         yield from _pod_syntax(spec)
 
@@ -531,7 +531,7 @@ INIT_RESTART_POLICY_REFUSED: tuple[int, int | None] = (29, 33)  # the minors tha
 
 def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
     """Required fields, cross-field and uniqueness rules of one object."""
-    spec = k8s.pod_spec(res)
+    spec = k8s.pod_spec(res) if res.kind in k8s.BUILTIN_POD_KINDS else None
     if spec is not None:
         yield from _pod_consistency(res, spec)
     if res.kind == "Deployment":

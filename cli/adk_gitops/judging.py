@@ -150,6 +150,7 @@ def judge(
                 config.adk_selector,
                 *_namespaces(target, repo),
                 hardening_everywhere=config.hardening_everywhere,
+                folder=target.path if target.kind is TargetKind.FOLDER else None,
             )
             findings.extend(run_rules(ctx))
         skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(

@@ -21,7 +21,13 @@ POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {
     "ReplicationController": ("spec", "template", "spec"),
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    # Workloads of other controllers with a pod template: Argo Rollouts, OpenShift.
+    "Rollout": ("spec", "template", "spec"),
+    "DeploymentConfig": ("spec", "template", "spec"),
 }
+# The kinds whose pod template the API server itself validates (core/apps/batch);
+# a custom resource's is judged by its controller, not by the server's pod rules.
+BUILTIN_POD_KINDS = frozenset(POD_SPEC_PATHS) - {"Rollout", "DeploymentConfig"}
 
 
 @dataclass(frozen=True)

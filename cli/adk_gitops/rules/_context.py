@@ -58,6 +58,7 @@ class Context:
     destination_namespace: str | None = None  # the target's Application's destination namespace
     application: AppInfo | None = None  # the Application (written or generated) that deploys the target
     hardening_everywhere: bool = field(default=False, compare=False)  # check.hardening: everywhere
+    folder: Path | None = None  # the directory of manifests, when the target is one
 
     @cached_property
     def restricted_namespaces(self) -> frozenset[str]:

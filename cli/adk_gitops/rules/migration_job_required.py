@@ -1,9 +1,13 @@
 """## What it does
 Checks that an overlay deploying an ADK app that keeps sessions in a database
 (`--session_service_uri`, `DATABASE_URL` or a `*SESSION_SERVICE_URI` variable,
-other than `memory://` or Agent Engine) renders exactly one migration Job (a Job
+other than `memory://` or Agent Engine; or the database given in parts, as
+`SESSION_DB_*` or `DB_*` variables) renders exactly one migration Job (a Job
 running `adk migrate ...` or ADK's `prepare_tables()`, or labelled
 `app.kubernetes.io/component: migration`).
+
+An ADK app whose session store its manifests do not show (set in its code) is
+reported as info, saying so.
 
 ## Why is this bad?
 Without it, the app starts against a schema nobody migrated (with
@@ -25,8 +29,9 @@ resources: [../../bases/adk-agent]   # Deployment + the PreSync migration Job
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from adk_gitops.adk import uses_session_database
+from adk_gitops.adk import SessionStore, session_store
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
@@ -34,10 +39,21 @@ from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    apps = [app for app in adk_apps(ctx) if uses_session_database(app)]
+    stores = {app: session_store(app) for app in adk_apps(ctx)}
+    apps = [app for app, store in stores.items() if store is SessionStore.DATABASE]
+    unknown = [app for app, store in stores.items() if store is SessionStore.UNKNOWN]
     jobs = migration_jobs(ctx)
     if apps and not jobs:
         yield violation(apps[0], "", "this ADK app keeps sessions in a database but has no migration Job")
+    elif unknown and not jobs:
+        found = violation(
+            unknown[0],
+            "",
+            "this ADK app's session store cannot be determined from its manifests (no "
+            "--session_service_uri, DATABASE_URL, *SESSION_SERVICE_URI, SESSION_DB_* or DB_* variable): "
+            "if it keeps sessions in a database, it needs a migration Job",
+        )
+        yield replace(found, severity=Severity.INFO)
     for extra in jobs[1:]:
         yield violation(
             extra, "", f"a second migration Job (besides {jobs[0].name!r}): migrations would race"
