@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from adk_gitops.locate import Location, in_file, locate
@@ -158,18 +159,29 @@ def _location(ctx: Context, res: Resource, pointer: str) -> tuple[str, int, int]
     if res.origin is not None:
         found = locate(res.origin, res.kind, res.name, pointer, res.body)
     elif res.source and res.source not in ("-", "<stdin>"):
-        file = root / res.source if root is not None and (root / res.source).is_file() else Path(res.source)
-        if file.is_file():
+        file = _source_file(root, res.source)
+        if file is not None:
             found = in_file(file, None, res.kind, res.name, pointer, res.body)
     if found is None:
         return None
-    shown = str(found.file)
+    return _shown(root, found.file), found.line, found.column
+
+
+# Thousands of findings point into the same few files: each path is resolved once.
+@lru_cache(maxsize=4096)
+def _source_file(root: Path | None, source: str) -> Path | None:
+    file = root / source if root is not None and (root / source).is_file() else Path(source)
+    return file if file.is_file() else None
+
+
+@lru_cache(maxsize=4096)
+def _shown(root: Path | None, file: Path) -> str:
     if root is not None:
         try:
-            shown = found.file.resolve().relative_to(root.resolve()).as_posix()
+            return file.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
-            shown = str(found.file)
-    return shown, found.line, found.column
+            pass
+    return str(file)
 
 
 def _suppression_findings(

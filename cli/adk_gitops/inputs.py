@@ -8,11 +8,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import bounded
+from adk_gitops import bounded, locate, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.guard import outside_reason
 from adk_gitops.kustomization import KUSTOMIZATION_FILES
-from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.manifests import Resource, flatten, load_stream, resources_from
 from adk_gitops.renderer import Renderer, find_renderer
 
 
@@ -29,7 +29,10 @@ def load_file(path: Path, label: str) -> tuple[Resource, ...]:
         text = bounded.read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise AdkGitopsError(f"{label}: cannot read: {exc}") from None
-    return load_stream(text, source=label)
+    docs, nodes = yamlread.load_all_nodes(text, label, kubectl=True)
+    # Findings in this file are located in these same nodes: the file is parsed once.
+    locate.remember(path, nodes)
+    return resources_from(list(flatten(docs, label)), label)
 
 
 # Argo CD's directory source reads these (reposerver: manifest generation, directory type).

@@ -80,7 +80,7 @@ class Resource:
 def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str, Any]]:
     """The objects of a multi-document YAML stream; empty documents are skipped,
     and ``kind: List`` is flattened as kubectl does."""
-    return list(_flatten(yamlread.load_all(text, source, kubectl=True), source))
+    return list(flatten(yamlread.load_all(text, source, kubectl=True), source))
 
 
 def resources_from(
@@ -95,7 +95,8 @@ def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:
     return resources_from(parse_documents(text, source=source), source)
 
 
-def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:
+def flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:
+    """The objects of loaded documents: empty ones skipped, ``*List`` items flattened."""
     for number, doc in enumerate(docs, start=1):
         if doc is None:
             continue
@@ -104,7 +105,7 @@ def _flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:
             raise ManifestError(f"{source}: document {number} is not a Kubernetes object: {problem}")
         # kubectl flattens any *List with items (List, SecretList, ConfigMapList...).
         if str(doc["kind"]).endswith("List") and isinstance(doc.get("items"), list):
-            yield from _flatten(doc["items"], source)
+            yield from flatten(doc["items"], source)
         else:
             yield doc
 

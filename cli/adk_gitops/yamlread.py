@@ -286,6 +286,26 @@ def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
         raise YamlError(f"{source}: invalid YAML: nested too deeply") from None
 
 
+def load_all_nodes(text: str, source: str, *, kubectl: bool = False) -> tuple[list[Any], list[Node]]:
+    """load_all's documents and the YAML nodes they were built from (with their
+    marks): a caller that later locates fields in the same text need not parse it again."""
+    loader = (KubectlLoader if kubectl else Loader)(text)
+    docs: list[Any] = []
+    nodes: list[Node] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            nodes.append(node)
+            docs.append(loader.construct_document(node))
+    except yaml.YAMLError as exc:
+        raise error_of(exc, source) from None
+    except RecursionError:
+        raise YamlError(f"{source}: invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
+    return docs, nodes
+
+
 def load(text: str, source: str) -> Any:
     """A single-document YAML text (None when empty); YamlError if refused."""
     docs = load_all(text, source)

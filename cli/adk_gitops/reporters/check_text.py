@@ -56,41 +56,43 @@ def render(report: Report, *, color: bool = False, width: int = 100) -> str:
     console = Console(
         file=out, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=True
     )
+    lines: list[str] = []  # markup, printed at once: one render, not one per line
     by_overlay: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_overlay.setdefault(f.overlay, []).append(f)
     skipped = {t.label for t in report.targets if t.adk_skipped}
     for overlay, all_findings in by_overlay.items():
-        console.print(f"[bold]{escape(overlay)}[/bold]")
+        lines.append(f"[bold]{escape(overlay)}[/bold]")
         if overlay in skipped:
-            console.print(f"  [dim]{NO_ADK}[/dim]")
+            lines.append(f"  [dim]{NO_ADK}[/dim]")
         relaxed = [f for f in all_findings if _relaxed_hardening(f)]
         findings = [f for f in all_findings if not _relaxed_hardening(f)]
         if relaxed:
-            console.print(
+            lines.append(
                 f"  [{_STYLE[Severity.WARNING]}]warning[/] [bold]hardening[/bold] {escape(_summary(relaxed))}"
             )
         for f in findings:
             label = "suppressed" if f.suppressed else str(f.severity)
             style = "dim" if f.suppressed else _STYLE[f.severity]
             where = f" {escape(_where(f))}" if _where(f) else ""
-            console.print(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold]{where}")
-            console.print(f"    {escape(f.message)}")
+            lines.append(f"  [{style}]{label}[/{style}] [bold]{f.rule}[/bold]{where}")
+            lines.append(f"    {escape(f.message)}")
             if f.line:
-                console.print(f"    [dim]at {escape(f.file)}:{f.line}[/dim]")
+                lines.append(f"    [dim]at {escape(f.file)}:{f.line}[/dim]")
             if f.suppressed:
-                console.print(f"    [dim]reason: {escape(f.suppression_reason)}[/dim]")
+                lines.append(f"    [dim]reason: {escape(f.suppression_reason)}[/dim]")
             elif f.fix:
-                console.print(f"    [dim]fix: {escape(f.fix)}[/dim]")
+                lines.append(f"    [dim]fix: {escape(f.fix)}[/dim]")
     clean = [t.label for t in report.targets if t.label not in by_overlay]
     for label in clean:
         note = f" [dim]({NO_ADK})[/dim]" if label in skipped else ""
-        console.print(f"[bold]{escape(label)}[/bold]: [green]no findings[/green]{note}")
+        lines.append(f"[bold]{escape(label)}[/bold]: [green]no findings[/green]{note}")
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in Severity)
     suppressed = sum(1 for f in report.findings if f.suppressed)
     verdict = "[bold red]FAILED[/bold red]" if report.failed else "[bold green]passed[/bold green]"
-    console.print(
+    lines.append(
         f"\n{len(report.targets)} checked (Kubernetes {', '.join(report.kubernetes_versions)}): "
         f"{counts}, {suppressed} suppressed: {verdict} at --fail-on {report.fail_on}"
     )
+    console.print("\n".join(lines))
     return out.getvalue()

@@ -101,6 +101,14 @@ class Context:
         """The ADK agents this target deploys; the ADK rules skip a target without any."""
         return tuple(adk_workloads(self.resources, self.adk_selector))
 
+    def is_adk_workload(self, res: Resource) -> bool:
+        """``res`` is one of adk_workloads (by identity: one lookup, not a re-judgement)."""
+        return id(res) in self._adk_ids
+
+    @cached_property
+    def _adk_ids(self) -> frozenset[int]:
+        return frozenset(id(r) for r in self.adk_workloads)
+
     def option(self, rule: Rule, name: str) -> Any:
         """A rule option's value for this target: the configuration's, else the default."""
         return self.settings.option(rule, name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from adk_gitops import k8s
-from adk_gitops.adk import argv, is_adk_workload
+from adk_gitops.adk import argv
 from adk_gitops.manifests import Resource
 from adk_gitops.migration import strategy_of
 from adk_gitops.model import Severity, Violation
@@ -29,7 +29,7 @@ def hardened(ctx: Context, res: Resource) -> bool:
     """Whether the hardening rules judge ``res`` at their own severity: an ADK
     workload, a migration Job, a workload in a namespace the rendered Namespace
     enforces `restricted` in, or everything with `check.hardening: everywhere`."""
-    if ctx.hardening_everywhere or is_migration_job(res) or is_adk_workload(res, ctx.adk_selector):
+    if ctx.hardening_everywhere or ctx.is_adk_workload(res) or is_migration_job(res):
         return True
     return (res.namespace or ctx.destination_namespace or "") in ctx.restricted_namespaces
 
