@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from adk_gitops.errors import ManifestError, RenderError
+from adk_gitops.errors import ManifestError, RenderError, RenderTimeout
 from adk_gitops.locate import ORIGIN, TRANSFORMATIONS, Origin, parse_origin
 from adk_gitops.manifests import parse_documents
-from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
+from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, explain_failure
 
 TAG = "adk-gitops.io/batch-overlay"
 BATCH_PREFIX = ".adk-gitops-batch-"
@@ -100,7 +100,14 @@ def render_batch(
         (tmp / "kustomization.yaml").write_text(
             "resources:\n" + "".join(entries) + "buildMetadata: [originAnnotations, transformerAnnotations]\n"
         )
-        text = renderer.build(tmp, root=root, timeout=timeout)
+        try:
+            text = renderer.build(tmp, root=root, timeout=timeout)
+        except RenderTimeout:
+            raise
+        except RenderError as exc:
+            if isinstance(exc, UnsafeInput):
+                raise
+            raise RenderError(explain_failure(str(exc), tmp, root, overlays)) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     try:

@@ -345,6 +345,8 @@ class Renderer:
                 err.seek(0, os.SEEK_END)
                 err.seek(max(0, err.tell() - 65536))
                 message = summarize_kustomize_error(err.read().decode("utf-8", errors="replace"))
+                if message == NO_MESSAGE:
+                    message = _stopped(proc.returncode, int(timeout) + 1)
                 if self.sandbox is not None and "out of memory" in message:
                     limit = SANDBOX_MEMORY_BYTES // 2**30
                     message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
@@ -363,7 +365,70 @@ class Renderer:
 
 # kubectl logs its failure through klog: E1125 03:05:29.9 4239 run.go:72] "command failed" err="..."
 _KLOG_ERR = re.compile(r'^E\d{4} .*\] "command failed" err="(?P<msg>(?:[^"\\]|\\.)*)"')
+NO_MESSAGE = "kustomize failed with no message"
+
+
+def _stopped(code: int, cpu_seconds: int) -> str:
+    """Why kustomize ended silently: a signal (negative when it ran directly; 128 + N
+    as bwrap and shells report a child killed by signal N)."""
+    number = -code if code < 0 else code - 128 if code > 128 else 0
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"{NO_MESSAGE} (exit {code})"
+    if name == "SIGXCPU":
+        return f"kustomize used up its CPU time ({cpu_seconds} s, from --timeout): raise --timeout"
+    if name == "SIGKILL":
+        return "kustomize was killed (SIGKILL): out of memory or of CPU time; raise --timeout, or render less"
+    return f"kustomize was stopped by {name}"
+
+
+_KLOG_ERR_BLOCK = re.compile(r'^E\d{4} .*\] "command failed" err=<$')
 _ERROR_PREFIX = re.compile(r"^error: ", re.IGNORECASE)
+
+
+def explain_failure(message: str, built: Path, root: Path, overlays: Sequence[Path] = ()) -> str:
+    """kustomize's failure as a reader of the repository wants it: without the
+    folder that was built when it is a wrapper (the batch, its per-overlay entries),
+    with repository-relative paths, the innermost cause first, and what to do for
+    the failures that have a known fix."""
+    text = message.removeprefix(f"{built}: ")
+    # Drop the wrappers' levels: what follows the last "recursed accumulation of path
+    # '<overlay>': " is the overlay's own failure.
+    for overlay in overlays:
+        marker = f"recursed accumulation of path '{overlay.resolve()}': "
+        if marker in text:
+            text = text.rsplit(marker, 1)[1]
+    missing = _MISSING.search(text)
+    entry = _ENTRY.findall(text)
+    if missing:
+        named = f"resources entry {entry[-1]!r}: " if entry else ""
+        text = f"{named}{missing['path']} does not exist"
+    elif entry:
+        text = f"resources entry {entry[-1]!r}: {text.rsplit(chr(39) + ': ', 1)[-1]}"
+    base = str(root.resolve())
+    text = text.replace(base + "/", "").replace(base, ".")
+    for hint_when, hint in _HINTS:
+        if hint_when in text:
+            text += f" ({hint})"
+    return " ".join(text.split())
+
+
+# kustomize's file-or-directory attempt ends in lstat's error for a missing entry.
+_MISSING = re.compile(r"lstat (?P<path>\S+): no such file or directory")
+_ENTRY = re.compile(r"accumulating resources from '([^']*)'")
+_HINTS = (
+    (
+        "--enable-helm",
+        "kustomize inflates helmCharts only with `--enable-helm` (Argo CD's kustomize.buildOptions), "
+        "which adk-gitops does not set: check the output of `kustomize build --enable-helm` as a file",
+    ),
+    (
+        "security; file",
+        "a file outside the kustomization's folder needs Argo CD's `--load-restrictor LoadRestrictionsNone` "
+        "(kustomize.buildOptions), which adk-gitops does not set",
+    ),
+)
 
 
 def summarize_kustomize_error(stderr: str) -> str:
@@ -374,12 +439,20 @@ def summarize_kustomize_error(stderr: str) -> str:
         # Go's runtime: "fatal error: runtime: out of memory", then goroutine dumps.
         if line.startswith(("fatal error: ", "panic: ")):
             return line
-    for line in lines:
+    for i, line in enumerate(lines):
         klog = _KLOG_ERR.match(line)
         if klog:
             return klog.group("msg").replace('\\"', '"')
+        if _KLOG_ERR_BLOCK.match(line):
+            # A multi-line value: `err=<`, its lines indented, then `>` (klog's text format).
+            block = []
+            for rest in lines[i + 1 :]:
+                if rest == ">":
+                    break
+                block.append(rest)
+            return " ".join(block) or NO_MESSAGE
     errors = [_ERROR_PREFIX.sub("", line) for line in lines if _ERROR_PREFIX.match(line)]
-    chosen = errors or lines[-1:] or ["kustomize failed with no message"]
+    chosen = errors or lines[-1:] or [NO_MESSAGE]
     return " ".join(chosen)
 
 

@@ -249,3 +249,21 @@ def _annotation(param: object) -> str:
     """The Python type a Typer option was declared with (typer keeps it on the parameter)."""
     annotation = param.type_descriptor.annotation  # type: ignore[attr-defined]
     return str(annotation).replace("pathlib.", "")
+
+
+def test_a_render_failure_is_one_line_about_the_overlay(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    """Rendered in a batch with a healthy overlay, by the real kustomize: the message names
+    the overlay's own entry, relative to the repository, not the batch folder."""
+    root = tmp_path / "repo"
+    for name, kustomization in (("a", "resources: [missing.yaml]\n"), ("b", "resources: [cm.yaml]\n")):
+        (root / "overlays" / name).mkdir(parents=True)
+        (root / "overlays" / name / "kustomization.yaml").write_text(kustomization)
+    (root / "overlays/b/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (root / ".git").mkdir()
+    result = cli.invoke(app, ["check", "--repo", str(root), "-o", "json"])
+    failed = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "render-failed"]
+    assert [(f["overlay"], f["message"]) for f in failed] == [
+        ("overlays/a", "resources entry 'missing.yaml': overlays/a/missing.yaml does not exist")
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adk_gitops.errors import RendererNotFound
-from adk_gitops.renderer import find_renderer, summarize_kustomize_error
+from adk_gitops.renderer import _stopped, explain_failure, find_renderer, summarize_kustomize_error
 
 
 def exe(directory: Path, name: str) -> Path:
@@ -82,3 +82,53 @@ def test_a_go_runtime_failure_is_its_first_line() -> None:
         "\tk8s.io/klog/v2@v2.130.1/klog.go:1137 +0x167\n"
     )
     assert summarize_kustomize_error(stderr) == "fatal error: runtime: out of memory"
+
+
+def test_kubectl_multi_line_error_is_read_whole() -> None:
+    # klog's text format writes a multi-line value as `err=<`, indented lines, then `>`.
+    stderr = (
+        'E1206 10:00:00.000000 1234 run.go:72] "command failed" err=<\n'
+        "\ttrouble configuring builtin HelmChartInflationGenerator with config: `\n"
+        "\tname: redis\n"
+        "\t`: must specify --enable-helm\n"
+        " >\n"
+    )
+    assert summarize_kustomize_error(stderr) == (
+        "trouble configuring builtin HelmChartInflationGenerator with config: ` name: redis `: "
+        "must specify --enable-helm"
+    )
+
+
+def test_a_failure_names_the_overlay_entry_relative_to_the_repository(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    batch, overlay = root / "overlays/.adk-gitops-batch-1-x", root / "overlays/a"
+    message = (
+        f"{batch}: accumulating resources: accumulation err='accumulating resources from 'o0': '{batch}/o0' "
+        f"must resolve to a file': recursed accumulation of path '{batch}/o0': accumulating resources: "
+        f"accumulation err='accumulating resources from '../../a': '{overlay}' must resolve to a file': "
+        f"recursed accumulation of path '{overlay}': accumulating resources: accumulation "
+        f"err='accumulating resources from 'missing.yaml': evalsymlink failure on '{overlay}/missing.yaml' : "
+        f"lstat {overlay}/missing.yaml: no such file or directory': must build at directory: not a valid "
+        f"directory: evalsymlink failure on '{overlay}/missing.yaml' : lstat {overlay}/missing.yaml: no such "
+        "file or directory"
+    )
+    assert explain_failure(message, batch, root, [overlay]) == (
+        "resources entry 'missing.yaml': overlays/a/missing.yaml does not exist"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (-24, "kustomize used up its CPU time (121 s, from --timeout): raise --timeout"),
+        (128 + 24, "kustomize used up its CPU time (121 s, from --timeout): raise --timeout"),
+        (
+            137,
+            "kustomize was killed (SIGKILL): out of memory or of CPU time; raise --timeout, or render less",
+        ),
+        (-15, "kustomize was stopped by SIGTERM"),
+        (1, "kustomize failed with no message (exit 1)"),
+    ],
+)
+def test_a_silent_end_says_which_signal(code: int, said: str) -> None:
+    assert _stopped(code, 121) == said
