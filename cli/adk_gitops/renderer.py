@@ -400,10 +400,17 @@ def explain_failure(message: str, built: Path, root: Path, overlays: Sequence[Pa
         if marker in text:
             text = text.rsplit(marker, 1)[1]
     missing = _MISSING.search(text)
+    restricted = _RESTRICTED.search(text)
     entry = _ENTRY.findall(text)
+    named = f"resources entry {entry[-1]!r}: " if entry else ""
     if missing:
-        named = f"resources entry {entry[-1]!r}: " if entry else ""
         text = f"{named}{missing['path']} does not exist"
+    elif restricted:
+        text = (
+            f"{named}{restricted['file']} is not in or below {restricted['folder']}, and kustomize reads "
+            "nowhere else (as Argo CD's default --load-restrictor LoadRestrictionsRootOnly): use a "
+            "kustomization in that folder as a resource, or a component"
+        )
     elif entry:
         text = f"resources entry {entry[-1]!r}: {text.rsplit(chr(39) + ': ', 1)[-1]}"
     base = str(root.resolve())
@@ -417,16 +424,12 @@ def explain_failure(message: str, built: Path, root: Path, overlays: Sequence[Pa
 # kustomize's file-or-directory attempt ends in lstat's error for a missing entry.
 _MISSING = re.compile(r"lstat (?P<path>\S+): no such file or directory")
 _ENTRY = re.compile(r"accumulating resources from '([^']*)'")
+_RESTRICTED = re.compile(r"security; file '(?P<file>[^']*)' is not in or below '(?P<folder>[^']*)'")
 _HINTS = (
     (
         "--enable-helm",
         "kustomize inflates helmCharts only with `--enable-helm` (Argo CD's kustomize.buildOptions), "
         "which adk-gitops does not set: check the output of `kustomize build --enable-helm` as a file",
-    ),
-    (
-        "security; file",
-        "a file outside the kustomization's folder needs Argo CD's `--load-restrictor LoadRestrictionsNone` "
-        "(kustomize.buildOptions), which adk-gitops does not set",
     ),
 )
 

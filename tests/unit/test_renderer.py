@@ -132,3 +132,19 @@ def test_a_failure_names_the_overlay_entry_relative_to_the_repository(tmp_path: 
 )
 def test_a_silent_end_says_which_signal(code: int, said: str) -> None:
     assert _stopped(code, 121) == said
+
+
+def test_a_file_outside_the_kustomization_says_the_load_restrictor(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    overlay = root / "examples/preview"
+    message = (
+        f"{overlay}: accumulating resources: accumulation err='accumulating resources from "
+        f"'../experiment/bench.yaml': security; file '{root}/examples/experiment/bench.yaml' is not in or "
+        f"below '{overlay}'': must build at directory: '{root}/examples/experiment/bench.yaml': file is not "
+        "directory"
+    )
+    assert explain_failure(message, overlay, root) == (
+        "resources entry '../experiment/bench.yaml': examples/experiment/bench.yaml is not in or below "
+        "examples/preview, and kustomize reads nowhere else (as Argo CD's default --load-restrictor "
+        "LoadRestrictionsRootOnly): use a kustomization in that folder as a resource, or a component"
+    )
