@@ -170,3 +170,29 @@ def mappings(value: Any) -> list[Mapping[str, Any]]:
 def mapping(value: Any) -> Mapping[str, Any]:
     """``value`` if it is a mapping, else an empty one: for walking untrusted YAML."""
     return value if isinstance(value, Mapping) else {}
+
+
+def stopped_by_peer(spec: PodSpec, sidecar: Container) -> bool:
+    """Whether a plain sidecar that serves until stopped is stopped by the pod itself:
+    the Cloud SQL Auth Proxy with its quit endpoint on (``--quitquitquit``, or
+    CSQL_PROXY_QUITQUITQUIT=true) and another container that calls ``/quitquitquit``
+    when it is done, the classic pattern before native sidecars
+    (https://github.com/GoogleCloudPlatform/cloud-sql-proxy#configuring-the-proxy-to-exit).
+    A Job of that shape completes."""
+    body = sidecar.body
+    words = [str(w) for w in [*(body.get("command") or []), *(body.get("args") or [])]]
+    enabled = any(w.split("=", 1)[0] == "--quitquitquit" and not w.endswith("=false") for w in words) or any(
+        isinstance(e, Mapping)
+        and e.get("name") == "CSQL_PROXY_QUITQUITQUIT"
+        and str(e.get("value", "")).lower() == "true"
+        for e in body.get("env") or []
+    )
+    if not enabled:
+        return False
+    for other in containers(spec):
+        if other.init or other.pointer == sidecar.pointer:
+            continue
+        said = " ".join(str(w) for w in [*(other.body.get("command") or []), *(other.body.get("args") or [])])
+        if "/quitquitquit" in said:
+            return True
+    return False

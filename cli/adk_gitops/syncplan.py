@@ -453,7 +453,9 @@ def _never_completes(task: Task, pod: k8s.PodSpec) -> Iterable[Problem]:
     if len(regular) < 2:
         return
     for container in regular:
-        if _LONG_RUNNING.search(str(container.body.get("image", ""))):
+        if _LONG_RUNNING.search(str(container.body.get("image", ""))) and not k8s.stopped_by_peer(
+            pod, container
+        ):
             yield Problem(
                 "hook-completes",
                 task.resource.id,

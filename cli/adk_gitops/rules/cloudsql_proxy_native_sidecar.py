@@ -3,7 +3,9 @@ Checks that the Cloud SQL Auth Proxy runs as a native sidecar
 (`initContainers` with `restartPolicy: Always`) in Jobs and other workloads.
 
 ## Why is this bad?
-As an ordinary container the proxy never exits, so a Job's pod never completes:
+As an ordinary container the proxy never exits, so a Job's pod never completes
+(unless the proxy's `--quitquitquit` endpoint is on and the migration calls it when
+done, the classic pattern, which this rule accepts):
 the migration "hangs" after it finished, the Job hits its deadline and fails,
 and the sync with it. As a plain init container it blocks the pod forever.
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
@@ -37,7 +40,7 @@ from adk_gitops.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    for res, _, container in containers(ctx):
+    for res, pod, container in containers(ctx):
         if not is_cloudsql_proxy(container) or container.native_sidecar:
             continue
         if container.init:
@@ -46,7 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 f"{container.pointer}/restartPolicy",
                 "proxy init container without restartPolicy: Always blocks the pod forever",
             )
-        elif res.kind in ("Job", "CronJob"):
+        elif res.kind in ("Job", "CronJob") and not k8s.stopped_by_peer(pod, container):
             yield violation(res, container.pointer, "proxy in containers: the Job never completes")
 
 
