@@ -320,11 +320,27 @@ def _scalar(node: Node, value: str) -> Node | None:
     return None
 
 
+def _renamed(file: Path, kind: str, name: str) -> tuple[MappingNode, ...]:
+    """The document a namePrefix/nameSuffix (or a Helm-style release prefix) renamed:
+    of the same kind, whose own name the rendered one contains; the longest such name
+    wins (``web`` and ``web-api`` in one file: ``dev-web-api-v1`` is ``web-api``)."""
+    found = [
+        (len(doc_name), doc)
+        for (doc_kind, doc_name), docs in _parsed(file).by_kind_name.items()
+        if doc_kind == kind and doc_name and doc_name in name
+        for doc in docs
+    ]
+    if not found:
+        return ()
+    longest = max(length for length, _ in found)
+    return tuple(doc for length, doc in found if length == longest)
+
+
 def locate(origin: Origin, kind: str, name: str, pointer: str, body: Any) -> Location | None:
     """The file and line to edit for the field ``pointer`` of a rendered object."""
     steps = _steps(pointer)
     if origin.file is not None:
-        for doc in _matching_in(origin.file, kind, name):
+        for doc in _matching_in(origin.file, kind, name) or _renamed(origin.file, kind, name):
             node, complete = _walk(doc, steps, body)
             if complete:
                 return _at(origin.file, node)

@@ -109,3 +109,32 @@ def test_a_rendered_file_keeps_its_own_lines(cli: CliRunner, tmp_path: Path) -> 
     result = cli.invoke(app, ["check", str(rendered), "--repo", str(tmp_path), "-o", "json"])
     (found,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "job-backoff-limit"]
     assert (found["file"], found["line"], found["column"]) == ("rendered.yaml", 12, 17)
+
+
+def test_renamed_objects_point_at_the_file_that_defines_them(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    """namePrefix and nameSuffix rename every object; its finding still names the base's
+    file and line (two objects in the file, one's name inside the other's)."""
+    root = tmp_path / "repo"
+    (root / "base").mkdir(parents=True)
+    (root / "overlays/dev").mkdir(parents=True)
+    (root / ".git").mkdir()
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n"
+        "  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        "    metadata: {{labels: {{app: {name}}}}}\n"
+        "    spec:\n      containers:\n        - name: c\n          image: {image}\n"
+    )
+    (root / "base/deploy.yaml").write_text(
+        deployment.format(name="web", image="r.example/web:1.0.0")
+        + "---\n"
+        + deployment.format(name="web-api", image="r.example/api:latest")
+    )
+    (root / "base/kustomization.yaml").write_text("resources: [deploy.yaml]\n")
+    (root / "overlays/dev/kustomization.yaml").write_text(
+        "namePrefix: dev-\nnameSuffix: -v1\nresources: [../../base]\n"
+    )
+    result = cli.invoke(app, ["check", "--repo", str(root), "-o", "json"])
+    found = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "image-tag-pinned"]
+    assert [(f["name"], f["file"], f["line"]) for f in found] == [("dev-web-api-v1", "base/deploy.yaml", 23)]
