@@ -343,6 +343,14 @@ def big_directory(tmp: Path, reps: int) -> str:
     )
 
 
+def write_section(begin: str, end: str, text: str) -> None:
+    """Replace what bench/README.md holds between two markers."""
+    readme = Path(__file__).with_name("README.md")
+    head, _, rest = readme.read_text().partition(begin)
+    _, _, tail = rest.partition(end)
+    readme.write_text(f"{head}{begin}\n{text}{end}{tail}")
+
+
 def compile_package() -> None:
     """Byte-compile adk_gitops once, as pip does for an installed wheel: an editable
     install under PYTHONDONTWRITEBYTECODE=1 (set on these machines) would otherwise
@@ -370,31 +378,21 @@ def main() -> int:
             text = f"Machine: {machine()}\n\n{big_directory(Path(tmp), args.reps)}"
         print(text)
         if args.write_readme:
-            readme = Path(__file__).with_name("README.md")
-            head, _, rest = readme.read_text().partition(BIG_BEGIN)
-            _, _, tail = rest.partition(BIG_END)
-            readme.write_text(f"{head}{BIG_BEGIN}\n{text}{BIG_END}{tail}")
+            write_section(BIG_BEGIN, BIG_END, text)
         return 0
     if args.inner_loop:
         with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
             text = f"Machine: {machine()}\n\n{inner_table(inner_loop(Path(tmp), args.reps))}\n"
         print(text)
         if args.write_readme:
-            readme = Path(__file__).with_name("README.md")
-            head, _, rest = readme.read_text().partition(INNER_BEGIN)
-            _, _, tail = rest.partition(INNER_END)
-            readme.write_text(f"{head}{INNER_BEGIN}\n{text}{INNER_END}{tail}")
+            write_section(INNER_BEGIN, INNER_END, text)
         return 0
     with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
         results = [bench(n, args.reps, Path(tmp)) for n in args.envs]
     text = f"Machine: {machine()}\n\n{table(results)}\n{marginal(results)}"
     print(text)
     if args.write_readme:
-        readme = Path(__file__).with_name("README.md")
-        body = readme.read_text()
-        head, _, rest = body.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        readme.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
+        write_section(BEGIN, END, text)
     return 0
 
 
