@@ -211,9 +211,38 @@ def run(
     if executable is None:
         raise PodEnvError(f"{process.argv[0]!r}: executable file not found in $PATH")
     argv = [*wrapper, executable, *process.argv[1:]]
+    _executable_strings(process)
     try:
         return subprocess.run(
             argv, env=dict(process.env), capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
         raise PodEnvError(f"{process.resource.id}: still running after {timeout:g}s") from None
+    except OSError as exc:  # E2BIG for all of them together, ENOEXEC...
+        raise PodEnvError(f"{process.argv[0]!r}: cannot start: {exc.strerror}") from None
+
+
+# Linux's ceiling for one argument or one NAME=value string (MAX_ARG_STRLEN, 32 pages):
+# execve fails with E2BIG beyond it, in a container as here.
+MAX_ARG_STRLEN = 32 * 4096
+
+
+def _executable_strings(process: PreparedProcess) -> None:
+    """Refuse, naming the variable (never its value), what no process can be given:
+    a NUL byte, or one string longer than the kernel takes."""
+    for name, value in process.env.items():
+        if "\0" in value:
+            raise PodEnvError(
+                f"environment variable {name}: its value holds a NUL byte, which no process can take"
+            )
+        size = len(f"{name}={value}".encode())
+        if size > MAX_ARG_STRLEN:
+            raise PodEnvError(
+                f"environment variable {name}: {size:,} bytes, more than the {MAX_ARG_STRLEN:,} Linux gives "
+                "one variable (MAX_ARG_STRLEN): a container could not start with it either"
+            )
+    for i, arg in enumerate(process.argv):
+        if "\0" in arg or len(arg.encode()) > MAX_ARG_STRLEN:
+            raise PodEnvError(
+                f"argument {i} of the command: a NUL byte, or more than {MAX_ARG_STRLEN:,} bytes"
+            )

@@ -39,3 +39,26 @@ def test_run_hook_masks_what_the_migration_prints(tmp_path: Path) -> None:
     assert PASSWORD not in done.stdout + done.stderr
     assert done.stdout == "connecting to ***\n"  # the whole value is the Secret's: masked whole
     assert "\\x1b[2Jcleared?" in done.stderr and "\x1b" not in done.stderr
+
+
+def test_run_hook_refuses_secret_values_no_process_can_take(tmp_path: Path) -> None:
+    """A NUL byte, or a 300 KB value: one line naming the variable (never the value), not a
+    traceback from execve."""
+    for value, said in (
+        ('"postgresql://u:p\\0w@h/db"', "its value holds a NUL byte, which no process can take"),
+        ('"' + "x" * 300_000 + '"', "300,013 bytes, more than the 131,072 Linux gives one variable"),
+    ):
+        secret = tmp_path / "secret.yaml"
+        secret.write_text(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: adk-agent-db, namespace: adk-agent-postgres}\n"
+            f"stringData: {{url: {value}}}\n"
+        )
+        image_path = str(Path(sys.executable).parent)  # where `python` is: the stand-in for the image's
+        done = run_cli(REPO, {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}, "run-hook", "overlays/postgres",
+                       "--secret-file", str(secret), "--path", image_path, timeout=120)  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        last = done.stderr.splitlines()[-1]
+        assert last.startswith("adk-gitops: error: environment variable DATABASE_URL: ") and said in last, (
+            last
+        )
+        assert "Traceback" not in done.stderr and "p\\0w" not in done.stderr
