@@ -13,6 +13,8 @@ include/exclude::
       adk:
         selector: {app: my-agent}         # labels that mark ADK workloads
       repoURL: https://github.com/org/gitops.git   # this repository, as Argo CD names it
+      kustomize:
+        buildOptions: --load-restrictor LoadRestrictionsNone   # as the repository's Argo CD (argocd-cm)
       hardening: everywhere               # Pod Security "restricted" rules as errors on every
                                           # workload (default `adk`: on ADK workloads, their
                                           # migration Jobs and restricted namespaces; warnings elsewhere)
@@ -30,7 +32,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import bounded, yamlread
+from adk_gitops import bounded, buildoptions, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Severity
 from adk_gitops.rules import ALL_RULES, ENGINE_RULES
@@ -39,7 +41,7 @@ from adk_gitops.rules._settings import RuleSettings, TargetSettings
 
 CONFIG_FILE = "adk-gitops.yaml"
 _BY_ID = {rule.id: rule for rule in ALL_RULES}
-_TOP = {"disable", "rules", "paths", "adk", "repoURL", "hardening"}
+_TOP = {"disable", "rules", "paths", "adk", "repoURL", "hardening", "kustomize"}
 HARDENING_SCOPES = ("adk", "everywhere")
 _PATH_KEYS = {"match", "rules", "disable", "enable"}
 
@@ -142,6 +144,12 @@ def parse(block: Any, label: str) -> CheckConfig:
     repo_url = block.get("repoURL", "")
     if not isinstance(repo_url, str):
         raise CheckConfigError(f"{where}.repoURL: a string")
+    kustomize = block.get("kustomize") or {}
+    _mapping(kustomize, f"{where}.kustomize", {"buildOptions"})
+    try:
+        buildoptions.parse(kustomize.get("buildOptions"), f"{where}.kustomize.buildOptions")
+    except buildoptions.BuildOptionsError as exc:
+        raise CheckConfigError(str(exc)) from None
     hardening = block.get("hardening", "adk")
     if hardening not in HARDENING_SCOPES:
         raise CheckConfigError(f"{where}.hardening: one of {', '.join(HARDENING_SCOPES)} (got {hardening!r})")

@@ -267,10 +267,14 @@ class Renderer:
     allow_remote: bool = False  # --allow-remote: remote references fetched, over https only
     sandbox: Sandbox | None = None  # None: unconfined (--no-sandbox), the guard alone
     processes: Processes = field(default_factory=Processes, compare=False)
+    build_options: tuple[str, ...] = ()  # Argo CD's kustomize.buildOptions (buildoptions.py)
 
     @property
     def argv_prefix(self) -> tuple[str, ...]:
-        return (self.executable, "build") if self.flavour == "kustomize" else (self.executable, "kustomize")
+        command = (
+            (self.executable, "build") if self.flavour == "kustomize" else (self.executable, "kustomize")
+        )
+        return (*command, *self.build_options)
 
     @property
     def description(self) -> str:
@@ -409,7 +413,9 @@ def explain_failure(message: str, built: Path, root: Path, overlays: Sequence[Pa
         text = (
             f"{named}{restricted['file']} is not in or below {restricted['folder']}, and kustomize reads "
             "nowhere else (as Argo CD's default --load-restrictor LoadRestrictionsRootOnly): use a "
-            "kustomization in that folder as a resource, or a component"
+            "kustomization in that folder as a resource, or a component; if your Argo CD sets "
+            "kustomize.buildOptions to --load-restrictor LoadRestrictionsNone, say so in adk-gitops.yaml "
+            "(check.kustomize.buildOptions)"
         )
     elif entry:
         text = f"resources entry {entry[-1]!r}: {text.rsplit(chr(39) + ': ', 1)[-1]}"

@@ -267,3 +267,24 @@ def test_a_render_failure_is_one_line_about_the_overlay(
     assert [(f["overlay"], f["message"]) for f in failed] == [
         ("overlays/a", "resources entry 'missing.yaml': overlays/a/missing.yaml does not exist")
     ]
+
+
+def test_build_options_render_as_the_repository_argo_cd_does(
+    cli: CliRunner, renderer: Renderer, tmp_path: Path
+) -> None:
+    """An overlay reading a file beside its folder fails with kustomize's default load
+    restrictor, and renders with the repository's Argo CD build options."""
+    root = tmp_path / "repo"
+    (root / "overlays/dev").mkdir(parents=True)
+    (root / "shared").mkdir()
+    (root / ".git").mkdir()
+    (root / "shared/cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (root / "overlays/dev/kustomization.yaml").write_text("resources: [../../shared/cm.yaml]\n")
+    before = cli.invoke(app, ["check", "--repo", str(root), "-o", "json"])
+    assert [f["rule"] for f in json.loads(before.stdout)["findings"]] == ["render-failed"]
+    (root / "adk-gitops.yaml").write_text(
+        "check:\n  kustomize:\n    buildOptions: --load-restrictor LoadRestrictionsNone\n"
+    )
+    after = cli.invoke(app, ["render", str(root / "overlays/dev"), "--repo", str(root)])
+    assert after.exit_code == 0, after.stderr
+    assert "name: c" in after.stdout and "--load-restrictor LoadRestrictionsNone" in after.stderr

@@ -146,5 +146,7 @@ def test_a_file_outside_the_kustomization_says_the_load_restrictor(tmp_path: Pat
     assert explain_failure(message, overlay, root) == (
         "resources entry '../experiment/bench.yaml': examples/experiment/bench.yaml is not in or below "
         "examples/preview, and kustomize reads nowhere else (as Argo CD's default --load-restrictor "
-        "LoadRestrictionsRootOnly): use a kustomization in that folder as a resource, or a component"
+        "LoadRestrictionsRootOnly): use a kustomization in that folder as a resource, or a component; "
+        "if your Argo CD sets kustomize.buildOptions to --load-restrictor LoadRestrictionsNone, say so in "
+        "adk-gitops.yaml (check.kustomize.buildOptions)"
     )

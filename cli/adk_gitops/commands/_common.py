@@ -46,13 +46,19 @@ NoSandboxOpt = Annotated[
 ]
 
 
-def renderer_for(*, allow_remote: bool, no_sandbox: bool) -> Renderer:
-    """The renderer a command's --allow-remote and --no-sandbox ask for."""
+def renderer_for(root: Path, *, allow_remote: bool, no_sandbox: bool, config: Path | None = None) -> Renderer:
+    """The renderer a command's --allow-remote and --no-sandbox ask for, with the
+    repository's kustomize build options (buildoptions.py: as its Argo CD renders)."""
+    from dataclasses import replace
+
+    from adk_gitops.buildoptions import load
     from adk_gitops.renderer import find_renderer
 
     if no_sandbox:
         say("adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads")
-    return find_renderer(allow_remote=allow_remote, sandbox=not no_sandbox)
+    renderer = find_renderer(allow_remote=allow_remote, sandbox=not no_sandbox)
+    options = load(root, config)
+    return replace(renderer, build_options=options) if options else renderer
 
 
 def repo_root(repo: Path | None) -> Path:

@@ -129,7 +129,7 @@ def check(
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None
         if any(t.kind == "kustomization" for t in targets):
-            renderer = renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox)
+            renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
         with _progress(len(targets)) as advance:
             report = checker.check(
                 targets,

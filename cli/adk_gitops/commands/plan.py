@@ -61,7 +61,9 @@ def plan(
     root = repo_root(repo)
     with domain_errors():
         renderer = (
-            renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox) if Path(path).is_dir() else None
+            renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+            if Path(path).is_dir()
+            else None
         )
         rendered = read_rendered(path, root, renderer)
         config = checkconfig.load(root)

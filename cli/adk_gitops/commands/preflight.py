@@ -45,7 +45,7 @@ def preflight(
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox))
+        where = target.load(root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox))
         report = run(api.connect(kubeconfig, context), where)
     text = preflight_json(report) if output_format is LiveFormat.json else preflight_text(report)
     write_output(text, output)

@@ -39,7 +39,7 @@ def render(
         say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return
     with domain_errors():
-        renderer = renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox)
+        renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
         text = renderer.build(path, root=root)
     typer.echo(text, nl=False)
     say(f"# rendered {path} with {renderer.description}")

@@ -50,7 +50,9 @@ def run_hook(
     root = repo_root(repo)
     with domain_errors():
         renderer = (
-            renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox) if Path(path).is_dir() else None
+            renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+            if Path(path).is_dir()
+            else None
         )
         rendered = read_rendered(path, root, renderer)
         secrets: list[Resource] = []

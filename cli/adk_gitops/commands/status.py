@@ -63,7 +63,7 @@ def status(
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, renderer_for(allow_remote=allow_remote, no_sandbox=no_sandbox))
+        where = target.load(root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox))
         if where.application is None and not where.hook_jobs:
             raise AdkGitopsError(
                 f"{env}: nothing to report on: no Argo CD Application in argocd/ syncs this overlay "

@@ -1,0 +1,82 @@
+"""Argo CD's ``kustomize.buildOptions``, mirrored: the flags the repository's Argo CD
+passes to ``kustomize build`` (argocd-cm), read from ``check.kustomize.buildOptions``
+in ``adk-gitops.yaml`` so every command renders as that Argo CD does.
+
+Read on its own, before anything renders (the rest of the configuration is loaded
+while kustomize runs, checkconfig.py), and closed: only the options that keep the
+promises of docs/security.md are taken. ``--load-restrictor LoadRestrictionsNone``
+lets a kustomization read files outside its own folder, still inside the repository
+(the guard and the sandbox hold that line). ``--enable-helm`` runs ``helm`` and
+fetches charts: not taken yet, and said so.
+https://argo-cd.readthedocs.io/en/stable/user-guide/kustomize/#kustomize-build-options
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from adk_gitops import bounded, yamlread
+from adk_gitops.errors import AdkGitopsError
+
+CONFIG_FILE = "adk-gitops.yaml"
+LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
+WHERE = "check.kustomize.buildOptions"
+
+
+class BuildOptionsError(AdkGitopsError):
+    """Build options this tool does not take."""
+
+
+def parse(value: Any, where: str = WHERE) -> tuple[str, ...]:
+    """The argv words of a buildOptions string, as Argo CD splits it (on spaces)."""
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        raise BuildOptionsError(
+            f'{where}: a string, as in argocd-cm (e.g. "--load-restrictor LoadRestrictionsNone")'
+        )
+    words = value.split()
+    options: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--load-restrictor" and i + 1 < len(words) and words[i + 1] == "LoadRestrictionsNone":
+            options.extend(LOAD_RESTRICTOR_NONE)
+            i += 2
+            continue
+        if word == "--load-restrictor=LoadRestrictionsNone":
+            options.extend(LOAD_RESTRICTOR_NONE)
+        elif word in ("--load-restrictor", "--load-restrictor=LoadRestrictionsRootOnly"):
+            raise BuildOptionsError(f"{where}: --load-restrictor takes LoadRestrictionsNone here")
+        elif word == "--enable-helm" or word.startswith("--helm-"):
+            raise BuildOptionsError(
+                f"{where}: {word}: Helm inflation is not supported yet (it runs helm and fetches charts); "
+                "check the output of `kustomize build --enable-helm` as a file"
+            )
+        else:
+            raise BuildOptionsError(
+                f"{where}: {word}: not supported (supported: --load-restrictor LoadRestrictionsNone)"
+            )
+        i += 1
+    return tuple(dict.fromkeys(options)) if options else ()
+
+
+def load(root: Path, explicit: Path | None = None) -> tuple[str, ...]:
+    """The build options of the repository at ``root`` (none when it has no
+    configuration), or of ``--config FILE`` (which may be the check: block itself)."""
+    path = explicit if explicit is not None else root / CONFIG_FILE
+    if not path.is_file():
+        return ()
+    label = str(path) if explicit is not None else CONFIG_FILE
+    try:
+        doc = yamlread.load(bounded.read_text(path, bounded.MAX_CONFIG_BYTES), label)
+    except (OSError, UnicodeDecodeError, yamlread.YamlError):
+        return ()  # the full configuration load reports it, with its own line
+    if explicit is not None and isinstance(doc, dict) and "check" not in doc:
+        doc = {"check": doc}
+    check = doc.get("check") if isinstance(doc, dict) else None
+    kustomize = check.get("kustomize") if isinstance(check, dict) else None
+    if not isinstance(kustomize, dict):
+        return ()
+    return parse(kustomize.get("buildOptions"), f"{label}: {WHERE}")
