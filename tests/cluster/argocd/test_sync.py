@@ -291,6 +291,60 @@ def test_a_failing_migration_fails_the_sync_and_never_deploys(environment: Envir
     assert "BackoffLimitExceeded" in result.stdout
 
 
+@pytest.mark.parametrize("environment", ["postgres"], indirect=True)
+def test_a_failing_migration_on_an_upgrade_leaves_the_deployment_unchanged(environment: Environment) -> None:
+    """A new image whose migration fails (the Secret's password now wrong): the hook fails, the
+    operation fails, and the running Deployment keeps its image. To stay within the tests'
+    time budget the overlay gives the Job `backoffLimit: 0` here; the Job controller's retries
+    are exercised by the first-sync failure above."""
+    env, argocd = environment, environment.argocd
+    state, _ = _first_sync(env)
+    assert state["phase"] == "Succeeded", argocd.logs()
+    running = _deployment_images(env)
+    kustomization = argocd.work / "overlays" / env.name / "kustomization.yaml"
+    shipped = kustomization.read_text()
+    image = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.12.2"
+    try:
+        edit = CliRunner().invoke(app, ["set-image", env.name, image, "--repo", str(argocd.work)])
+        assert edit.exit_code == 0, edit.stderr
+        kustomization.write_text(
+            kustomization.read_text()
+            + "patches:\n  - target: {kind: Job}\n"
+            + "    patch: |-\n      - {op: replace, path: /spec/backoffLimit, value: 0}\n"
+        )
+        env.create_secret("not-the-password")
+        recorder = Recorder(argocd.server.url, TOKEN, env.namespace)
+        kubelet = TestKubelet(argocd.server, env.namespace, env.run_migration)
+        try:
+            argocd.sync(env.application, argocd.commit("an upgrade whose migration fails"))
+            state = argocd.wait_operation(env.application)
+        finally:
+            kubelet.stop()
+            recorder.stop()
+    finally:
+        kustomization.write_text(shipped)
+        argocd.commit("the shipped overlay")
+    assert [code for _, code in kubelet.runs] == [1], (state, kubelet.errors)
+    assert (state["phase"], state["message"]) == (
+        "Failed",
+        "one or more synchronization tasks completed unsuccessfully",
+    ), argocd.logs()
+    added = recorder.first("ADDED", "Job", JOB)
+    assert [c["image"] for c in added.body["spec"]["template"]["spec"]["containers"]] == [image]
+    assert not [e for e in recorder.events() if e.kind == "Deployment" and _images(e) == [image]]
+    assert _deployment_images(env) == running  # the agent still runs the version before
+    result = CliRunner().invoke(
+        app, ["status", env.name, "--repo", str(argocd.work), "--kubeconfig", str(argocd.server.kubeconfig)]
+    )
+    assert result.exit_code == 1, result.stdout
+    assert "BackoffLimitExceeded" in result.stdout
+
+
+def _deployment_images(env: Environment) -> list[str]:
+    body = json.loads(env.argocd.kubectl("-n", env.namespace, "get", "deployment", "adk-agent", "-o", "json"))
+    return [c["image"] for c in body["spec"]["template"]["spec"]["containers"]]
+
+
 def _status_when(
     env: Environment, ready: Callable[[dict[str, Any]], bool], timeout: float = 60.0
 ) -> tuple[int, str]:
