@@ -289,6 +289,8 @@ def _bounded(
             failure.append(f"cannot reach {server}: {_last_line(str(exc))}")
         except OSError as exc:  # the socket shut down at the deadline
             failure.append(f"cannot reach {server}: {exc.strerror or exc}")
+        except Exception as exc:  # anything else the client raises: one line, never lost in the thread
+            failure.append(f"cannot reach {server}: {type(exc).__name__}: {_last_line(str(exc))}")
         finally:
             for raw in responses:
                 if result:
