@@ -404,3 +404,56 @@ def test_run_hook_explains_released_adk_without_migrate_upgrade(
     assert "No such command 'upgrade'" in result.stderr
     (hint,) = [line for line in result.stderr.splitlines() if line.startswith("adk-gitops: ")]
     assert "adk-gitops set-migration ENV prepare-tables" in hint
+
+
+MIGRATION_LOCK = 0x61646B6D  # components/migration-prepare-tables: one migrator at a time
+
+
+def test_one_migrator_at_a_time(
+    pg: PostgresServer, migrators: Migrators, render: RenderFn, record_property: RecordProperty
+) -> None:
+    """While another session holds the migration lock, the Job says who holds it and waits;
+    it migrates once the lock is free. Two Jobs started together both succeed, one schema."""
+    import threading
+
+    pg.create_login("locked", "l@ck:/#%?$( ) x", "locked_db")
+    secrets = [secret("adk-agent-db", username="locked", password="l@ck:/#%?$( ) x", database="locked_db")]
+    resources = render("overlays/cloudsql")
+    holder = pg.admin("locked_db")
+    holder.autocommit = True
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s), pg_backend_pid()", (MIGRATION_LOCK,))
+        row = cur.fetchone()
+    assert row is not None
+    holder_pid = row[1]
+    results: list[subprocess.CompletedProcess[str]] = []
+
+    def migrate(into: list[subprocess.CompletedProcess[str]], given: list[Resource]) -> None:
+        into.append(run_job(resources, given, pg, migrators, record_property))
+
+    job = threading.Thread(target=migrate, args=(results, secrets))
+    job.start()
+    job.join(timeout=8)  # far more than a migration takes: it is waiting
+    assert job.is_alive() and not results, ("the Job did not wait for the lock", results)
+    assert pg.query("locked_db", "SELECT count(*) FROM pg_tables WHERE tablename = 'sessions'") == [(0,)]
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    holder.close()
+    job.join(timeout=120)
+    (result,) = results
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(
+        f"prepare-tables: waiting for the migration lock, held by backend {holder_pid}"
+    ), result.stdout
+    assert_adk_schema(pg, "locked_db", owner="locked")
+    # Two at once, on a fresh database: both exit 0, the schema is made once (by one of them).
+    pg.create_login("twin", "tw1n", "twin_db")
+    twins = [secret("adk-agent-db", username="twin", password="tw1n", database="twin_db")]
+    done: list[subprocess.CompletedProcess[str]] = []
+    runs = [threading.Thread(target=migrate, args=(done, twins)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=180)
+    assert [r.returncode for r in done] == [0, 0], [r.stderr for r in done]
+    assert_adk_schema(pg, "twin_db", owner="twin")
