@@ -278,12 +278,7 @@ def error_of(exc: yaml.YAMLError, source: str) -> YamlError:
 def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
     """Every document of a YAML stream; YamlError (one line) if refused.
     ``kubectl``: plain scalars as kubectl and Argo CD read manifests."""
-    try:
-        return list(yaml.load_all(text, Loader=KubectlLoader if kubectl else Loader))
-    except yaml.YAMLError as exc:
-        raise error_of(exc, source) from None
-    except RecursionError:
-        raise YamlError(f"{source}: invalid YAML: nested too deeply") from None
+    return load_all_nodes(text, source, kubectl=kubectl)[0]
 
 
 def load_all_nodes(text: str, source: str, *, kubectl: bool = False) -> tuple[list[Any], list[Node]]:

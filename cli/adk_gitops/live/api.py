@@ -124,15 +124,16 @@ class Cluster:
         encoded = None if body is None else json.dumps(body).encode()
         status, data, said = _bounded(self.pool, self.server, method, url, encoded, headers)
         text = data.decode("utf-8", errors="replace")
+        too_deep = f"{self.server}: answered JSON nested over {MAX_JSON_DEPTH} levels deep"
         decoded: Any
         try:
             decoded = json.loads(text)
         except ValueError:
             decoded = text
-        except RecursionError:  # deeper than the interpreter's stack: refused below
-            decoded = [_TOO_DEEP]
+        except RecursionError:  # deeper than the interpreter's stack
+            raise ClusterUnreachable(too_deep) from None
         if not _within_depth(decoded, MAX_JSON_DEPTH):
-            raise ClusterUnreachable(f"{self.server}: answered JSON nested over {MAX_JSON_DEPTH} levels deep")
+            raise ClusterUnreachable(too_deep)
         if status == 401:
             raise ClusterUnreachable(f"{self.server}: not authorized (401): the kubeconfig's credentials")
         return Response(status, decoded, tuple(_warning_text(w) for w in said), text)
@@ -313,13 +314,8 @@ def _bounded(
     return result[0]
 
 
-_TOO_DEEP = object()
-
-
 def _within_depth(value: Any, limit: int) -> bool:
     """Whether decoded JSON nests at most ``limit`` levels (walked without recursion)."""
-    if value == [_TOO_DEEP]:
-        return False
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
