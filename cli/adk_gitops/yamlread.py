@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -278,27 +279,31 @@ def error_of(exc: yaml.YAMLError, source: str) -> YamlError:
 def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
     """Every document of a YAML stream; YamlError (one line) if refused.
     ``kubectl``: plain scalars as kubectl and Argo CD read manifests."""
-    return load_all_nodes(text, source, kubectl=kubectl)[0]
+    return [doc for _, doc in _documents(text, source, kubectl)]
 
 
 def load_all_nodes(text: str, source: str, *, kubectl: bool = False) -> tuple[list[Any], list[Node]]:
     """load_all's documents and the YAML nodes they were built from (with their
     marks): a caller that later locates fields in the same text need not parse it again."""
+    pairs = list(_documents(text, source, kubectl))
+    return [doc for _, doc in pairs], [node for node, _ in pairs]
+
+
+def _documents(text: str, source: str, kubectl: bool) -> Iterator[tuple[Node, Any]]:
+    """Each document's node and the data built from it; a node is kept only as long
+    as its caller keeps it (load_all drops each once built: a 64 MiB render's nodes
+    are never all held at once)."""
     loader = (KubectlLoader if kubectl else Loader)(text)
-    docs: list[Any] = []
-    nodes: list[Node] = []
     try:
         while loader.check_node():
             node = loader.get_node()
-            nodes.append(node)
-            docs.append(loader.construct_document(node))
+            yield node, loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise error_of(exc, source) from None
     except RecursionError:
         raise YamlError(f"{source}: invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
-    return docs, nodes
 
 
 def load(text: str, source: str) -> Any:
