@@ -84,7 +84,10 @@ db: postgres
 #   upgrade:        an ADK that has `adk migrate upgrade` (google/adk-python PR #4408)
 # Switch one environment later with `adk-gitops set-migration ENV STRATEGY`.
 migration: prepare-tables
+# Two database roles: the migration's owns the schema, the app's may only read and
+# write rows (README.md, "Two database roles"). The same name twice: one role.
 dbSecret: {scalar(o.app + "-db")}
+appDbSecret: {scalar(o.app + "-db-app")}
 argocd:
   repoURL: {scalar(o.repo_url)}
   revision: {scalar(o.revision)}

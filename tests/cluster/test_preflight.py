@@ -63,9 +63,11 @@ def _preflight(server: ApiServer, root: Path, *args: str) -> tuple[int, str, str
 
 
 def _secret(server: ApiServer, namespace: str, **data: str) -> None:
+    """Both roles' Secrets (the migration's and the app's), with the same keys."""
     literals = [f"--from-literal={k}={v}" for k, v in data.items()]
-    done = server.kubectl("-n", namespace, "create", "secret", "generic", "adk-agent-db", *literals)
-    assert done.returncode == 0, done.stderr
+    for name in ("adk-agent-db", "adk-agent-db-app"):
+        done = server.kubectl("-n", namespace, "create", "secret", "generic", name, *literals)
+        assert done.returncode == 0, done.stderr
 
 
 def test_secret_missing_is_not_ready_with_the_command_that_fixes_it(
@@ -73,9 +75,10 @@ def test_secret_missing_is_not_ready_with_the_command_that_fixes_it(
 ) -> None:
     code, out, _ = _preflight(argocd_crds, _example(tmp_path, namespace))
     assert code == 1
-    assert f"FAIL reference    Secret {namespace}/adk-agent-db: not found; read by" in out
-    assert f"fix: kubectl -n {namespace} create secret generic adk-agent-db --from-literal=url=..." in out
-    assert out.rstrip().endswith("not ready: 1 to fix")
+    for name in ("adk-agent-db", "adk-agent-db-app"):  # the migration's and the app's
+        assert f"FAIL reference    Secret {namespace}/{name}: not found; read by" in out
+        assert f"fix: kubectl -n {namespace} create secret generic {name} --from-literal=url=..." in out
+    assert out.rstrip().endswith("not ready: 2 to fix")
 
 
 def test_secret_key_missing_names_keys_never_values(
@@ -85,6 +88,7 @@ def test_secret_key_missing_names_keys_never_values(
     code, out, err = _preflight(argocd_crds, _example(tmp_path, namespace))
     assert code == 1
     assert f"Secret {namespace}/adk-agent-db: has no key url (keys: password, username)" in out
+    assert f"Secret {namespace}/adk-agent-db-app: has no key url (keys: password, username)" in out
     assert SECRET_VALUE not in out + err and "agent@" not in out + err
 
 
@@ -100,6 +104,7 @@ def test_secret_present_everything_accepted_is_ready(
     assert doc["server_version"] == "v1.34.4"
     verdicts = {(c["topic"], c["subject"]): c["verdict"] for c in doc["checks"]}
     assert verdicts[("reference", f"Secret {namespace}/adk-agent-db")] == "ok"
+    assert verdicts[("reference", f"Secret {namespace}/adk-agent-db-app")] == "ok"
     assert verdicts[("dry-run", f"Job {namespace}/adk-agent-db-migration")] == "ok"
     assert verdicts[("dry-run", f"Deployment {namespace}/adk-agent")] == "ok"  # restricted-clean
     assert verdicts[("argocd", "Argo CD")] == "ok"
@@ -290,4 +295,4 @@ def test_without_permissions_nothing_is_guessed(
     assert denied_job in out
     assert "FAIL" not in out
     assert result.exit_code == 1, out  # not verified is not ready
-    assert out.rstrip().endswith("not ready: 0 to fix, 8 not verified (permission denied)")
+    assert out.rstrip().endswith("not ready: 0 to fix, 9 not verified (permission denied)")

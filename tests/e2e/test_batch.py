@@ -37,7 +37,12 @@ def fleet(tmp_path: Path, renderer: Renderer) -> Path:
         "dev": EnvInput(image=IMAGE),
         "qa": EnvInput(image=IMAGE, replicas=2, cpu_request="500m"),
         "staging": EnvInput(image=IMAGE).over(CLOUDSQL),
-        "prod": EnvInput(image=IMAGE, iam_auth=True, memory_limit="2Gi").over(CLOUDSQL),
+        "prod": EnvInput(
+            image=IMAGE,
+            iam_auth=True,
+            app_gsa="adk-agent-app@my-project.iam.gserviceaccount.com",
+            memory_limit="2Gi",
+        ).over(CLOUDSQL),
         "perf": EnvInput(image=IMAGE.replace("2026.11.1", "2026.12.0")),
     }
     for name, given in variants.items():

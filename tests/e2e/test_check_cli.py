@@ -68,7 +68,11 @@ def test_both_strategies_check_clean_on_every_flavour(
         shutil.copytree(REPO / name, root / name)
     shutil.rmtree(root / "argocd/apps")  # this repository's own environments stay out
     shutil.copy(REPO / "adk-gitops.yaml", root)
-    flavours = {"pg": [], "sql": CLOUDSQL, "iam": [*CLOUDSQL, "--iam-auth"]}
+    flavours = {
+        "pg": [],
+        "sql": CLOUDSQL,
+        "iam": [*CLOUDSQL, "--iam-auth", "--app-gsa", "adk-agent-app@my-project.iam.gserviceaccount.com"],
+    }
     for strategy in ("prepare-tables", "upgrade"):
         for name, flags in flavours.items():
             env = f"{name}-{strategy.split('-')[0]}"

@@ -29,7 +29,7 @@ from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.migration import Strategy, strategy_of
 from tests.conftest import REPO, AdkCli, RecordProperty, RenderFn
 from tests.e2e.conftest import SUPPORT
-from tests.e2e.support.postgres import IAM_USER, PostgresServer
+from tests.e2e.support.postgres import IAM_APP_USER, IAM_USER, PostgresServer
 
 pytestmark = pytest.mark.e2e
 
@@ -170,6 +170,53 @@ def assert_migrates_then_serves(
     assert "stored and read back with its event" in run_app(resources, secrets, pg)
 
 
+def app_role_is_dml_only(pg: PostgresServer, database: str, app: str) -> None:
+    """As the app's role: rows yes, DDL on ADK's tables no (the README's grants)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(host=str(pg.socket_dir), port=5432, user=app, dbname=database)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM sessions")
+            for statement in (
+                "CREATE TABLE adk_gitops_intruder (id int)",
+                "ALTER TABLE sessions ADD COLUMN intruder int",
+                "DROP TABLE events",
+                "TRUNCATE sessions",
+                "CREATE INDEX intruder ON sessions (id)",
+            ):
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                    cur.execute(sql.SQL(statement))
+    finally:
+        conn.close()
+
+
+def two_roles(
+    pg: PostgresServer, prefix: str, password: str, keys: str
+) -> tuple[str, str, str, list[Resource]]:
+    """The README's two roles on a fresh database, both with ``password``, and the
+    environment's two Secrets in the ``keys`` layout (``url``: db-postgres; ``raw``:
+    db-cloudsql). Returns (migrator, app, database, secrets)."""
+    migrator, app, database = f"{prefix}_mig", f"{prefix}_app", f"{prefix}_db"
+    pg.create_roles(migrator, password, app, password, database)
+
+    def data(user: str) -> dict[str, str]:
+        if keys == "url":
+            return {
+                "url": f"postgresql+asyncpg://{user}:{quote(password, safe='')}@127.0.0.1:5432/{database}"
+            }
+        return {"username": user, "password": password, "database": database}
+
+    return (
+        migrator,
+        app,
+        database,
+        [secret("adk-agent-db", **data(migrator)), secret("adk-agent-db-app", **data(app))],
+    )
+
+
 def cases() -> list[tuple[str, str]]:
     return [*[(slug, f"pw{ch}mid{ch}end") for slug, ch in SPECIAL.items()], ("all", ALL_AT_ONCE)]
 
@@ -199,12 +246,14 @@ def test_postgres_flavour_with_percent_encoded_url(
     render: RenderFn,
     record_property: RecordProperty,
 ) -> None:
-    user, database = f"url_{strategy.name[0]}_{slug}".lower(), f"url_{strategy.name[0]}_{slug}_db".lower()
-    pg.create_login(user, password, database)
-    url = f"postgresql+asyncpg://{user}:{quote(password, safe='')}@127.0.0.1:5432/{database}"
-    secrets = [secret("adk-agent-db", url=url)]
+    migrator, app, database, secrets = two_roles(
+        pg, f"url_{strategy.name[0]}_{slug}".lower(), password, "url"
+    )
     resources = render(OVERLAYS[strategy, "postgres"])
-    assert_migrates_then_serves(strategy, resources, secrets, user, database, pg, migrators, record_property)
+    assert_migrates_then_serves(
+        strategy, resources, secrets, migrator, database, pg, migrators, record_property
+    )
+    app_role_is_dml_only(pg, database, app)
 
 
 @pytest.mark.parametrize(
@@ -219,11 +268,12 @@ def test_cloudsql_flavour_with_raw_password(
     render: RenderFn,
     record_property: RecordProperty,
 ) -> None:
-    user, database = f"cs_{strategy.name[0]}_{slug}".lower(), f"cs_{strategy.name[0]}_{slug}_db".lower()
-    pg.create_login(user, password, database)
-    secrets = [secret("adk-agent-db", username=user, password=password, database=database)]
+    migrator, app, database, secrets = two_roles(pg, f"cs_{strategy.name[0]}_{slug}".lower(), password, "raw")
     resources = render(OVERLAYS[strategy, "cloudsql"])
-    assert_migrates_then_serves(strategy, resources, secrets, user, database, pg, migrators, record_property)
+    assert_migrates_then_serves(
+        strategy, resources, secrets, migrator, database, pg, migrators, record_property
+    )
+    app_role_is_dml_only(pg, database, app)
 
 
 @pytest.mark.parametrize("strategy", list(Strategy))
@@ -234,14 +284,23 @@ def test_cloudsql_iam_auth_needs_no_password(
     render: RenderFn,
     record_property: RecordProperty,
 ) -> None:
-    """A trust rule for the IAM-named role stands in for --auto-iam-authn."""
+    """A trust rule for the IAM-named roles stands in for --auto-iam-authn. The
+    prepare-tables case has two IAM users (the README's SQL); upgrade's fixture one."""
     database = f"iam_{strategy.name[0]}_db".lower()
-    pg.create_login(IAM_USER, None, database)
-    secrets = [secret("adk-agent-db", username=IAM_USER, database=database)]
+    if strategy is Strategy.PREPARE_TABLES:
+        pg.create_roles(IAM_USER, None, IAM_APP_USER, None, database)
+    else:
+        pg.create_login(IAM_USER, None, database)
+    secrets = [
+        secret("adk-agent-db", username=IAM_USER, database=database),
+        secret("adk-agent-db-app", username=IAM_APP_USER, database=database),
+    ]
     resources = render(OVERLAYS[strategy, "iam"])
     assert_migrates_then_serves(
         strategy, resources, secrets, IAM_USER, database, pg, migrators, record_property
     )
+    if strategy is Strategy.PREPARE_TABLES:
+        app_role_is_dml_only(pg, database, IAM_APP_USER)
 
 
 def test_prepare_tables_twice_is_a_no_op(

@@ -177,15 +177,16 @@ def test_no_password_variable_inside_any_url(overlay: tuple[str, tuple[Resource,
 
 
 def test_postgres_reads_the_url_from_the_secret(render: RenderFn) -> None:
+    """Two roles: the Job as the schema's owner, the app with its own DML-only Secret."""
     resources = render("overlays/postgres")
-    for kind in ("Job", "Deployment"):
+    for kind, secret in (("Job", "adk-agent-db"), ("Deployment", "adk-agent-db-app")):
         env = {e["name"]: e for e in main_container(one(resources, kind))["env"]}
-        assert env["DATABASE_URL"]["valueFrom"] == {"secretKeyRef": {"name": "adk-agent-db", "key": "url"}}
+        assert env["DATABASE_URL"]["valueFrom"] == {"secretKeyRef": {"name": secret, "key": "url"}}
 
 
 def test_cloudsql_proxy_is_a_hardened_native_sidecar_in_both_workloads(render: RenderFn) -> None:
     resources = render("overlays/cloudsql")
-    for kind in ("Job", "Deployment"):
+    for kind, secret in (("Job", "adk-agent-db"), ("Deployment", "adk-agent-db-app")):
         res = one(resources, kind)
         spec = pod(res)
         assert [c["name"] for c in spec["containers"]] == ["migration" if kind == "Job" else "agent"]
@@ -204,13 +205,20 @@ def test_cloudsql_proxy_is_a_hardened_native_sidecar_in_both_workloads(render: R
         assert env["DATABASE_URL"]["value"] == "postgresql+asyncpg://127.0.0.1:5432"
         keys = {n: env[n]["valueFrom"]["secretKeyRef"] for n in ("PGUSER", "PGPASSWORD", "PGDATABASE")}
         assert keys == {
-            "PGUSER": {"name": "adk-agent-db", "key": "username"},
-            "PGPASSWORD": {"name": "adk-agent-db", "key": "password"},
-            "PGDATABASE": {"name": "adk-agent-db", "key": "database"},
+            "PGUSER": {"name": secret, "key": "username"},
+            "PGPASSWORD": {"name": secret, "key": "password"},
+            "PGDATABASE": {"name": secret, "key": "database"},
         }
-    gsa = "adk-agent@my-project.iam.gserviceaccount.com"
-    for sa in (r for r in resources if r.kind == "ServiceAccount"):
-        assert sa.annotations["iam.gke.io/gcp-service-account"] == gsa
+    # Each identity its own Google service account: the migration's, and the app's.
+    accounts = {
+        sa.name: sa.annotations["iam.gke.io/gcp-service-account"]
+        for sa in resources
+        if sa.kind == "ServiceAccount"
+    }
+    assert accounts == {
+        "adk-agent-migration": "adk-agent@my-project.iam.gserviceaccount.com",
+        "adk-agent": "adk-agent-app@my-project.iam.gserviceaccount.com",
+    }
 
 
 def test_overlays_are_data_only() -> None:

@@ -21,6 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.e2e
 GOLDEN = REPO / "tests" / "golden" / "envgen"
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"
+APP_GSA = "adk-agent-app@my-project.iam.gserviceaccount.com"
 CLOUDSQL = [
     "--db",
     "cloudsql",
@@ -71,6 +72,8 @@ GOLDEN_CASES = {
         "--image",
         IMAGE,
         "--iam-auth",
+        "--app-gsa",
+        APP_GSA,
         "--replicas",
         "3",
         "--cpu-request",
@@ -119,11 +122,24 @@ def test_golden_trees_render_and_pass_check(
 
 
 def test_cloudsql_next_steps_name_the_iam_bindings(cli: CliRunner, repo: Path) -> None:
-    _, _, err = run(cli, repo, "new-env", "prod", *CLOUDSQL, "--image", IMAGE, "--iam-auth")
+    _, _, err = run(
+        cli, repo, "new-env", "prod", *CLOUDSQL, "--image", IMAGE, "--iam-auth", "--app-gsa", APP_GSA
+    )
     for role in ("roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/iam.workloadIdentityUser"):
         assert role in err
-    assert "my-project.svc.id.goog[adk-agent-prod/adk-agent-migration]" in err
+    # Each Kubernetes ServiceAccount impersonates its own Google service account.
+    assert (
+        "add-iam-policy-binding adk-agent@my-project.iam.gserviceaccount.com "
+        "--role=roles/iam.workloadIdentityUser "
+        "--member='serviceAccount:my-project.svc.id.goog[adk-agent-prod/adk-agent-migration]'"
+    ) in err
+    assert (
+        f"add-iam-policy-binding {APP_GSA} --role=roles/iam.workloadIdentityUser "
+        "--member='serviceAccount:my-project.svc.id.goog[adk-agent-prod/adk-agent]'"
+    ) in err
+    assert f"--member=serviceAccount:{APP_GSA} --role=roles/cloudsql.instanceUser" in err
     assert "--from-literal=password" not in err  # IAM auth: no password at all
+    assert "create secret generic adk-agent-db-app --from-literal=username=APP_IAM_USER" in err
 
 
 def test_rerun_is_a_no_op(cli: CliRunner, repo: Path) -> None:
@@ -284,7 +300,7 @@ def test_promote_copies_the_image_and_is_idempotent(cli: CliRunner, repo: Path) 
 def test_the_shipped_examples_are_exactly_what_new_env_generates(cli: CliRunner, renderer: Renderer) -> None:
     for args in (
         ["new-env", "postgres", "--image", IMAGE],
-        ["new-env", "cloudsql", *CLOUDSQL, "--image", IMAGE],
+        ["new-env", "cloudsql", *CLOUDSQL, "--app-gsa", APP_GSA, "--image", IMAGE],
     ):
         code, _, err = run(cli, REPO, *args, "--dry-run")
         assert code == 0 and "already up to date" in err, err
@@ -300,14 +316,21 @@ def test_migration_strategy_defaults_to_the_config_and_is_chosen_per_env(cli: Cl
     assert run(cli, repo, "new-env", "dev", "--image", IMAGE)[0] == 0
     assert components_of(repo, "dev") == [
         "../../components/db-postgres",
+        "../../components/db-postgres-app-role",
         "../../components/migration-prepare-tables",
     ]
     code, _, err = run(cli, repo, "new-env", "next", *CLOUDSQL, "--migration", "upgrade", "--image", IMAGE)
     assert code == 0, err
-    assert components_of(repo, "next") == ["../../components/db-cloudsql"]
+    assert components_of(repo, "next") == [
+        "../../components/db-cloudsql",
+        "../../components/db-cloudsql-app-role",
+    ]
     assert run(cli, repo, "new-env", "next2", "--from", "next", "--image", IMAGE)[0] == 0
-    assert components_of(repo, "next2") == ["../../components/db-cloudsql"]
-    (repo / "v.yaml").write_text("migration: upgrade\n")
+    assert components_of(repo, "next2") == [
+        "../../components/db-cloudsql",
+        "../../components/db-cloudsql-app-role",
+    ]
+    (repo / "v.yaml").write_text("migration: upgrade\nappDbSecret: adk-agent-db\n")  # one role
     assert run(cli, repo, "new-env", "qa", "--values-file", str(repo / "v.yaml"), "--image", IMAGE)[0] == 0
     assert components_of(repo, "qa") == ["../../components/db-postgres"]
 
@@ -322,7 +345,7 @@ def test_migration_in_the_config_is_validated(cli: CliRunner, repo: Path) -> Non
 
 
 def test_set_migration_switches_one_component_line_and_back(cli: CliRunner, repo: Path) -> None:
-    run(cli, repo, "new-env", "prod", *CLOUDSQL, "--iam-auth", "--image", IMAGE)
+    run(cli, repo, "new-env", "prod", *CLOUDSQL, "--iam-auth", "--app-gsa", APP_GSA, "--image", IMAGE)
     path = repo / "overlays/prod/kustomization.yaml"
     path.write_text(path.read_text().replace("components:\n", "components:  # reviewed by the DBA\n"))
     original = path.read_text()
@@ -332,6 +355,7 @@ def test_set_migration_switches_one_component_line_and_back(cli: CliRunner, repo
     assert run(cli, repo, "set-migration", "prod", "upgrade")[0] == 0
     assert components_of(repo, "prod") == [
         "../../components/db-cloudsql",
+        "../../components/db-cloudsql-app-role",
         "../../components/cloudsql-iam-auth",
     ]
     assert "components:  # reviewed by the DBA\n" in path.read_text()
@@ -348,7 +372,10 @@ def test_set_image_and_promote_keep_the_migration_strategy(cli: CliRunner, repo:
     run(cli, repo, "new-env", "prod", "--image", IMAGE)
     assert run(cli, repo, "set-image", "staging", IMAGE.replace("2026.11.1", "2026.12.0"))[0] == 0
     assert run(cli, repo, "promote", "staging", "prod")[0] == 0
-    assert components_of(repo, "staging") == ["../../components/db-postgres"]
+    assert components_of(repo, "staging") == [
+        "../../components/db-postgres",
+        "../../components/db-postgres-app-role",
+    ]
     assert components_of(repo, "prod")[-1] == "../../components/migration-prepare-tables"
 
 
@@ -433,3 +460,45 @@ def test_images_as_a_map_is_one_line(cli: CliRunner, repo: Path) -> None:
     for args in (["set-image", "dev", IMAGE], ["promote", "dev", "dev2"]):
         code, _, err = run(cli, repo, *args)
         assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err
+
+
+def test_set_app_secret_opts_an_existing_environment_in(cli: CliRunner, repo: Path) -> None:
+    """An environment made with one role keeps working; one command gives the app its own."""
+    run(cli, repo, "new-env", "old", "--app-db-secret", "adk-agent-db", "--image", IMAGE)
+    assert components_of(repo, "old")[1] == "../../components/migration-prepare-tables"
+    values = repo / "overlays/old/values.yaml"
+    assert "appDbSecret" not in values.read_text()
+    code, _, err = run(cli, repo, "set-app-secret", "old", "adk-agent-db")
+    assert code == 2 and "that is the migration's Secret" in err
+    code, _, err = run(cli, repo, "set-app-secret", "old", "adk-agent-db-app")
+    assert code == 0, err
+    assert components_of(repo, "old")[:2] == [
+        "../../components/db-postgres",
+        "../../components/db-postgres-app-role",
+    ]
+    assert values.read_text().endswith("  dbSecret: adk-agent-db\n  appDbSecret: adk-agent-db-app\n")
+    assert "already up to date" in run(cli, repo, "set-app-secret", "old", "adk-agent-db-app")[2]
+    # Cloud SQL with IAM authentication: the app needs its own Google service account too.
+    run(
+        cli,
+        repo,
+        "new-env",
+        "iam",
+        *CLOUDSQL,
+        "--iam-auth",
+        "--app-db-secret",
+        "adk-agent-db",
+        "--image",
+        IMAGE,
+    )
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "set-app-secret", "iam", "adk-agent-db-app")
+    assert (code, tree_hash(repo)) == (2, before) and "--app-gsa" in err and err.count("\n") == 1
+    code, _, err = run(cli, repo, "set-app-secret", "iam", "adk-agent-db-app", "--app-gsa", APP_GSA)
+    assert code == 0, err
+    assert components_of(repo, "iam")[:3] == [
+        "../../components/db-cloudsql",
+        "../../components/db-cloudsql-app-role",  # before cloudsql-iam-auth, which drops PGPASSWORD
+        "../../components/cloudsql-iam-auth",
+    ]
+    assert f"appGcpServiceAccount: {APP_GSA}" in (repo / "overlays/iam/values.yaml").read_text()

@@ -14,6 +14,7 @@ CONFIG = RepoConfig(
     db=Db.POSTGRES,
     migration="prepare-tables",
     db_secret="adk-agent-db",
+    app_db_secret="adk-agent-db-app",
     registration=Registration.APP,
     repo_url="https://example.com/g.git",
     revision="main",
@@ -57,6 +58,27 @@ def spec(name: str = "staging", **given: object) -> object:
         ),
         ("dev", {"iam_auth": True}, "--iam-auth only applies to --db cloudsql"),
         ("dev", {"db_secret": "Bad_Secret"}, "--db-secret 'Bad_Secret' is not a valid Secret name"),
+        ("dev", {"app_db_secret": "a/b"}, "--app-db-secret 'a/b' is not a valid Secret name"),
+        (
+            "dev",
+            {**CLOUDSQL, "iam_auth": True},
+            "--iam-auth with two database roles needs --app-gsa",
+        ),
+        (
+            "dev",
+            {**CLOUDSQL, "iam_auth": True, "app_gsa": "adk-agent@my-project.iam.gserviceaccount.com"},
+            "--iam-auth with two database roles needs --app-gsa",
+        ),
+        (
+            "dev",
+            {**CLOUDSQL, "app_gsa": "agent@gmail.com"},
+            "--app-gsa 'agent@gmail.com' is not NAME@PROJECT",
+        ),
+        (
+            "dev",
+            {"app_gsa": "adk-agent@my-project.iam.gserviceaccount.com"},
+            "--app-gsa only applies to --db cloudsql",
+        ),
         ("dev", {"cpu_request": "2", "cpu_limit": "500m"}, "--cpu-request 2 is above --cpu-limit 500m"),
         ("dev", {"memory_request": "1GB"}, "--memory-request '1GB' is not a Kubernetes quantity"),
         (
@@ -104,6 +126,19 @@ def test_defaults_come_from_the_config() -> None:
         "adk-agent-db",
         "adk-agent-staging",
     )
+
+
+def test_two_roles_by_default_one_when_the_names_match() -> None:
+    two = spec()
+    assert (two.db_secret, two.app_db_secret, two.two_roles) == ("adk-agent-db", "adk-agent-db-app", True)  # type: ignore[attr-defined]
+    one = spec(app_db_secret="adk-agent-db")
+    assert one.two_roles is False  # type: ignore[attr-defined]
+    iam = spec(**CLOUDSQL, iam_auth=True, app_gsa="adk-agent-app@my-project.iam.gserviceaccount.com")
+    assert (iam.gsa, iam.app_gsa) == (  # type: ignore[attr-defined]
+        "adk-agent@my-project.iam.gserviceaccount.com",
+        "adk-agent-app@my-project.iam.gserviceaccount.com",
+    )
+    assert spec(**CLOUDSQL).app_gsa == CLOUDSQL["gsa"]  # type: ignore[attr-defined]
 
 
 def test_later_inputs_win() -> None:

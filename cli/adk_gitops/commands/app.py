@@ -24,7 +24,7 @@ from adk_gitops.commands.preflight import preflight
 from adk_gitops.commands.render import render
 from adk_gitops.commands.rules import rules_app
 from adk_gitops.commands.run_hook import run_hook
-from adk_gitops.commands.set_image import promote, set_image, set_migration
+from adk_gitops.commands.set_image import promote, set_app_secret, set_image, set_migration
 from adk_gitops.commands.status import status
 
 app = typer.Typer(
@@ -62,6 +62,7 @@ app.command(name="run-hook")(run_hook)
 app.command(name="new-env")(new_env)
 app.command(name="set-image")(set_image)
 app.command(name="set-migration")(set_migration)
+app.command(name="set-app-secret")(set_app_secret)
 app.command()(promote)
 app.add_typer(rules_app, name="rules")
 

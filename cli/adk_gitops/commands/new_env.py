@@ -30,9 +30,20 @@ def new_env(
     ] = None,
     image: Annotated[str | None, typer.Option(help="REPO:TAG or REPO@sha256:DIGEST.")] = None,
     namespace: Annotated[str | None, typer.Option(help="Namespace (default <app>-<NAME>).")] = None,
-    db_secret: Annotated[str | None, typer.Option(help="The DB Secret's name (default <app>-db).")] = None,
+    db_secret: Annotated[
+        str | None, typer.Option(help="The migration's DB Secret, owner of the schema (default <app>-db).")
+    ] = None,
+    app_db_secret: Annotated[
+        str | None,
+        typer.Option(help="The app's DML-only DB Secret (default <db-secret>-app; same name: one role)."),
+    ] = None,
     cloudsql_instance: Annotated[str | None, typer.Option(help="PROJECT:REGION:INSTANCE (cloudsql).")] = None,
-    gsa: Annotated[str | None, typer.Option(help="NAME@PROJECT.iam.gserviceaccount.com (cloudsql).")] = None,
+    gsa: Annotated[
+        str | None, typer.Option(help="The migration's NAME@PROJECT.iam.gserviceaccount.com (cloudsql).")
+    ] = None,
+    app_gsa: Annotated[
+        str | None, typer.Option(help="The app's Google service account (cloudsql; default --gsa).")
+    ] = None,
     iam_auth: Annotated[
         bool, typer.Option(help="Cloud SQL IAM database authentication: no password.")
     ] = False,
@@ -84,8 +95,10 @@ def new_env(
         migration=migration.value if migration else None,
         image=image,
         db_secret=db_secret,
+        app_db_secret=app_db_secret,
         cloudsql_instance=cloudsql_instance,
         gsa=gsa,
+        app_gsa=app_gsa,
         iam_auth=iam_auth or None,
         replicas=replicas,
         cpu_request=cpu_request,

@@ -57,6 +57,31 @@ def set_migration(
     )
 
 
+def set_app_secret(
+    env: Annotated[str, typer.Argument(help="Environment, e.g. staging.")],
+    secret: Annotated[
+        str, typer.Argument(help="The app's own Secret: a role that may only read and write rows.")
+    ],
+    app_gsa: Annotated[
+        str | None,
+        typer.Option(help="The app's own Google service account (cloudsql; needed with IAM authentication)."),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    no_validate: NoValidateOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Give an environment's app its own DML-only database Secret; the migration keeps dbSecret."""
+    from adk_gitops.envgen import service
+
+    _edit(
+        repo,
+        env,
+        lambda root: service.plan_set_app_secret(root, env, secret, app_gsa),
+        dry_run=dry_run,
+        no_validate=no_validate,
+    )
+
+
 def promote(
     source: Annotated[str, typer.Argument(metavar="FROM", help="Environment whose image to take.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="Environment to update.")],

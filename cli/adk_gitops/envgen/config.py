@@ -30,6 +30,7 @@ class RepoConfig:
     db: Db
     migration: str
     db_secret: str
+    app_db_secret: str
     registration: Registration
     repo_url: str
     revision: str
@@ -86,6 +87,7 @@ def load_config(root: Path) -> RepoConfig:
         db=Db(doc.get("db", Db.POSTGRES)),
         migration=str(doc.get("migration", DEFAULT_MIGRATION)),
         db_secret=str(doc.get("dbSecret", f"{app}-db")),
+        app_db_secret=str(doc.get("appDbSecret", f"{doc.get('dbSecret', f'{app}-db')}-app")),
         registration=Registration(doc.get("registration", Registration.APP)),
         repo_url=str(argocd["repoURL"]),
         revision=str(argocd.get("revision", "main")),

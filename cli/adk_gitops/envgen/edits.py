@@ -93,6 +93,43 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
     return _dump(rt, doc)
 
 
+def set_data(text: str, values: dict[str, str], source: str) -> str:
+    """The values ConfigMap with ``data:`` holding ``values`` (other keys and comments kept)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict):
+        raise AdkGitopsError(f"{source}: not a ConfigMap")
+    data = doc.get("data")
+    if data is None:
+        data = doc["data"] = CommentedMap()
+    if not isinstance(data, dict):
+        raise AdkGitopsError(f"{source}: data: must be a mapping, not a {type(data).__name__}")
+    for key, value in values.items():
+        data[key] = value
+    return _dump(rt, doc)
+
+
+def add_component(text: str, component: str, after: str, source: str) -> str:
+    """The kustomization with ``component`` listed right after ``after`` (both
+    named by their folder), unless it is listed already; comments kept."""
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict):
+        raise AdkGitopsError(f"{source}: not a kustomization")
+    components = doc.get("components")
+    if not isinstance(components, list):
+        raise AdkGitopsError(f"{source}: components: lists no {after}")
+    names = [str(c).rstrip("/").rsplit("/", 1)[-1] for c in components]
+    if component in names:
+        return text
+    if after not in names:
+        raise AdkGitopsError(f"{source}: components: lists no {after}")
+    at = names.index(after)
+    prefix = str(components[at]).rstrip("/").rsplit("/", 1)[0] + "/" if "/" in str(components[at]) else ""
+    components.insert(at + 1, prefix + component)
+    return _dump(rt, doc)
+
+
 def allow_environment(text: str, project: str, server: str, namespace: str, source: str) -> str | None:
     """The AppProject allowing a new environment's first sync: ``server``/``namespace``
     among its destinations, and that one Namespace in its ``clusterResourceWhitelist``

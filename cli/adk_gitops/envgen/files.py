@@ -48,6 +48,8 @@ def kustomization(spec: EnvSpec) -> str:
         "components:",
         f"  - ../../components/db-{spec.db}",
     ]
+    if spec.two_roles:  # before cloudsql-iam-auth, which removes the PGPASSWORD it names
+        lines.append(f"  - ../../components/db-{spec.db}-app-role")
     if spec.iam_auth:
         lines.append("  - ../../components/cloudsql-iam-auth")
     if spec.migration in COMPONENTS:
@@ -77,12 +79,19 @@ def values(spec: EnvSpec) -> str:
         "  annotations:",
         '    config.kubernetes.io/local-config: "true"',
         "data:",
-        f"  dbSecret: {scalar(spec.db_secret)}",
+        f"  dbSecret: {scalar(spec.db_secret)}"
+        + ("  # the migration's role: owns the schema" if spec.two_roles else ""),
     ]
+    if spec.two_roles:
+        lines.append(
+            f"  appDbSecret: {scalar(spec.app_db_secret)}  # the app's role: SELECT, INSERT, UPDATE, DELETE only"
+        )
     if spec.cloudsql_instance:
         lines.append(f"  instanceConnectionName: {scalar(spec.cloudsql_instance)}")
     if spec.gsa:
         lines.append(f"  gcpServiceAccount: {scalar(spec.gsa)}")
+    if spec.app_gsa and spec.two_roles:
+        lines.append(f"  appGcpServiceAccount: {scalar(spec.app_gsa)}")
     return "\n".join(lines) + "\n"
 
 

@@ -90,8 +90,11 @@ def read_env(root: Path, name: str) -> EnvInput:
         migration=strategy_of_components(components).value,
         image=str(current_image(root, name)),
         db_secret=data.get("dbSecret"),
+        # One role until the environment opted in: the app reads dbSecret too.
+        app_db_secret=data.get("appDbSecret") or data.get("dbSecret"),
         cloudsql_instance=data.get("instanceConnectionName"),
         gsa=data.get("gcpServiceAccount"),
+        app_gsa=data.get("appGcpServiceAccount"),
         iam_auth=iam or None,
         replicas=replicas,
         cpu_request=_text(requests.get("cpu")),

@@ -120,6 +120,54 @@ def plan_set_migration(root: Path, env: str, strategy: Strategy) -> list[FileCha
     return changes_for(root, {rel: edits.set_migration(text, strategy, rel)})
 
 
+def plan_set_app_secret(root: Path, env: str, secret: str, app_gsa: str | None) -> list[FileChange]:
+    """Give an existing environment's app its own database Secret (and, on Cloud
+    SQL, its own Google service account): values.yaml and one component line."""
+    from adk_gitops.envgen.spec import DNS_SUBDOMAIN, SpecError
+    from adk_gitops.syntax import GSA
+
+    current = reader.read_env(root, env)
+    if len(secret) > 253 or not DNS_SUBDOMAIN.fullmatch(secret):
+        raise SpecError(f"{secret!r} is not a valid Secret name")
+    migrator = current.db_secret or load_config(root).db_secret
+    if secret == migrator:
+        raise SpecError(f"{secret}: that is the migration's Secret (dbSecret); the app needs its own")
+    values: dict[str, str] = {"appDbSecret": secret}
+    if current.db is Db.CLOUDSQL:
+        if app_gsa and not GSA.fullmatch(app_gsa):
+            raise SpecError(f"--app-gsa {app_gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+        if current.iam_auth and (app_gsa or current.gsa) == current.gsa:
+            raise SpecError(
+                "this environment uses Cloud SQL IAM database authentication: give the app its own "
+                "Google service account with --app-gsa (IAM authentication logs each pod in as its account)"
+            )
+        account = app_gsa or current.gsa
+        if not account:
+            raise SpecError(f"overlays/{env}/values.yaml: no gcpServiceAccount; give --app-gsa")
+        values["appGcpServiceAccount"] = account
+    elif app_gsa:
+        raise SpecError("--app-gsa only applies to a cloudsql environment")
+    flavour = f"db-{current.db}"
+    directory = reader.env_dir(root, env)
+    text = {name: _env_file(directory, env, name) for name in ("values.yaml", "kustomization.yaml")}
+    rel = f"overlays/{env}/"
+    return changes_for(
+        root,
+        {
+            rel + "values.yaml": edits.set_data(text["values.yaml"], values, rel + "values.yaml"),
+            rel + "kustomization.yaml": edits.add_component(
+                text["kustomization.yaml"], f"{flavour}-app-role", flavour, rel + "kustomization.yaml"
+            ),
+        },
+    )
+
+
+def _env_file(directory: Path, env: str, name: str) -> str:
+    if not (directory / name).is_file():
+        raise ConfigError(f"overlays/{env}/{name}: no such file")
+    return (directory / name).read_text(encoding="utf-8")
+
+
 def plan_promote(root: Path, source: str, target: str) -> tuple[ImageRef, list[FileChange]]:
     if source == target:
         raise ConfigError(f"promote {source} {target}: the environments must differ")
@@ -135,35 +183,36 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
     steps = [
         f"Next steps for environment {spec.name}:",
         f"  1. Commit: git add {paths} && git commit -m 'Add environment {spec.name}'",
-        "  2. Before the first sync, create the database Secret (keys only here; the values are yours):",
+        "  2. Before the first sync, create the database Secret"
+        + ("s" if spec.two_roles else "")
+        + " (keys only here; the values are yours):",
     ]
-    secret = f"kubectl -n {spec.namespace} create secret generic {spec.db_secret}"
-    if spec.db is Db.POSTGRES:
+    if spec.two_roles:
         steps.append(
-            f"       {secret} --from-literal=url='postgresql+asyncpg://USER:ENCODED_PASSWORD@HOST:5432/DB'"
+            '       (the roles and their grants: README.md, "Two database roles"; '
+            f"{spec.db_secret} owns the schema, {spec.app_db_secret} may only read and write rows)"
         )
-    elif spec.iam_auth:
-        steps.append(f"       {secret} --from-literal=username=IAM_USER --from-literal=database=DB")
-    else:
-        steps.append(
-            f'       {secret} --from-literal=username=USER --from-literal=password="$PASSWORD" '
-            "--from-literal=database=DB"
-        )
+    for name, user in ((spec.db_secret, "MIGRATOR"), (spec.app_db_secret, "APP"))[
+        : 2 if spec.two_roles else 1
+    ]:
+        steps.append("       " + _secret_command(spec, name, user if spec.two_roles else "USER"))
     if spec.db is Db.CLOUDSQL and spec.gsa and spec.cloudsql_instance:
-        gsa = spec.gsa
         sql_project = spec.cloudsql_instance.split(":")[-3]
-        pool = gsa.split("@", 1)[1].split(".", 1)[0]
+        pool = spec.gsa.split("@", 1)[1].split(".", 1)[0]
         steps.append(
-            "  3. Grant the Google service account (GKE Workload Identity; the pool is your cluster's"
-            f" project, assumed {pool}):"
+            "  3. Grant the Google service account"
+            + ("s" if spec.app_gsa not in (None, spec.gsa) else "")
+            + f" (GKE Workload Identity; the pool is your cluster's project, assumed {pool}):"
         )
         roles = ["roles/cloudsql.client"] + (["roles/cloudsql.instanceUser"] if spec.iam_auth else [])
-        for role in roles:
-            steps.append(
-                f"       gcloud projects add-iam-policy-binding {sql_project} "
-                f"--member=serviceAccount:{gsa} --role={role}"
-            )
-        for ksa in ("adk-agent", "adk-agent-migration"):
+        accounts = {"adk-agent-migration": spec.gsa, "adk-agent": spec.app_gsa or spec.gsa}
+        for gsa in dict.fromkeys(accounts.values()):
+            for role in roles:
+                steps.append(
+                    f"       gcloud projects add-iam-policy-binding {sql_project} "
+                    f"--member=serviceAccount:{gsa} --role={role}"
+                )
+        for ksa, gsa in accounts.items():
             steps.append(
                 f"       gcloud iam service-accounts add-iam-policy-binding {gsa} "
                 f"--role=roles/iam.workloadIdentityUser "
@@ -180,3 +229,17 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
             f"  {n}. The ApplicationSet in {registration} creates {spec.application_name} once pushed."
         )
     return "\n".join(steps) + "\n"
+
+
+def _secret_command(spec: EnvSpec, name: str, user: str) -> str:
+    """The ``kubectl create secret`` line for one database role; keys only."""
+    secret = f"kubectl -n {spec.namespace} create secret generic {name}"
+    password = f"{user}_PASSWORD" if user != "USER" else "PASSWORD"
+    if spec.db is Db.POSTGRES:
+        return f"{secret} --from-literal=url='postgresql+asyncpg://{user}:ENCODED_{password}@HOST:5432/DB'"
+    if spec.iam_auth:
+        return f"{secret} --from-literal=username={user}_IAM_USER --from-literal=database=DB"
+    return (
+        f'{secret} --from-literal=username={user} --from-literal=password="${password}" '
+        "--from-literal=database=DB"
+    )

@@ -88,8 +88,10 @@ class EnvInput:
     migration: str | None = None
     image: str | None = None
     db_secret: str | None = None
+    app_db_secret: str | None = None
     cloudsql_instance: str | None = None
     gsa: str | None = None
+    app_gsa: str | None = None
     iam_auth: bool | None = None
     replicas: int | None = None
     cpu_request: str | None = None
@@ -121,8 +123,10 @@ class EnvInput:
             migration=doc.get("migration"),
             image=doc.get("image"),
             db_secret=doc.get("dbSecret"),
+            app_db_secret=doc.get("appDbSecret"),
             cloudsql_instance=doc.get("cloudsqlInstance"),
             gsa=doc.get("gsa"),
+            app_gsa=doc.get("appGsa"),
             iam_auth=doc.get("iamAuth"),
             replicas=doc.get("replicas"),
             cpu_request=text["cpuRequest"],
@@ -160,9 +164,11 @@ class EnvSpec:
     db: Db
     migration: Strategy
     image: ImageRef
-    db_secret: str
+    db_secret: str  # the migration's: its role owns the schema
+    app_db_secret: str  # the app's (DML only); equal to db_secret: one role for both
     cloudsql_instance: str | None
-    gsa: str | None
+    gsa: str | None  # the migration's Google service account (cloudsql)
+    app_gsa: str | None  # the app's
     iam_auth: bool
     replicas: int | None
     resources: Resources
@@ -179,6 +185,11 @@ class EnvSpec:
     @property
     def application_name(self) -> str:
         return f"{self.app}-{self.name}"
+
+    @property
+    def two_roles(self) -> bool:
+        """The app logs in with its own, DML-only role (README, "Two database roles")."""
+        return self.app_db_secret != self.db_secret
 
 
 def _label(value: str, what: str) -> str:
@@ -207,7 +218,11 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     db_secret = given.db_secret or config.db_secret
     if len(db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(db_secret):
         raise SpecError(f"--db-secret {db_secret!r} is not a valid Secret name")
+    app_db_secret = given.app_db_secret or config.app_db_secret
+    if len(app_db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(app_db_secret):
+        raise SpecError(f"--app-db-secret {app_db_secret!r} is not a valid Secret name")
     instance, gsa, iam = given.cloudsql_instance, given.gsa, bool(given.iam_auth)
+    app_gsa = given.app_gsa
     if db is Db.CLOUDSQL:
         if not instance:
             raise SpecError("--db cloudsql needs --cloudsql-instance PROJECT:REGION:INSTANCE")
@@ -227,11 +242,25 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
             )
         if not GSA.fullmatch(gsa):
             raise SpecError(f"--gsa {gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+        if app_gsa and not GSA.fullmatch(app_gsa):
+            raise SpecError(f"--app-gsa {app_gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+        if iam and app_db_secret != db_secret and (app_gsa or gsa) == gsa:
+            # IAM database authentication logs in *as* the Google service account.
+            raise SpecError(
+                "--iam-auth with two database roles needs --app-gsa, the app's own Google service "
+                "account (IAM authentication logs each pod in as its account)"
+            )
+        app_gsa = app_gsa or gsa
     else:
-        for option, value in (("--cloudsql-instance", instance), ("--gsa", gsa), ("--iam-auth", iam or None)):
+        for option, value in (
+            ("--cloudsql-instance", instance),
+            ("--gsa", gsa),
+            ("--app-gsa", app_gsa),
+            ("--iam-auth", iam or None),
+        ):
             if value:
                 raise SpecError(f"{option} only applies to --db cloudsql")
-        instance = gsa = None
+        instance = gsa = app_gsa = None
     if given.replicas is not None and given.replicas < 0:
         raise SpecError(f"--replicas {given.replicas}: must be 0 or more")
     resources = Resources(given.cpu_request, given.cpu_limit, given.memory_request, given.memory_limit)
@@ -275,8 +304,10 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         migration=migration,
         image=image,
         db_secret=db_secret,
+        app_db_secret=app_db_secret,
         cloudsql_instance=instance,
         gsa=gsa,
+        app_gsa=app_gsa,
         iam_auth=iam,
         replicas=given.replicas,
         resources=resources,

@@ -64,15 +64,18 @@ class Environment:
         return {"username": self.user, "password": password, "database": self.database}
 
     def create_secret(self, password: str = PASSWORD) -> None:
-        """The database Secret, created out of git as the README says."""
+        """The database Secrets, created out of git as the README says. The app's has
+        the migrator's login here: the app's pods never run in these tests (no
+        kubelet), and tests/e2e/test_migration_postgres.py proves the two roles."""
         data = {k: base64.b64encode(v.encode()).decode() for k, v in self.secret_data(password).items()}
-        manifest = {
-            "apiVersion": "v1",
-            "kind": "Secret",
-            "metadata": {"name": "adk-agent-db", "namespace": self.namespace},
-            "data": data,
-        }
-        self.argocd.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
+        for name in ("adk-agent-db", "adk-agent-db-app"):
+            manifest = {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": name, "namespace": self.namespace},
+                "data": data,
+            }
+            self.argocd.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
 
     def wait_for_namespace(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -27,7 +27,18 @@ PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin",)
 # The role that stands in for a Cloud SQL IAM user: Cloud SQL names it after the
 # service account e-mail without ".gserviceaccount.com", so it contains "@".
 IAM_USER = "adk-agent@my-project.iam"
+IAM_APP_USER = "adk-agent-app@my-project.iam"  # the app's own (two database roles)
 TOOLS = ("unshare", "nsenter", "runuser", "ip")
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+def readme_roles_sql() -> str:
+    """The README's "Two database roles" SQL block, exactly as users run it."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Two database roles") :]
+    return section[
+        section.index("```sql\n") + len("```sql\n") : section.index("\n```", section.index("```sql"))
+    ]
 
 
 def missing_prerequisite() -> str | None:
@@ -101,6 +112,48 @@ class PostgresServer:
         finally:
             conn.close()
 
+    def create_roles(
+        self, migrator: str, migrator_password: str | None, app: str, app_password: str | None, database: str
+    ) -> None:
+        """A database owned by the admin and the README's two roles on it, made by
+        running the README's SQL with these names and passwords (each statement as
+        written; names quoted, passwords as literals). A None password: a role with
+        no password (a stand-in IAM user) made first, whose CREATE ROLE is skipped."""
+        conn = self.admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+                for name, password in ((migrator, migrator_password), (app, app_password)):
+                    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
+                    if password is None and cur.fetchone() is None:  # roles are the cluster's
+                        cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+        finally:
+            conn.close()
+        conn = self.admin(database)
+        try:
+            with conn.cursor() as cur:
+                names = {"adk_migrator": migrator, "adk_app": app, "adk_sessions": database}
+                for statement in readme_roles_sql().split(";"):
+                    code = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
+                    if not code.strip():
+                        continue
+                    skip = [n for n, p in ((migrator, migrator_password), (app, app_password)) if p is None]
+                    words = code.split()
+                    if words[:2] == ["CREATE", "ROLE"] and names.get(words[2]) in skip:
+                        continue
+                    passwords = {"MIGRATOR_PASSWORD": migrator_password, "APP_PASSWORD": app_password}
+                    for placeholder in passwords:
+                        code = code.replace(f"'{placeholder}'", "{" + placeholder + "}")
+                    for word in names:
+                        code = code.replace(word, "{" + word + "}")
+                    query = sql.SQL(code).format(
+                        **{w: sql.Identifier(n) for w, n in names.items() if "{" + w + "}" in code},
+                        **{p: sql.Literal(v) for p, v in passwords.items() if "{" + p + "}" in code},
+                    )
+                    cur.execute(query)
+        finally:
+            conn.close()
+
     def query(self, database: str, statement: str) -> list[tuple[object, ...]]:
         conn = self.admin(database)
         try:
@@ -170,6 +223,7 @@ def start() -> PostgresServer:
     (data / "pg_hba.conf").write_text(
         "local all all trust\n"
         f'host all "{IAM_USER}" 127.0.0.1/32 trust  # stands in for Cloud SQL IAM authentication\n'
+        f'host all "{IAM_APP_USER}" 127.0.0.1/32 trust\n'
         "host all all 127.0.0.1/32 scram-sha-256\n"
     )
     holder = subprocess.Popen(["unshare", "-n", "--", "sleep", "3600"])
