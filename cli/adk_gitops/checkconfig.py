@@ -35,7 +35,7 @@ from typing import Any
 from adk_gitops import bounded, buildoptions, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Severity
-from adk_gitops.rules import ALL_RULES, ENGINE_RULES
+from adk_gitops.rules import ALL_RULES, ENGINE_RULES, REMOVED, unknown
 from adk_gitops.rules._rule import Rule
 from adk_gitops.rules._settings import RuleSettings, TargetSettings
 
@@ -186,7 +186,8 @@ def _list(value: Any, where: str) -> list[Any]:
 def _rule(rule_id: Any, where: str) -> Rule:
     rule = _BY_ID.get(str(rule_id))
     if rule is None:
-        raise CheckConfigError(f"{where}: no such rule {rule_id!r} (see `adk-gitops rules`)")
+        hint = "" if str(rule_id) in REMOVED else " (see `adk-gitops rules`)"
+        raise CheckConfigError(f"{where}: {unknown(str(rule_id))}{hint}")
     if rule.id in ENGINE_RULES:
         raise CheckConfigError(f"{where}: {rule.id} is reported by the engine itself and cannot be tuned")
     return rule

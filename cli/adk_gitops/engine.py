@@ -13,7 +13,7 @@ from pathlib import Path
 from adk_gitops.locate import Location, in_file, locate
 from adk_gitops.manifests import Resource
 from adk_gitops.model import Finding, Severity
-from adk_gitops.rules import ALL_RULES, ENGINE_RULES, get
+from adk_gitops.rules import ALL_RULES, ENGINE_RULES, get, unknown
 from adk_gitops.rules._context import Context
 from adk_gitops.rules._rule import Rule
 
@@ -57,7 +57,7 @@ def parse_suppressions(value: str) -> Suppressions:
             continue
         rule_id, sep, reason = (part.strip() for part in entry.partition("="))
         if rule_id not in _KNOWN:
-            problems.append(f"{IGNORE_ANNOTATION} names unknown rule {rule_id!r}")
+            problems.append(f"{IGNORE_ANNOTATION}: {unknown(rule_id)}")
         elif not sep or not reason:
             problems.append(f"{IGNORE_ANNOTATION} entry {rule_id!r} has no reason: a reason is required")
         else:

@@ -180,3 +180,19 @@ def test_hardening_elsewhere_is_one_line_of_text(cli: CliRunner, tmp_path: Path)
         "`-o json` lists them; `check.hardening: everywhere` makes them errors",
         "  warning resources-set StatefulSet/db -n shop /spec/template/spec/containers/0/resources",
     ]
+
+
+def test_a_removed_rule_says_what_replaced_it() -> None:
+    from adk_gitops.engine import parse_suppressions
+
+    with pytest.raises(checkconfig.CheckConfigError) as raised:
+        checkconfig.parse({"rules": {"db-secret-consistent": {"severity": "info"}}}, "adk-gitops.yaml")
+    assert str(raised.value) == (
+        "adk-gitops.yaml: check.rules: no such rule 'db-secret-consistent' (removed: the app and the "
+        "migration now log in with two roles on purpose; see db-app-role-separate)"
+    )
+    problems = parse_suppressions("db-secret-consistent=we used one Secret").problems
+    assert problems == (
+        "adk-gitops.io/ignore: no such rule 'db-secret-consistent' (removed: the app and the migration "
+        "now log in with two roles on purpose; see db-app-role-separate)",
+    )

@@ -84,7 +84,8 @@ def values(spec: EnvSpec) -> str:
     ]
     if spec.two_roles:
         lines.append(
-            f"  appDbSecret: {scalar(spec.app_db_secret)}  # the app's role: SELECT, INSERT, UPDATE, DELETE only"
+            f"  appDbSecret: {scalar(spec.app_db_secret)}"
+            "  # the app's role: SELECT, INSERT, UPDATE, DELETE only"
         )
     if spec.cloudsql_instance:
         lines.append(f"  instanceConnectionName: {scalar(spec.cloudsql_instance)}")

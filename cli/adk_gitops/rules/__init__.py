@@ -29,6 +29,16 @@ ENGINE_RULES = frozenset(rule.id for rule in ALL_RULES if rule.category is Categ
 # What `adk-gitops plan` reports, through the same engine as check: the sync-order rules.
 SYNC_RULES: tuple[Rule, ...] = tuple(rule for rule in ALL_RULES if rule.category is Category.SYNC_ORDER)
 _BY_ID = {rule.id: rule for rule in ALL_RULES}
+# Rules that no longer exist, and what to do instead: named where an id is refused.
+REMOVED: dict[str, str] = {
+    "db-secret-consistent": "removed: the app and the migration now log in with two roles on purpose; "
+    "see db-app-role-separate",
+}
+
+
+def unknown(rule_id: str) -> str:
+    """Why ``rule_id`` names no rule, in one clause."""
+    return f"no such rule {rule_id!r}" + (f" ({REMOVED[rule_id]})" if rule_id in REMOVED else "")
 
 
 def get(rule_id: str) -> Rule:
