@@ -26,6 +26,8 @@ DEFAULT = Strategy.PREPARE_TABLES  # what works with every google-adk on PyPI to
 
 # The component an overlay lists to choose a strategy; ``upgrade`` is the base's own command.
 COMPONENTS: dict[Strategy, str] = {Strategy.PREPARE_TABLES: "migration-prepare-tables"}
+# The app's init container that waits for the schema (components/schema-gate): listed last.
+SCHEMA_GATE = "schema-gate"
 
 # SQLAlchemy drivers that create_async_engine accepts (ADK's DatabaseSessionService
 # refuses a URL that "resolves to a synchronous driver").

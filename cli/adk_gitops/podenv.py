@@ -178,12 +178,13 @@ def find_workload(resources: Sequence[Resource], kind: str, name: str | None = N
 
 
 def prepare(resource: Resource, store: SecretStore, container_name: str | None = None) -> PreparedProcess:
-    """The argv and environment of a workload's main (or named) container."""
+    """The argv and environment of a workload's main container, or of the named
+    one (an init container too: the app's schema gate)."""
     pod = k8s.pod_spec(resource)
     if pod is None:
         raise PodEnvError(f"{resource.id} has no pod template")
-    app_containers = [c for c in k8s.containers(pod) if not c.init]
-    chosen = [c for c in app_containers if container_name is None or c.name == container_name][:1]
+    candidates = [c for c in k8s.containers(pod) if container_name is not None or not c.init]
+    chosen = [c for c in candidates if container_name is None or c.name == container_name][:1]
     if not chosen:
         raise PodEnvError(f"{resource.id} has no container {container_name!r}")
     body = chosen[0].body

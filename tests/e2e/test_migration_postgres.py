@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
@@ -516,3 +516,92 @@ def test_one_migrator_at_a_time(
         run.join(timeout=180)
     assert [r.returncode for r in done] == [0, 0], [r.stderr for r in done]
     assert_adk_schema(pg, "twin_db", owner="twin")
+
+
+def gate_process(
+    resources: tuple[Resource, ...], secrets: list[Resource], **env: str
+) -> podenv.PreparedProcess:
+    """The Deployment's schema-gate init container as the kubelet would start it:
+    its argv and the env it gets from the app's Secret."""
+    import dataclasses
+
+    store = podenv.SecretStore.from_resources(secrets, resources)
+    process = podenv.prepare(podenv.find_workload(resources, "Deployment"), store, "schema-gate")
+    return dataclasses.replace(process, env={**process.env, **env})
+
+
+def schema_gate(
+    resources: tuple[Resource, ...],
+    secrets: list[Resource],
+    pg: PostgresServer,
+    image_python: AdkCli,
+    **env: str,
+) -> subprocess.Popen[str]:
+    """The schema gate, started with released ADK's Python (the image's stand-in)."""
+    import shutil
+
+    process = gate_process(resources, secrets, **env)
+    assert process.argv[:2] == ("python", "-c")
+    python = shutil.which("python", path=str(image_python.bin_dir))
+    assert python is not None
+    return subprocess.Popen(
+        [*pg.nsenter, python, *process.argv[1:]],
+        env=dict(process.env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(("overlay", "keys"), [("overlays/postgres", "url"), ("overlays/cloudsql", "raw")])
+def test_the_schema_gate_holds_the_app_until_the_job_ran(
+    overlay: str,
+    keys: str,
+    pg: PostgresServer,
+    image_python: AdkCli,
+    migrators: Migrators,
+    render: RenderFn,
+    record_property: RecordProperty,
+) -> None:
+    """Before the Job: the app's pod does not start, and says why in one line at its
+    deadline. Started before the Job, the gate passes within seconds of it. A schema
+    newer than the image's ADK fails at once. The gate logs in as the app's role."""
+    import time
+
+    prefix = "gate_" + keys
+    migrator, app, database, secrets = two_roles(pg, prefix, ALL_AT_ONCE, keys)
+    resources = render(overlay)
+    early = schema_gate(resources, secrets, pg, image_python, ADK_SCHEMA_GATE_TIMEOUT="3")
+    out, err = early.communicate(timeout=60)
+    assert early.returncode == 1, err
+    assert out == "schema-gate: waiting for the migration Job (no ADK session tables yet)\n"
+    assert err == (
+        "schema-gate: no ADK session schema after 3 s (no ADK session tables yet); "
+        "did the migration Job run? `adk-gitops status ENV` shows it\n"
+    )
+    waiting = schema_gate(resources, secrets, pg, image_python)
+    time.sleep(2)
+    assert waiting.poll() is None, "the gate passed on an empty database"
+    job = run_job(resources, secrets, pg, migrators, record_property)
+    assert job.returncode == 0, job.stderr
+    migrated = time.monotonic()
+    out, err = waiting.communicate(timeout=30)
+    assert waiting.returncode == 0, err
+    assert time.monotonic() - migrated < 5  # it polls once a second
+    assert out.splitlines()[-1] == "schema-gate: ADK's session schema is in place"
+    assert_adk_schema(pg, database, owner=migrator)
+    assert ALL_AT_ONCE not in out + err
+    # The database says a schema version this image's ADK does not know: no waiting.
+    pg.query(
+        database, "UPDATE adk_internal_metadata SET value = '2' WHERE key = 'schema_version' RETURNING 1"
+    )
+    newer = schema_gate(resources, secrets, pg, image_python)
+    out, err = newer.communicate(timeout=30)
+    assert newer.returncode == 1 and out == ""
+    assert err.startswith(
+        "schema-gate: the database has ADK schema version 2, this image's ADK knows up to 1"
+    )
+    # It logged in as the app's role, from the app's Secret (the copied env), never the migrator's.
+    env = gate_process(resources, secrets).env
+    user = env["PGUSER"] if keys == "raw" else urlsplit(env["DATABASE_URL"]).username
+    assert user == app != migrator

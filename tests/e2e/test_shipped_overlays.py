@@ -190,7 +190,7 @@ def test_cloudsql_proxy_is_a_hardened_native_sidecar_in_both_workloads(render: R
         res = one(resources, kind)
         spec = pod(res)
         assert [c["name"] for c in spec["containers"]] == ["migration" if kind == "Job" else "agent"]
-        (proxy,) = spec["initContainers"]
+        proxy = spec["initContainers"][0]  # first: the Deployment's schema gate connects through it
         assert proxy["name"] == "cloud-sql-proxy"
         assert proxy["restartPolicy"] == "Always"
         assert re.fullmatch(r"gcr\.io/cloud-sql-connectors/cloud-sql-proxy:2\.\d+\.\d+", proxy["image"])
@@ -263,3 +263,20 @@ def test_the_strategies_differ_only_in_the_migration_command(
     assert strategy_of(prepare_command) is Strategy.PREPARE_TABLES
     assert upgrade_command == ["adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"]
     assert strategy_of(upgrade_command) is Strategy.UPGRADE
+
+
+@pytest.mark.parametrize("overlay", ["overlays/postgres", "overlays/cloudsql"])
+def test_the_schema_gate_runs_last_with_the_apps_image_and_credentials(
+    overlay: str, render: RenderFn
+) -> None:
+    """After the Cloud SQL proxy it connects through, with exactly the agent's env
+    (the app's own role), read-only; never in the migration Job."""
+    resources = render(overlay)
+    spec = pod(one(resources, "Deployment"))
+    names = [c["name"] for c in spec.get("initContainers", [])]
+    assert names == (["cloud-sql-proxy", "schema-gate"] if "cloudsql" in overlay else ["schema-gate"])
+    gate, agent = spec["initContainers"][-1], main_container(one(resources, "Deployment"))
+    assert gate["env"] == agent["env"] and gate["image"] == agent["image"]
+    assert "restartPolicy" not in gate  # a plain init container: the app starts only after it exits 0
+    assert gate["securityContext"]["readOnlyRootFilesystem"] is True
+    assert "schema-gate" not in [c["name"] for c in pod(one(resources, "Job")).get("initContainers", [])]

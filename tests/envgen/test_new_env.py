@@ -318,21 +318,24 @@ def test_migration_strategy_defaults_to_the_config_and_is_chosen_per_env(cli: Cl
         "../../components/db-postgres",
         "../../components/db-postgres-app-role",
         "../../components/migration-prepare-tables",
+        "../../components/schema-gate",
     ]
     code, _, err = run(cli, repo, "new-env", "next", *CLOUDSQL, "--migration", "upgrade", "--image", IMAGE)
     assert code == 0, err
     assert components_of(repo, "next") == [
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
+        "../../components/schema-gate",
     ]
     assert run(cli, repo, "new-env", "next2", "--from", "next", "--image", IMAGE)[0] == 0
     assert components_of(repo, "next2") == [
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
+        "../../components/schema-gate",
     ]
     (repo / "v.yaml").write_text("migration: upgrade\nappDbSecret: adk-agent-db\n")  # one role
     assert run(cli, repo, "new-env", "qa", "--values-file", str(repo / "v.yaml"), "--image", IMAGE)[0] == 0
-    assert components_of(repo, "qa") == ["../../components/db-postgres"]
+    assert components_of(repo, "qa") == ["../../components/db-postgres", "../../components/schema-gate"]
 
 
 def test_migration_in_the_config_is_validated(cli: CliRunner, repo: Path) -> None:
@@ -357,6 +360,7 @@ def test_set_migration_switches_one_component_line_and_back(cli: CliRunner, repo
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
         "../../components/cloudsql-iam-auth",
+        "../../components/schema-gate",  # stays last
     ]
     assert "components:  # reviewed by the DBA\n" in path.read_text()
     assert run(cli, repo, "set-migration", "prod", "prepare-tables")[0] == 0
@@ -375,8 +379,12 @@ def test_set_image_and_promote_keep_the_migration_strategy(cli: CliRunner, repo:
     assert components_of(repo, "staging") == [
         "../../components/db-postgres",
         "../../components/db-postgres-app-role",
+        "../../components/schema-gate",
     ]
-    assert components_of(repo, "prod")[-1] == "../../components/migration-prepare-tables"
+    assert components_of(repo, "prod")[-2:] == [
+        "../../components/migration-prepare-tables",
+        "../../components/schema-gate",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from adk_gitops import yamlread
 from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.migration import COMPONENTS, Strategy
+from adk_gitops.migration import COMPONENTS, SCHEMA_GATE, Strategy
 from adk_gitops.syntax import ImageRef
 
 
@@ -87,7 +87,10 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
         if str(components[i]).rstrip("/").rsplit("/", 1)[-1] in strategy_components:
             del components[i]
     if strategy in COMPONENTS:
-        components.append(prefix + COMPONENTS[strategy])
+        names = [str(c).rstrip("/").rsplit("/", 1)[-1] for c in components]
+        # Before the schema gate, which must stay last (it copies the app's env as the others left it).
+        at = names.index(SCHEMA_GATE) if SCHEMA_GATE in names else len(components)
+        components.insert(at, prefix + COMPONENTS[strategy])
     if not components:
         del doc["components"]
     return _dump(rt, doc)

@@ -8,7 +8,7 @@ import re
 
 from adk_gitops.envgen.choices import Registration, SyncPolicy
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, EnvSpec
-from adk_gitops.migration import COMPONENTS
+from adk_gitops.migration import COMPONENTS, SCHEMA_GATE
 
 # Plain YAML scalars only where no YAML reader could take them for a bool,
 # null or number (1.10, 706798e8, on, ~): everything else is double-quoted.
@@ -54,6 +54,7 @@ def kustomization(spec: EnvSpec) -> str:
         lines.append("  - ../../components/cloudsql-iam-auth")
     if spec.migration in COMPONENTS:
         lines.append(f"  - ../../components/{COMPONENTS[spec.migration]}")
+    lines.append(f"  - ../../components/{SCHEMA_GATE}")  # last: it copies the app's env as the others left it
     lines += ["images:", f"  - name: {IMAGE_PLACEHOLDER}", f"    newName: {scalar(spec.image.repository)}"]
     if spec.image.tag:
         lines.append(

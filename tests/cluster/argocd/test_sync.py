@@ -172,6 +172,10 @@ def test_first_sync_migrates_then_deploys(environment: Environment) -> None:
     assert complete.at < recorder.first("ADDED", "ServiceAccount", "adk-agent").at
     assert [code for _, code in kubelet.runs] == [0]
     assert_adk_schema(env.pg, env.database, env.user)
+    # The app's schema gate is part of the Sync-phase Deployment the real controller applied
+    # (its last init container, after the Cloud SQL proxy); its run is proven in tests/e2e.
+    deployment = recorder.first("ADDED", "Deployment", "adk-agent").body["spec"]["template"]["spec"]
+    assert [c["name"] for c in deployment["initContainers"]][-1] == "schema-gate"
 
 
 @pytest.mark.parametrize("environment", ["postgres"], indirect=True)
