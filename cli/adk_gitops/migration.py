@@ -36,17 +36,30 @@ _SCHEME = re.compile(r"(?P<dialect>[a-z0-9]+)(?:\+(?P<driver>[a-z0-9_]+))?")
 
 
 def strategy_of(argv: Sequence[str]) -> Strategy | None:
-    """The strategy a container's command and args run, or None when neither."""
+    """The strategy a container's command and args run, or None when neither. The
+    base's command is the migration lock's wrapper: the strategy is what its args run."""
     if not argv:
         return None
     program = argv[0].rsplit("/", 1)[-1]
     if program == "adk" and list(argv[1:3]) == ["migrate", "upgrade"]:
         return Strategy.UPGRADE
     if program.startswith("python") and "-c" in argv:
-        script = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
+        at = argv.index("-c") + 1
+        script = argv[at] if at < len(argv) else ""
+        if is_lock_wrapper(script):
+            return strategy_of(argv[at + 1 :])
         if "prepare_tables()" in script and "DatabaseSessionService" in script:
             return Strategy.PREPARE_TABLES
     return None
+
+
+def is_lock_wrapper(script: str) -> bool:
+    """The base's command: takes the migration lock, then runs its args."""
+    return "pg_advisory_lock" in script and "MIGRATION_LOCK" in script and "sys.argv[1:]" in script
+
+
+# bases/adk-agent/migration-job.yaml: the advisory lock every migrator takes ("adkm").
+MIGRATION_LOCK = 0x61646B6D
 
 
 def strategy_of_components(components: Sequence[str]) -> Strategy:

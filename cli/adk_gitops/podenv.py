@@ -206,17 +206,18 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run the process with its environment and nothing else from the host.
 
-    ``argv[0]`` is resolved on ``search_path`` (the image's PATH stands in for
-    it); ``wrapper`` prefixes the argv, e.g. ``nsenter -t PID -n --``."""
+    ``argv[0]`` is resolved on ``search_path``, which stands in for the image's PATH:
+    the process gets it as PATH, as a container's process gets its image's ENV PATH
+    (unless the manifest sets one); ``wrapper`` prefixes the argv, e.g. ``nsenter -t
+    PID -n --``."""
     executable = shutil.which(process.argv[0], path=search_path)
     if executable is None:
         raise PodEnvError(f"{process.argv[0]!r}: executable file not found in $PATH")
     argv = [*wrapper, executable, *process.argv[1:]]
     _executable_strings(process)
+    env = {"PATH": search_path, **process.env} if search_path else dict(process.env)
     try:
-        return subprocess.run(
-            argv, env=dict(process.env), capture_output=True, text=True, timeout=timeout, check=False
-        )
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise PodEnvError(f"{process.resource.id}: still running after {timeout:g}s") from None
     except OSError as exc:  # E2BIG for all of them together, ENOEXEC...

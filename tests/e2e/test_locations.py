@@ -23,7 +23,7 @@ EXPECTED = {
     ("job-backoff-limit", "Job"): ("bases/adk-agent/migration-job.yaml", 20, 17),
     ("cloudsql-proxy-image-pinned", "Job"): ("components/db-cloudsql/proxy-sidecar.yaml", 15, 18),
     ("cloudsql-proxy-image-pinned", "Deployment"): ("components/db-cloudsql/proxy-sidecar.yaml", 15, 18),
-    ("secret-in-manifests", "Secret"): ("overlays/cloudsql/kustomization.yaml", 20, 11),
+    ("secret-in-manifests", "Secret"): ("overlays/cloudsql/kustomization.yaml", 22, 11),
 }
 
 

@@ -14,6 +14,7 @@ CD or Cloud SQL itself (the proxy is stood in for by a server on its address).""
 from __future__ import annotations
 
 import base64
+import os
 import re
 import subprocess
 import sys
@@ -26,7 +27,7 @@ import yaml
 from adk_gitops import podenv
 from adk_gitops.errors import PodEnvError
 from adk_gitops.manifests import Resource, load_stream
-from adk_gitops.migration import Strategy, strategy_of
+from adk_gitops.migration import MIGRATION_LOCK, Strategy, strategy_of
 from tests.conftest import REPO, AdkCli, RecordProperty, RenderFn
 from tests.e2e.conftest import SUPPORT
 from tests.e2e.support.postgres import IAM_APP_USER, IAM_USER, PostgresServer
@@ -96,12 +97,21 @@ def run_job(
     strategy = strategy_of(process.argv)
     assert strategy is not None, process.argv
     if strategy is Strategy.UPGRADE:
-        assert process.argv[:4] == ("adk", "migrate", "upgrade", "--db_url")
+        # The seed's own command, or the base's (the migration lock) running it as its args.
+        seed = ("adk", "migrate", "upgrade", "--db_url")
+        assert seed in (process.argv[:4], process.argv[3:7]), process.argv
     runner = migrators[strategy]
     record_property("migration", strategy.value)
     record_property("adk", runner.kind)
     print(f"migration {strategy.value} run by {runner.kind}")
-    return podenv.run(process, search_path=str(runner.bin_dir), wrapper=pg.nsenter, timeout=120)
+    # The image's PATH: the migrator (the `adk` stand-in, or released ADK's Python) and the
+    # Python that takes the migration lock (this virtualenv's, released ADK's dependencies).
+    return podenv.run(process, search_path=image_path(runner), wrapper=pg.nsenter, timeout=120)
+
+
+def image_path(runner: AdkCli) -> str:
+    """What stands in for the image's PATH: ``runner``'s folder, then this virtualenv's."""
+    return os.pathsep.join(dict.fromkeys([str(runner.bin_dir), str(Path(sys.executable).parent)]))
 
 
 def run_app(resources: tuple[Resource, ...], secrets: list[Resource], pg: PostgresServer) -> str:
@@ -329,11 +339,12 @@ def test_wrong_password_fails_the_job_with_a_clear_error(
     secrets = [secret("adk-agent-db", username=user, password="Wr0ngSecret", database=f"{user}_db")]
     result = run_job(render(OVERLAYS[strategy, "cloudsql"]), secrets, pg, migrators, record_property)
     assert result.returncode == 1
-    prefix = "Migration failed" if strategy is Strategy.UPGRADE else "prepare-tables failed"
-    assert re.search(rf"{prefix}: .*password authentication failed for user \"{user}\"", result.stderr)
+    # The migration lock is taken first, by the base's command, for either strategy.
+    assert re.search(
+        rf"^migration failed: .*password authentication failed for user \"{user}\"", result.stderr
+    )
     assert "Wr0ngSecret" not in result.stdout + result.stderr  # the password is not echoed
-    if strategy is Strategy.PREPARE_TABLES:
-        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_prepare_tables_masks_a_password_that_reaches_the_message(
@@ -343,7 +354,7 @@ def test_prepare_tables_masks_a_password_that_reaches_the_message(
     secrets = [secret("adk-agent-db", url="postgresql+asyncpg://u:S3cr%40t@127.0.0.1:notaport/db")]
     result = run_job(render("overlays/postgres"), secrets, pg, migrators, record_property)
     assert result.returncode == 1
-    assert result.stderr.startswith("prepare-tables failed: ")
+    assert result.stderr.startswith("migration failed: ")  # the lock's connection fails first
     assert "S3cr" not in result.stdout + result.stderr
 
 
@@ -402,7 +413,7 @@ def test_the_seeds_spliced_url_breaks_where_ours_works(
 
 
 def run_hook(
-    pg: PostgresServer, overlay: str, secret_file: Path, search_path: Path
+    pg: PostgresServer, overlay: str, secret_file: Path, runner: AdkCli
 ) -> subprocess.CompletedProcess[str]:
     """`adk-gitops run-hook`, run as a user would (inside the namespace where the DB is)."""
     argv = [
@@ -415,7 +426,7 @@ def run_hook(
         "--secret-file",
         str(secret_file),
         "--path",
-        str(search_path),
+        image_path(runner),
     ]
     return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=False)
 
@@ -431,7 +442,7 @@ def test_run_hook_runs_released_adks_prepare_tables(
 ) -> None:
     pg.create_login("cli_user", ALL_AT_ONCE, "cli_db")
     secret_file = write_secret(tmp_path, username="cli_user", password=ALL_AT_ONCE, database="cli_db")
-    result = run_hook(pg, "overlays/cloudsql", secret_file, image_python.bin_dir)
+    result = run_hook(pg, "overlays/cloudsql", secret_file, image_python)
     assert result.returncode == 0, result.stderr
     assert "running batch/Job adk-agent-cloudsql/adk-agent-db-migration container migration" in result.stderr
     assert "ADK session tables and indexes are ready" in result.stdout
@@ -442,7 +453,7 @@ def test_run_hook_runs_released_adks_prepare_tables(
 def test_run_hook_upgrade_strategy_end_to_end(pg: PostgresServer, adk_cli: AdkCli, tmp_path: Path) -> None:
     pg.create_login("cli_up", ALL_AT_ONCE, "cli_up_db")
     secret_file = write_secret(tmp_path, username="cli_up", password=ALL_AT_ONCE, database="cli_up_db")
-    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, adk_cli.bin_dir)
+    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, adk_cli)
     assert result.returncode == 0, result.stderr
     assert "Migration completed successfully." in result.stdout
     assert migrated_by(pg, "cli_up_db") == ["cli_up"]
@@ -457,15 +468,15 @@ def test_run_hook_explains_released_adk_without_migrate_upgrade(
 
     if version("google-adk") != "2.13.0":
         pytest.skip("an installed google-adk newer than 2.13.0 may have `adk migrate upgrade`")
-    secret_file = write_secret(tmp_path, username="u", password="p", database="d")
-    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, image_python.bin_dir)
-    assert result.returncode == 2
+    pg.create_login("no_upgrade", "n0-upgrade", "no_upgrade_db")  # the lock is taken first
+    secret_file = write_secret(
+        tmp_path, username="no_upgrade", password="n0-upgrade", database="no_upgrade_db"
+    )
+    result = run_hook(pg, OVERLAYS[Strategy.UPGRADE, "cloudsql"], secret_file, image_python)
+    assert result.returncode == 2, result.stderr
     assert "No such command 'upgrade'" in result.stderr
     (hint,) = [line for line in result.stderr.splitlines() if line.startswith("adk-gitops: ")]
     assert "adk-gitops set-migration ENV prepare-tables" in hint
-
-
-MIGRATION_LOCK = 0x61646B6D  # components/migration-prepare-tables: one migrator at a time
 
 
 def test_one_migrator_at_a_time(
@@ -502,7 +513,7 @@ def test_one_migrator_at_a_time(
     (result,) = results
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith(
-        f"prepare-tables: waiting for the migration lock, held by backend {holder_pid}"
+        f"migration: waiting for the migration lock, held by backend {holder_pid}"
     ), result.stdout
     assert_adk_schema(pg, "locked_db", owner="locked")
     # Two at once, on a fresh database: both exit 0, the schema is made once (by one of them).
@@ -605,3 +616,47 @@ def test_the_schema_gate_holds_the_app_until_the_job_ran(
     env = gate_process(resources, secrets).env
     user = env["PGUSER"] if keys == "raw" else urlsplit(env["DATABASE_URL"]).username
     assert user == app != migrator
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_both_strategies_and_run_hook_wait_for_the_lock(
+    strategy: Strategy,
+    pg: PostgresServer,
+    migrators: Migrators,
+    render: RenderFn,
+    record_property: RecordProperty,
+    tmp_path: Path,
+) -> None:
+    """The lock is the base's command, so the seed's `adk migrate upgrade` waits for it
+    too, and so does `adk-gitops run-hook`, which runs the same command locally."""
+    import threading
+
+    user = f"lock_{strategy.name[0]}".lower()
+    pg.create_login(user, ALL_AT_ONCE, f"{user}_db")
+    holder = pg.admin(f"{user}_db")
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    secret_file = write_secret(tmp_path, username=user, password=ALL_AT_ONCE, database=f"{user}_db")
+    runs: list[subprocess.CompletedProcess[str]] = []
+    overlay = OVERLAYS[strategy, "cloudsql"]
+    waiting = threading.Thread(
+        target=lambda: runs.append(run_hook(pg, overlay, secret_file, migrators[strategy]))
+    )
+    waiting.start()
+    waiting.join(timeout=8)
+    assert waiting.is_alive() and not runs, ("run-hook did not wait for the lock", runs)
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    holder.close()
+    waiting.join(timeout=120)
+    (result,) = runs
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("migration: waiting for the migration lock, held by backend "), (
+        result.stdout
+    )
+    if strategy is Strategy.UPGRADE:
+        assert "Migration completed successfully." in result.stdout
+        assert migrated_by(pg, f"{user}_db") == [user]
+    else:
+        assert_adk_schema(pg, f"{user}_db", owner=user)
+    assert ALL_AT_ONCE not in result.stdout + result.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from adk_gitops import k8s
 from adk_gitops.manifests import Resource
-from adk_gitops.migration import Strategy, strategy_of
+from adk_gitops.migration import Strategy, is_lock_wrapper, strategy_of
 from adk_gitops.syncplan import build_plan
 from tests.conftest import REPO, RenderFn
 
@@ -64,10 +64,13 @@ def test_migration_job_keeps_every_seed_field(overlay: tuple[str, tuple[Resource
     assert pod(job)["restartPolicy"] == "Never"
     assert pod(job)["automountServiceAccountToken"] is False
     container = main_container(job)
-    # Released google-adk's prepare_tables(), with the URL read from the environment.
-    assert strategy_of(container["command"]) is Strategy.PREPARE_TABLES
-    assert container["command"][:2] == ["python", "-c"] and "args" not in container
-    assert "$(" not in container["command"][2]  # nothing for the kubelet to splice in
+    # The migration lock runs released google-adk's prepare_tables(), with the URL read
+    # from the environment.
+    assert is_lock_wrapper(container["command"][2]) and container["command"][:2] == ["python", "-c"]
+    assert strategy_of([*container["command"], *container["args"]]) is Strategy.PREPARE_TABLES
+    assert container["args"][:2] == ["python", "-c"] and len(container["args"]) == 3
+    for script in (container["command"][2], container["args"][2]):
+        assert "$(" not in script  # nothing for the kubelet to splice in
     sc = container["securityContext"]
     assert sc["runAsNonRoot"] is True
     assert sc["allowPrivilegeEscalation"] is False
@@ -246,23 +249,26 @@ def test_iam_auth_component_removes_every_password(render: RenderFn) -> None:
 def test_the_strategies_differ_only_in_the_migration_command(
     shipped: str, upgrade: str, render: RenderFn
 ) -> None:
-    """Name, hook, wave, delete policy, bounds, securityContext and the Secret
-    contract are the base's whichever strategy an environment selects."""
+    """Name, hook, wave, delete policy, bounds, securityContext, the Secret contract and
+    the command (the migration lock) are the base's whichever strategy an environment
+    selects: only the args the lock runs differ."""
 
-    def without_command(path: str) -> tuple[list[str], dict[str, Any]]:
+    def without_args(path: str) -> tuple[list[str], dict[str, Any]]:
         resources = render(path)
         job = one(resources, "Job")
         body = copy.deepcopy(dict(job.body))
         del body["metadata"]["namespace"]
         (main,) = [c for c in body["spec"]["template"]["spec"]["containers"] if c["name"] == "migration"]
-        return main.pop("command"), body
+        return main.pop("args"), body
 
-    prepare_command, prepare_job = without_command(shipped)
-    upgrade_command, upgrade_job = without_command(upgrade)
+    prepare_args, prepare_job = without_args(shipped)
+    upgrade_args, upgrade_job = without_args(upgrade)
     assert prepare_job == upgrade_job
-    assert strategy_of(prepare_command) is Strategy.PREPARE_TABLES
-    assert upgrade_command == ["adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"]
-    assert strategy_of(upgrade_command) is Strategy.UPGRADE
+    (command,) = [c["command"] for c in prepare_job["spec"]["template"]["spec"]["containers"]]
+    assert command[:2] == ["python", "-c"] and is_lock_wrapper(command[2])
+    assert strategy_of([*command, *prepare_args]) is Strategy.PREPARE_TABLES
+    assert upgrade_args == ["adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"]  # the seed's
+    assert strategy_of([*command, *upgrade_args]) is Strategy.UPGRADE
 
 
 @pytest.mark.parametrize("overlay", ["overlays/postgres", "overlays/cloudsql"])
@@ -280,3 +286,41 @@ def test_the_schema_gate_runs_last_with_the_apps_image_and_credentials(
     assert "restartPolicy" not in gate  # a plain init container: the app starts only after it exits 0
     assert gate["securityContext"]["readOnlyRootFilesystem"] is True
     assert "schema-gate" not in [c["name"] for c in pod(one(resources, "Job")).get("initContainers", [])]
+
+
+def test_the_agent_carries_what_adk_deploy_gke_writes(render: RenderFn) -> None:
+    """The label keys and Google Cloud settings released ADK's `adk deploy gke` writes
+    (google/adk/cli/cli_deploy.py of the installed google-adk, read here, not retyped)."""
+    import inspect
+
+    from google.adk.cli import cli_deploy
+
+    source = inspect.getsource(cli_deploy)
+    written = set(re.findall(r"(app\.kubernetes\.io/[a-z-]+): ", source))
+    assert written == {
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/instance",
+        "app.kubernetes.io/version",
+        "app.kubernetes.io/managed-by",
+    }
+    deployer_env = set(re.findall(r"- name: (GOOGLE_[A-Z_]+)", source))
+    assert {"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION"} <= deployer_env
+    for overlay in ("overlays/postgres", "overlays/cloudsql"):
+        deployment = one(render(overlay), "Deployment")
+        for labels in (
+            deployment.metadata["labels"],
+            deployment.body["spec"]["template"]["metadata"]["labels"],
+        ):
+            assert written <= set(labels), overlay
+            assert labels["app.kubernetes.io/instance"] == f"adk-agent-{overlay.split('/')[1]}"
+            assert labels["app.kubernetes.io/version"] == "2026.11.1"  # the image's tag
+    env = {
+        e["name"]: e.get("value")
+        for e in main_container(one(render("overlays/cloudsql"), "Deployment"))["env"]
+    }
+    assert {k: env[k] for k in deployer_env} == {
+        "GOOGLE_CLOUD_PROJECT": "my-project",
+        "GOOGLE_CLOUD_LOCATION": "europe-west1",
+        **{k: "true" for k in deployer_env if k.startswith("GOOGLE_GENAI_USE_")},
+    }
+    assert env["GOOGLE_GENAI_USE_VERTEXAI"] == env["GOOGLE_GENAI_USE_ENTERPRISE"] == "true"

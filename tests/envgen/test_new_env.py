@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def test_cloudsql_next_steps_name_the_iam_bindings(cli: CliRunner, repo: Path) -
     ) in err
     assert f"--member=serviceAccount:{APP_GSA} --role=roles/cloudsql.instanceUser" in err
     assert "--from-literal=password" not in err  # IAM auth: no password at all
-    assert "create secret generic adk-agent-db-app --from-literal=username=APP_IAM_USER" in err
+    assert 'create secret generic adk-agent-db-app --from-literal=username="${APP_IAM_USER}"' in err
 
 
 def test_rerun_is_a_no_op(cli: CliRunner, repo: Path) -> None:
@@ -317,6 +318,7 @@ def test_migration_strategy_defaults_to_the_config_and_is_chosen_per_env(cli: Cl
     assert components_of(repo, "dev") == [
         "../../components/db-postgres",
         "../../components/db-postgres-app-role",
+        "../../components/app-labels",
         "../../components/migration-prepare-tables",
         "../../components/schema-gate",
     ]
@@ -325,17 +327,25 @@ def test_migration_strategy_defaults_to_the_config_and_is_chosen_per_env(cli: Cl
     assert components_of(repo, "next") == [
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
+        "../../components/google-cloud",
+        "../../components/app-labels",
         "../../components/schema-gate",
     ]
     assert run(cli, repo, "new-env", "next2", "--from", "next", "--image", IMAGE)[0] == 0
     assert components_of(repo, "next2") == [
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
+        "../../components/google-cloud",
+        "../../components/app-labels",
         "../../components/schema-gate",
     ]
     (repo / "v.yaml").write_text("migration: upgrade\nappDbSecret: adk-agent-db\n")  # one role
     assert run(cli, repo, "new-env", "qa", "--values-file", str(repo / "v.yaml"), "--image", IMAGE)[0] == 0
-    assert components_of(repo, "qa") == ["../../components/db-postgres", "../../components/schema-gate"]
+    assert components_of(repo, "qa") == [
+        "../../components/db-postgres",
+        "../../components/app-labels",
+        "../../components/schema-gate",
+    ]
 
 
 def test_migration_in_the_config_is_validated(cli: CliRunner, repo: Path) -> None:
@@ -360,6 +370,8 @@ def test_set_migration_switches_one_component_line_and_back(cli: CliRunner, repo
         "../../components/db-cloudsql",
         "../../components/db-cloudsql-app-role",
         "../../components/cloudsql-iam-auth",
+        "../../components/google-cloud",
+        "../../components/app-labels",
         "../../components/schema-gate",  # stays last
     ]
     assert "components:  # reviewed by the DBA\n" in path.read_text()
@@ -379,6 +391,7 @@ def test_set_image_and_promote_keep_the_migration_strategy(cli: CliRunner, repo:
     assert components_of(repo, "staging") == [
         "../../components/db-postgres",
         "../../components/db-postgres-app-role",
+        "../../components/app-labels",
         "../../components/schema-gate",
     ]
     assert components_of(repo, "prod")[-2:] == [
@@ -470,10 +483,61 @@ def test_images_as_a_map_is_one_line(cli: CliRunner, repo: Path) -> None:
         assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err
 
 
+def test_next_steps_name_both_secrets_and_nothing_is_masked(cli: CliRunner, repo: Path) -> None:
+    """The Secret commands read shell variables: nothing in them looks like a credential
+    (the output's masking would hide it) or lands in the shell's history."""
+    _, _, err = run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    assert "***" not in err
+    assert (
+        "kubectl -n adk-agent-dev create secret generic adk-agent-db --from-literal=url="
+        '"postgresql+asyncpg://${MIGRATOR_USER}:${MIGRATOR_PASSWORD_ENCODED}@HOST:5432/DB"'
+    ) in err
+    assert (
+        "kubectl -n adk-agent-dev create secret generic adk-agent-db-app --from-literal=url="
+        '"postgresql+asyncpg://${APP_USER}:${APP_PASSWORD_ENCODED}@HOST:5432/DB"'
+    ) in err
+    assert 'README.md, "Two database roles"' in err
+
+
+def test_set_image_keeps_the_version_label_in_step(cli: CliRunner, repo: Path) -> None:
+    run(cli, repo, "new-env", "dev", "--image", IMAGE)
+    values = repo / "overlays/dev/values.yaml"
+    assert 'version: "2026.11.1"  # the image\'s tag' in values.read_text()
+    assert run(cli, repo, "set-image", "dev", IMAGE.replace("2026.11.1", "1.10"))[0] == 0
+    assert re.search(r'version: "1\.10" +# the image\'s tag: set-image keeps it in step', values.read_text())
+    digest = "sha256:" + "ab" * 32
+    assert run(cli, repo, "set-image", "dev", IMAGE.split(":")[0] + "@" + digest)[0] == 0
+    assert 'version: "abababababab"' in values.read_text()
+
+
+def test_notify_subscribes_the_application(cli: CliRunner, repo: Path) -> None:
+    code, _, err = run(
+        cli,
+        repo,
+        "new-env",
+        "dev",
+        "--image",
+        IMAGE,
+        "--notify",
+        "slack:#adk-alerts",
+        "--notify",
+        "slack:oncall",
+    )
+    assert code == 0, err
+    app_doc = yaml.safe_load((repo / "argocd/apps/dev.yaml").read_text())
+    assert app_doc["metadata"]["annotations"] == {
+        "notifications.argoproj.io/subscribe.on-sync-failed.slack": "adk-alerts;oncall",
+        "notifications.argoproj.io/subscribe.on-health-degraded.slack": "adk-alerts;oncall",
+    }
+    before = tree_hash(repo)
+    code, _, err = run(cli, repo, "new-env", "qa", "--image", IMAGE, "--notify", "slack:a;b")
+    assert (code, tree_hash(repo)) == (2, before) and "one recipient per --notify" in err
+
+
 def test_set_app_secret_opts_an_existing_environment_in(cli: CliRunner, repo: Path) -> None:
     """An environment made with one role keeps working; one command gives the app its own."""
     run(cli, repo, "new-env", "old", "--app-db-secret", "adk-agent-db", "--image", IMAGE)
-    assert components_of(repo, "old")[1] == "../../components/migration-prepare-tables"
+    assert components_of(repo, "old")[1] == "../../components/app-labels"
     values = repo / "overlays/old/values.yaml"
     assert "appDbSecret" not in values.read_text()
     code, _, err = run(cli, repo, "set-app-secret", "old", "adk-agent-db")
@@ -484,7 +548,8 @@ def test_set_app_secret_opts_an_existing_environment_in(cli: CliRunner, repo: Pa
         "../../components/db-postgres",
         "../../components/db-postgres-app-role",
     ]
-    assert values.read_text().endswith("  dbSecret: adk-agent-db\n  appDbSecret: adk-agent-db-app\n")
+    data = yaml.safe_load(values.read_text())["data"]
+    assert (data["dbSecret"], data["appDbSecret"]) == ("adk-agent-db", "adk-agent-db-app")
     assert "already up to date" in run(cli, repo, "set-app-secret", "old", "adk-agent-db-app")[2]
     # Cloud SQL with IAM authentication: the app needs its own Google service account too.
     run(

@@ -10,6 +10,9 @@ PREPARE = ["python", "-c", "from google.adk.sessions.database_session_service im
            "... DatabaseSessionService(db_url=u).prepare_tables()"]  # fmt: skip
 
 
+LOCK = "MIGRATION_LOCK = 0x61646B6D ... pg_advisory_lock ... program(sys.argv[1:])"
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -21,6 +24,13 @@ PREPARE = ["python", "-c", "from google.adk.sessions.database_session_service im
         (["python", "-c"], None),
         (["python", "-c", "print('prepare_tables()')"], None),
         (["alembic", "upgrade", "head"], None),
+        # The base's command, the migration lock, runs its args: the strategy is theirs.
+        (
+            ["python", "-c", LOCK, "adk", "migrate", "upgrade", "--db_url", "$(DATABASE_URL)"],
+            Strategy.UPGRADE,
+        ),
+        (["python", "-c", LOCK, *PREPARE], Strategy.PREPARE_TABLES),
+        (["python", "-c", LOCK], None),
         ([], None),
     ],
 )

@@ -44,6 +44,16 @@ def new_env(
     app_gsa: Annotated[
         str | None, typer.Option(help="The app's Google service account (cloudsql; default --gsa).")
     ] = None,
+    google_cloud_project: Annotated[
+        str | None,
+        typer.Option(
+            help="GOOGLE_CLOUD_PROJECT for the agent (Vertex AI); default: the Cloud SQL instance's."
+        ),
+    ] = None,
+    google_cloud_location: Annotated[
+        str | None,
+        typer.Option(help="GOOGLE_CLOUD_LOCATION, e.g. europe-west1; default: the instance's region."),
+    ] = None,
     iam_auth: Annotated[
         bool, typer.Option(help="Cloud SQL IAM database authentication: no password.")
     ] = False,
@@ -66,6 +76,14 @@ def new_env(
     sync_policy: Annotated[SyncPolicy | None, typer.Option(help="Argo CD sync policy.")] = None,
     self_heal: Annotated[bool, typer.Option(help="Automated sync: revert drift.")] = False,
     auto_prune: Annotated[bool, typer.Option(help="Automated sync: delete what git no longer has.")] = False,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="SERVICE:RECIPIENT",
+            help="Argo CD Notifications on a failed sync or degraded health, e.g. slack:#adk-alerts "
+            "(repeatable; the service is configured in argocd-notifications-cm).",
+        ),
+    ] = None,
     output: Annotated[
         ObjectFormat | None,
         typer.Option("--format", "-o", help="Print the generated objects in FORMAT; write nothing."),
@@ -113,6 +131,9 @@ def new_env(
         sync_policy=sync_policy,
         self_heal=self_heal or None,
         auto_prune=auto_prune or None,
+        notify=tuple(notify) if notify else None,
+        google_cloud_project=google_cloud_project,
+        google_cloud_location=google_cloud_location,
     )
     root = repo_root(repo)
     with domain_errors(), locked(root, readonly=dry_run or output is not None):

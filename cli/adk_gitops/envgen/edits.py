@@ -96,9 +96,11 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
     return _dump(rt, doc)
 
 
-def set_data(text: str, values: dict[str, str], source: str) -> str:
-    """The values ConfigMap with ``data:`` holding ``values`` (other keys and comments kept)."""
+def set_data(text: str, values: dict[str, str], source: str, *, quoted: bool = False) -> str:
+    """The values ConfigMap with ``data:`` holding ``values`` (other keys and comments
+    kept); ``quoted``: written double-quoted, as new-env writes a version."""
     from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     rt, doc = _load(text, source)
     if not isinstance(doc, dict):
@@ -109,7 +111,7 @@ def set_data(text: str, values: dict[str, str], source: str) -> str:
     if not isinstance(data, dict):
         raise AdkGitopsError(f"{source}: data: must be a mapping, not a {type(data).__name__}")
     for key, value in values.items():
-        data[key] = value
+        data[key] = DoubleQuotedScalarString(value) if quoted else value
     return _dump(rt, doc)
 
 

@@ -95,6 +95,8 @@ def read_env(root: Path, name: str) -> EnvInput:
         cloudsql_instance=data.get("instanceConnectionName"),
         gsa=data.get("gcpServiceAccount"),
         app_gsa=data.get("appGcpServiceAccount"),
+        google_cloud_project=data.get("googleCloudProject"),
+        google_cloud_location=data.get("googleCloudLocation"),
         iam_auth=iam or None,
         replicas=replicas,
         cpu_request=_text(requests.get("cpu")),

@@ -106,11 +106,24 @@ def _project_destination(root: Path, spec: EnvSpec) -> str | None:
 
 
 def plan_set_image(root: Path, env: str, image: str | ImageRef) -> list[FileChange]:
+    """The images: entry, and the version label's value when the environment has one
+    (components/app-labels): one change, both files."""
+    from adk_gitops.envgen.spec import version_label
+
     ref = image if isinstance(image, ImageRef) else parse_image(image, label="image")
     directory = reader.env_dir(root, env)
     rel = f"overlays/{env}/kustomization.yaml"
     text = (directory / "kustomization.yaml").read_text(encoding="utf-8")
-    return changes_for(root, {rel: edits.set_image(text, ref, rel)})
+    changes = {rel: edits.set_image(text, ref, rel)}
+    values = directory / "values.yaml"
+    if values.is_file():
+        data = read_yaml(values, "values file")
+        if isinstance(data, dict) and isinstance(data.get("data"), dict) and "version" in data["data"]:
+            values_rel = f"overlays/{env}/values.yaml"
+            changes[values_rel] = edits.set_data(
+                values.read_text(encoding="utf-8"), {"version": version_label(ref)}, values_rel, quoted=True
+            )
+    return changes_for(root, changes)
 
 
 def plan_set_migration(root: Path, env: str, strategy: Strategy) -> list[FileChange]:
@@ -195,7 +208,7 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
     for name, user in ((spec.db_secret, "MIGRATOR"), (spec.app_db_secret, "APP"))[
         : 2 if spec.two_roles else 1
     ]:
-        steps.append("       " + _secret_command(spec, name, user if spec.two_roles else "USER"))
+        steps.append("       " + _secret_command(spec, name, user if spec.two_roles else "DB"))
     if spec.db is Db.CLOUDSQL and spec.gsa and spec.cloudsql_instance:
         sql_project = spec.cloudsql_instance.split(":")[-3]
         pool = spec.gsa.split("@", 1)[1].split(".", 1)[0]
@@ -231,15 +244,18 @@ def next_steps(spec: EnvSpec, written: Sequence[str]) -> str:
     return "\n".join(steps) + "\n"
 
 
-def _secret_command(spec: EnvSpec, name: str, user: str) -> str:
-    """The ``kubectl create secret`` line for one database role; keys only."""
+def _secret_command(spec: EnvSpec, name: str, role: str) -> str:
+    """The ``kubectl create secret`` line for one database role: keys only, the
+    values from shell variables the user sets (``${MIGRATOR_USER}``...), so no
+    placeholder looks like a credential and none lands in the shell's history."""
     secret = f"kubectl -n {spec.namespace} create secret generic {name}"
-    password = f"{user}_PASSWORD" if user != "USER" else "PASSWORD"
+    user, password = f"${{{role}_USER}}", f"${{{role}_PASSWORD}}"
     if spec.db is Db.POSTGRES:
-        return f"{secret} --from-literal=url='postgresql+asyncpg://{user}:ENCODED_{password}@HOST:5432/DB'"
+        encoded = f"${{{role}_PASSWORD_ENCODED}}"
+        return f'{secret} --from-literal=url="postgresql+asyncpg://{user}:{encoded}@HOST:5432/DB"'
     if spec.iam_auth:
-        return f"{secret} --from-literal=username={user}_IAM_USER --from-literal=database=DB"
+        return f'{secret} --from-literal=username="${{{role}_IAM_USER}}" --from-literal=database=DB'
     return (
-        f'{secret} --from-literal=username={user} --from-literal=password="${password}" '
+        f'{secret} --from-literal=username="{user}" --from-literal=password="{password}" '
         "--from-literal=database=DB"
     )

@@ -5,6 +5,7 @@ Every check runs before anything is written; each failure is one line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -70,6 +71,50 @@ def parse_image(text: str, label: str = "--image") -> ImageRef:
     return split
 
 
+GOOGLE_PROJECT = re.compile(r"([a-z0-9.-]+:)?[a-z][-a-z0-9]{4,28}[a-z0-9]")
+GOOGLE_LOCATION = re.compile(r"[a-z][-a-z0-9]{0,30}[a-z0-9]")
+_LABEL_VALUE = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+
+
+def version_label(image: ImageRef) -> str:
+    """An image's tag as a label value (at most 63, alphanumeric at both ends), or
+    the digest's first 12 hex digits for an image pinned by digest alone."""
+    text = (image.tag or image.digest.removeprefix("sha256:")[:12])[:63].strip("-_.")
+    return text if _LABEL_VALUE.fullmatch(text) else "unknown"
+
+
+# Argo CD Notifications' catalog triggers a failed migration and a broken rollout fire:
+# docs/operator-manual/notifications/catalog.md (on-sync-failed, on-health-degraded).
+NOTIFY_TRIGGERS = ("on-sync-failed", "on-health-degraded")
+_SERVICE = re.compile(r"[a-z0-9]([-a-z0-9_]*[a-z0-9])?")
+
+
+def subscriptions(given: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``--notify SERVICE:RECIPIENT`` values as service -> recipients (given order).
+    The subscription annotation is ``notifications.argoproj.io/subscribe.TRIGGER.SERVICE:
+    R1;R2`` (docs/operator-manual/notifications/subscriptions.md); a Slack channel is
+    named without its ``#``."""
+    found: dict[str, list[str]] = {}
+    for text in given:
+        service, sep, recipient = text.partition(":")
+        recipient = recipient.strip().removeprefix("#") if service == "slack" else recipient.strip()
+        if not sep or not _SERVICE.fullmatch(service) or not recipient:
+            raise SpecError(
+                f"--notify {text!r}: give SERVICE:RECIPIENT, e.g. slack:#adk-alerts or "
+                "email:oncall@example.com"
+            )
+        longest = max(len(t) for t in NOTIFY_TRIGGERS)
+        if len(f"subscribe.{'x' * longest}.{service}") > MAX_NAME:
+            raise SpecError(f"--notify {text!r}: service name {service!r} is too long for an annotation key")
+        if ";" in recipient or any(c.isspace() or not c.isprintable() for c in recipient):
+            raise SpecError(
+                f"--notify {text!r}: one recipient per --notify (no ';', spaces or control characters)"
+            )
+        if recipient not in found.setdefault(service, []):
+            found[service].append(recipient)
+    return tuple((service, tuple(recipients)) for service, recipients in found.items())
+
+
 def quantity(text: str, option: str) -> Decimal:
     match = QUANTITY.fullmatch(text.strip())
     if not match:
@@ -106,6 +151,9 @@ class EnvInput:
     sync_policy: SyncPolicy | None = None
     self_heal: bool | None = None
     auto_prune: bool | None = None
+    notify: tuple[str, ...] | None = None  # SERVICE:RECIPIENT, as given
+    google_cloud_project: str | None = None
+    google_cloud_location: str | None = None
 
     def over(self, base: EnvInput) -> EnvInput:
         """self's values where said, base's elsewhere."""
@@ -141,6 +189,9 @@ class EnvInput:
             sync_policy=SyncPolicy(argocd["syncPolicy"]) if "syncPolicy" in argocd else None,
             self_heal=argocd.get("selfHeal"),
             auto_prune=argocd.get("autoPrune"),
+            notify=tuple(argocd["notify"]) if "notify" in argocd else None,
+            google_cloud_project=doc.get("googleCloudProject"),
+            google_cloud_location=doc.get("googleCloudLocation"),
         )
 
 
@@ -180,11 +231,21 @@ class EnvSpec:
     sync_policy: SyncPolicy
     self_heal: bool
     auto_prune: bool
+    # Argo CD Notifications subscriptions: service -> recipients, for NOTIFY_TRIGGERS.
+    notify: tuple[tuple[str, tuple[str, ...]], ...]
+    # GOOGLE_CLOUD_PROJECT / GOOGLE_CLOUD_LOCATION for the agent (components/google-cloud).
+    google_cloud_project: str | None
+    google_cloud_location: str | None
     argocd_namespace: str
 
     @property
     def application_name(self) -> str:
         return f"{self.app}-{self.name}"
+
+    @property
+    def version(self) -> str:
+        """The app.kubernetes.io/version label: the image's tag (a label value)."""
+        return version_label(self.image)
 
     @property
     def two_roles(self) -> bool:
@@ -261,6 +322,17 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
             if value:
                 raise SpecError(f"{option} only applies to --db cloudsql")
         instance = gsa = app_gsa = None
+    project, location = given.google_cloud_project, given.google_cloud_location
+    if instance and not project:  # PROJECT:REGION:INSTANCE (a domain-scoped project holds a ':')
+        project, location = instance.split("?")[0].rsplit(":", 2)[0], location or instance.rsplit(":", 2)[1]
+    if project and not GOOGLE_PROJECT.fullmatch(project):
+        raise SpecError(f"--google-cloud-project {project!r} is not a Google Cloud project id")
+    if location and not GOOGLE_LOCATION.fullmatch(location):
+        raise SpecError(
+            f"--google-cloud-location {location!r} is not a Google Cloud location (e.g. europe-west1)"
+        )
+    if bool(project) != bool(location):
+        raise SpecError("--google-cloud-project and --google-cloud-location go together")
     if given.replicas is not None and given.replicas < 0:
         raise SpecError(f"--replicas {given.replicas}: must be 0 or more")
     resources = Resources(given.cpu_request, given.cpu_limit, given.memory_request, given.memory_limit)
@@ -319,5 +391,8 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
         sync_policy=sync_policy,
         self_heal=bool(given.self_heal),
         auto_prune=bool(given.auto_prune),
+        notify=subscriptions(given.notify or ()),
+        google_cloud_project=project,
+        google_cloud_location=location,
         argocd_namespace=config.argocd_namespace,
     )

@@ -110,7 +110,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
     ),
     Symptom(
         "sync-driver",
-        "`prepare-tables failed: ... resolves to a synchronous driver`",
+        "`migration failed: ... is not async` (or `resolves to a synchronous driver`)",
         "the URL names no async driver",
         "`postgresql+asyncpg://` in the Secret's `url`",
         Source.LOG,
@@ -118,7 +118,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
     ),
     Symptom(
         "missing-module",
-        '`prepare-tables failed: ModuleNotFoundError` or "missing extra"',
+        '`migration failed: ModuleNotFoundError` or "missing extra"',
         "the image lacks `google-adk[db]` or asyncpg",
         "install `google-adk[db]` and `asyncpg` in the image",
         Source.LOG,

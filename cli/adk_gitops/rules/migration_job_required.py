@@ -12,7 +12,9 @@ reported as info, saying so.
 ## Why is this bad?
 Without it, the app starts against a schema nobody migrated (with
 `ADK_AUTO_MIGRATE_DB=false` it refuses to start, or fails on first use). With
-two, both migrate at once: `adk migrate` takes no lock.
+two, both migrate at once: `adk migrate` takes no lock of its own (only a shared
+lock, as the base's Job command takes, serialises them; two Jobs are still two
+migrations to reason about).
 
 ## Example
 ```yaml
