@@ -303,6 +303,47 @@ def inner_table(r: dict[str, float]) -> str:
 
 
 BIG_BEGIN, BIG_END = "<!-- big:begin -->", "<!-- big:end -->"
+DIFF_BEGIN, DIFF_END = "<!-- diff:begin -->", "<!-- diff:end -->"
+
+
+def diff_cost(work: Path, reps: int) -> str:
+    """`diff` of a one-component change in 100 environments against `check
+    --changed-from` of the same change (goal: at most 2.2x; both sides render)."""
+    root = work / "fleet-diff-100"
+    make_fleet(root, 100)
+    shutil.copytree(REPO / "argocd", root / "argocd", dirs_exist_ok=True)
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    ident = ["-c", "user.email=bench@example.com", "-c", "user.name=bench"]
+    for argv in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        [*ident, "commit", "-qm", "fleet"],
+        ["checkout", "-qb", "pr"],
+    ):
+        subprocess.run(["git", *argv], cwd=root, env=env, check=True, capture_output=True, timeout=120)
+    sidecar = root / "components/db-cloudsql/proxy-sidecar.yaml"
+    sidecar.write_text(sidecar.read_text().replace("cpu: 50m", "cpu: 60m"))
+    subprocess.run(
+        ["git", *ident, "commit", "-qam", "proxy cpu"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    adk = str(Path(sys.executable).with_name("adk-gitops"))
+    pairs = []
+    for _ in range(max(reps, 3)):  # paired: each diff beside its check, in one process's lifetime
+        check = timed([adk, "check", "--changed-from", "main"], cwd=root, ok=(0, 1))
+        diff = timed([adk, "diff", "--from", "main", "-o", "json"], cwd=root, ok=(1,))
+        pairs.append(diff / check)
+    ratio = median(pairs)
+    verdict = "met" if ratio <= 2.2 else f"missed by {ratio / 2.2 - 1:.0%}"
+    return (
+        "| Measure | Ratio (median of paired runs) | Goal |\n|---|---|---|\n"
+        f"| one component changed, 100 envs (50 use it): `diff --from main` ÷ `check --changed-from main` "
+        f"| {ratio:.2f} ({verdict}) | ≤ 2.2 |\n"
+    )
 
 
 def make_big_directory(root: Path, objects: int = 10_000) -> None:
@@ -371,8 +412,18 @@ def main() -> int:
     parser.add_argument(
         "--big-directory", action="store_true", help="measure only the 10,000-object directory"
     )
+    parser.add_argument(
+        "--diff", action="store_true", help="measure only `diff` against `check --changed-from`"
+    )
     args = parser.parse_args()
     compile_package()
+    if args.diff:
+        with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
+            text = f"Machine: {machine()}\n\n{diff_cost(Path(tmp), args.reps)}"
+        print(text)
+        if args.write_readme:
+            write_section(DIFF_BEGIN, DIFF_END, text)
+        return 0
     if args.big_directory:
         with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
             text = f"Machine: {machine()}\n\n{big_directory(Path(tmp), args.reps)}"

@@ -200,6 +200,52 @@ def _load_chunk(
     ]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One target's objects as ``check`` loads them, or why it could not."""
+
+    target: Target
+    resources: tuple[Resource, ...]
+    error: str  # "" when rendered
+
+
+def render_targets(
+    targets: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    *,
+    jobs: int | None = None,
+    render_timeout: float = BUILD_TIMEOUT_S,
+) -> list[Rendered]:
+    """Every target rendered (or read) exactly as ``check`` does it, in parallel
+    batches with one deadline; in the order given."""
+    workers = max(1, jobs or os.cpu_count() or 1)
+    deadline = time.monotonic() + render_timeout
+    loaded: dict[int, _Loaded] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = {
+            pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
+            for chunk in _chunks(targets, workers, renderer is not None)
+        }
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                items = future.result()
+                if items is None:
+                    for target in chunk:
+                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
+                    continue
+                for item in items:
+                    loaded[id(item.target)] = item
+    out = []
+    for target in targets:
+        item = loaded[id(target)]
+        refused = "; ".join(str(r) for r in item.refusals)
+        out.append(Rendered(target, item.resources, item.error or refused))
+    return out
+
+
 def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
     overlays = [t for t in targets if t.kind is TargetKind.KUSTOMIZATION]
     others = [[t] for t in targets if t.kind is not TargetKind.KUSTOMIZATION]

@@ -17,6 +17,7 @@ import typer
 
 from adk_gitops import __version__
 from adk_gitops.commands.check import check
+from adk_gitops.commands.diff import diff
 from adk_gitops.commands.init import init
 from adk_gitops.commands.new_env import new_env
 from adk_gitops.commands.plan import plan
@@ -56,6 +57,7 @@ app.command()(init)
 app.command()(check)
 app.command()(render)
 app.command()(plan)
+app.command()(diff)
 app.command()(preflight)
 app.command()(status)
 app.command(name="run-hook")(run_hook)
