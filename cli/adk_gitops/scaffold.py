@@ -202,6 +202,41 @@ jobs:
         with:
           sarif_file: adk-gitops.sarif
           category: adk-gitops
+  diff:
+    # What the pull request does to each environment (migration? rollout?), as one
+    # sticky comment, and in the job summary (the only place for pull requests from
+    # forks, which GitHub gives no write permission).
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
+    env:
+      ADK_GITOPS: "adk-gitops=={__version__}"
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+          fetch-depth: 0  # the base branch's tree: the left side of the diff
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install adk-gitops and kustomize
+        run: |
+          pip install "$ADK_GITOPS"
+          mkdir -p "$HOME/.local/bin"
+          curl -fsSL "{KUSTOMIZE_URL}" | tar -xz -C "$HOME/.local/bin" kustomize
+          echo "$HOME/.local/bin" >> "$GITHUB_PATH"
+      - name: Diff
+        # Exit 1 means "this changes something": not a failure here.
+        run: |
+          adk-gitops diff --from "origin/$GITHUB_BASE_REF" -o markdown --output diff.md || test $? -eq 1
+          cat diff.md >> "$GITHUB_STEP_SUMMARY"
+      - uses: marocchino/sticky-pull-request-comment@v2
+        if: github.event.pull_request.head.repo.full_name == github.repository
+        with:
+          header: adk-gitops-diff
+          path: diff.md
 """
 
 

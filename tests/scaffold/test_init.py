@@ -72,6 +72,10 @@ def test_init_then_new_env_then_check(
         step.get("uses", "").startswith("github/codeql-action/upload-sarif")
         for step in workflow["jobs"]["check"]["steps"]
     )
+    # Pull requests also get diff's Markdown, as one sticky comment and the job summary.
+    diff_runs = [step.get("run", "") for step in workflow["jobs"]["diff"]["steps"]]
+    assert any('adk-gitops diff --from "origin/$GITHUB_BASE_REF" -o markdown' in r for r in diff_runs)
+    assert workflow["jobs"]["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
 
 
 def test_init_refuses_a_non_empty_folder_and_clobbers_nothing(cli: CliRunner, tmp_path: Path) -> None:
