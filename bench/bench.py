@@ -417,27 +417,19 @@ def main() -> int:
     )
     args = parser.parse_args()
     compile_package()
-    if args.diff:
-        with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
-            text = f"Machine: {machine()}\n\n{diff_cost(Path(tmp), args.reps)}"
-        print(text)
-        if args.write_readme:
-            write_section(DIFF_BEGIN, DIFF_END, text)
-        return 0
-    if args.big_directory:
-        with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
-            text = f"Machine: {machine()}\n\n{big_directory(Path(tmp), args.reps)}"
-        print(text)
-        if args.write_readme:
-            write_section(BIG_BEGIN, BIG_END, text)
-        return 0
-    if args.inner_loop:
-        with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
-            text = f"Machine: {machine()}\n\n{inner_table(inner_loop(Path(tmp), args.reps))}\n"
-        print(text)
-        if args.write_readme:
-            write_section(INNER_BEGIN, INNER_END, text)
-        return 0
+    sections = {
+        "diff": (lambda tmp: diff_cost(tmp, args.reps), DIFF_BEGIN, DIFF_END),
+        "big_directory": (lambda tmp: big_directory(tmp, args.reps), BIG_BEGIN, BIG_END),
+        "inner_loop": (lambda tmp: inner_table(inner_loop(tmp, args.reps)) + "\n", INNER_BEGIN, INNER_END),
+    }
+    for flag, (measure, begin, end) in sections.items():
+        if getattr(args, flag):
+            with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
+                text = f"Machine: {machine()}\n\n{measure(Path(tmp))}"
+            print(text)
+            if args.write_readme:
+                write_section(begin, end, text)
+            return 0
     with tempfile.TemporaryDirectory(prefix="adk-gitops-bench-") as tmp:
         results = [bench(n, args.reps, Path(tmp)) for n in args.envs]
     text = f"Machine: {machine()}\n\n{table(results)}\n{marginal(results)}"

@@ -48,33 +48,31 @@ def changed_since(root: Path, ref: str) -> list[Path]:
     fsmonitor, external diff or textconv; system and global config are ignored."""
     if ref.startswith("-") or not ref.strip():
         raise AdkGitopsError(f"--changed-from {ref!r}: not a git revision")
+    args = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", f"{ref}...HEAD", "--"]
+    names = git(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
+    return [root / name for name in names if name]
+
+
+def git(root: Path, *args: str, what: str) -> bytes:
+    """Run git in ``root`` with no fsmonitor and a hardened environment (system and
+    global configuration ignored, no prompts); a failure is one line naming ``what``."""
     from adk_gitops.renderer import hardened_env
 
-    argv = [
-        "git",
-        "-c",
-        "core.fsmonitor=false",
-        "diff",
-        "--name-only",
-        "--no-renames",
-        "--no-ext-diff",
-        "--no-textconv",
-        f"{ref}...HEAD",
-        "--",
-    ]
-    env = hardened_env(os.environ, allow_remote=False)
+    argv = ["git", "-c", "core.fsmonitor=false", *args]
     try:
         proc = subprocess.run(
-            argv, cwd=root, capture_output=True, timeout=GIT_TIMEOUT_S, check=False, env=env
+            argv,
+            cwd=root,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+            env=hardened_env(os.environ, allow_remote=False),
         )
     except FileNotFoundError:
-        raise AdkGitopsError("--changed-from needs git on PATH") from None
+        raise AdkGitopsError(f"{what}: needs git on PATH") from None
     except subprocess.TimeoutExpired:
-        raise AdkGitopsError(
-            f"--changed-from {ref}: git did not answer within {GIT_TIMEOUT_S:.0f}s"
-        ) from None
+        raise AdkGitopsError(f"{what}: git did not answer within {GIT_TIMEOUT_S:.0f}s") from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AdkGitopsError(f"--changed-from {ref}: {message[-1] if message else 'git diff failed'}")
-    names = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-    return [root / name for name in names if name]
+        raise AdkGitopsError(f"{what}: {message[-1] if message else 'git failed'}")
+    return proc.stdout

@@ -17,12 +17,11 @@ import copy
 import difflib
 import functools
 import io
-import os
 import re
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import yaml
 
 from adk_gitops import k8s
+from adk_gitops.changes import git
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.manifests import Resource
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
@@ -314,33 +314,6 @@ def environment_diff(
 
 # --- the two trees -------------------------------------------------------------
 
-GIT_TIMEOUT_S = 60.0
-
-
-def git(root: Path, *args: str, what: str) -> bytes:
-    """Run git read-only in ``root`` (no fsmonitor, hooks or external diff; system
-    and global configuration ignored); a failure is one line naming ``what``."""
-    from adk_gitops.renderer import hardened_env
-
-    argv = ["git", "-c", "core.fsmonitor=false", *args]
-    try:
-        proc = subprocess.run(
-            argv,
-            cwd=root,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
-            env=hardened_env(os.environ, allow_remote=False),
-        )
-    except FileNotFoundError:
-        raise AdkGitopsError("diff needs git on PATH") from None
-    except subprocess.TimeoutExpired:
-        raise AdkGitopsError(f"{what}: git did not answer within {GIT_TIMEOUT_S:.0f}s") from None
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AdkGitopsError(f"{what}: {message[-1] if message else 'git failed'}")
-    return proc.stdout
-
 
 def default_base(root: Path) -> str:
     """The default branch a pull request merges into: origin's HEAD, else main or master."""
@@ -450,7 +423,8 @@ def diff_repository(
 ) -> DiffReport:
     """Every environment the change since ``ref``'s merge base affects (or the
     ``paths`` given), rendered at that commit and in the working tree."""
-    from adk_gitops import changes, checker
+    from adk_gitops import checker
+    from adk_gitops.changes import affected
 
     base_ref = ref or default_base(root)
     commit = merge_base(root, base_ref)
@@ -459,27 +433,23 @@ def diff_repository(
         after_targets = {t.label: t for t in checker.discover(root)}
         before_targets = {t.label: t for t in checker.discover(base_root)}
         changed = changed_files(root, commit)
-        labels = {t.label for t in changes.affected(list(after_targets.values()), changed, root)}
+        labels = {t.label for t in affected(list(after_targets.values()), changed, root)}
         in_base = [base_root / p.relative_to(root) for p in changed]
-        labels |= {t.label for t in changes.affected(list(before_targets.values()), in_base, base_root)}
+        labels |= {t.label for t in affected(list(before_targets.values()), in_base, base_root)}
         if paths:
             wanted = {Path(p).as_posix().rstrip("/") for p in paths}
             labels &= wanted
         ordered = sorted(labels)
-        after = {
-            r.target.label: r
-            for r in checker.render_targets(
-                [after_targets[x] for x in ordered if x in after_targets], renderer, root,
-                jobs=jobs, render_timeout=render_timeout,
-            )
-        }  # fmt: skip
-        before = {
-            r.target.label: r
-            for r in checker.render_targets(
-                [before_targets[x] for x in ordered if x in before_targets], renderer, base_root,
-                jobs=jobs, render_timeout=render_timeout,
-            )
-        }  # fmt: skip
+
+        def rendered(targets: Mapping[str, checker.Target], tree: Path) -> dict[str, checker.Rendered]:
+            chosen = [targets[label] for label in ordered if label in targets]
+            done = checker.render_targets(chosen, renderer, tree, jobs=jobs, render_timeout=render_timeout)
+            return {r.target.label: r for r in done}
+
+        with ThreadPoolExecutor(max_workers=2) as pool:  # both sides at once: the renders are the cost
+            later = pool.submit(rendered, after_targets, root)
+            before = rendered(before_targets, base_root)
+            after = later.result()
 
         def side(found: checker.Rendered | None, tree: Path) -> Side:
             if found is None:
