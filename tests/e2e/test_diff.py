@@ -149,6 +149,23 @@ def test_a_change_that_breaks_the_first_sync_says_so(cli: CliRunner, repo: Path)
     golden("first-sync-broken.txt", out)
 
 
+def test_a_side_that_fails_to_render_is_shown_and_the_others_still_diffed(cli: CliRunner, repo: Path) -> None:
+    edit(
+        repo / "overlays/postgres/kustomization.yaml",
+        lambda t: t.replace("  - values.yaml\n", "  - missing.yaml\n"),
+    )
+    edit(repo / "components/db-cloudsql/proxy-sidecar.yaml", lambda t: t.replace("cpu: 50m", "cpu: 60m"))
+    edit(repo / "components/db-postgres/agent-env.yaml", lambda t: t + "\n")  # postgres is affected too
+    code, out, err = diff(cli, repo, "-o", "json")
+    assert code == 1, err
+    envs = {e["target"]: e for e in json.loads(out)["environments"]}
+    broken = envs["overlays/postgres"]
+    assert [i["impact"] for i in broken["impacts"]] == ["render-failed"]
+    assert broken["render_errors"]["base"] is None and "missing.yaml" in broken["render_errors"]["change"]
+    assert broken["objects"] == []
+    assert [o["kind"] for o in envs["overlays/cloudsql"]["objects"]] == ["Job", "Deployment"]
+
+
 def test_no_change_is_exit_0(cli: CliRunner, repo: Path) -> None:
     code, out, err = diff(cli, repo)
     assert (code, err) == (0, "")
