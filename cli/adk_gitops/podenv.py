@@ -32,14 +32,20 @@ _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 
 def _tokens(text: str) -> Iterator[tuple[bool, str]]:
     """Kubernetes' expansion grammar: (True, NAME) for a ``$(NAME)`` reference,
-    (False, text) for literal text (``$$`` already reduced to ``$``)."""
+    (False, text) for literal text (``$$`` already reduced to ``$``). Literal runs
+    come whole: a long script without ``$`` is one token, not one per character."""
     i, n = 0, len(text)
     while i < n:
-        ch = text[i]
-        if ch != "$" or i + 1 >= n:
-            yield False, ch
-            i += 1
-            continue
+        dollar = text.find("$", i)
+        if dollar == -1:
+            yield False, text[i:]
+            return
+        if dollar > i:
+            yield False, text[i:dollar]
+            i = dollar
+        if i + 1 >= n:
+            yield False, "$"
+            return
         nxt = text[i + 1]
         if nxt == "$":  # escaped operator
             yield False, "$"

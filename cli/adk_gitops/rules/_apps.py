@@ -21,6 +21,8 @@ def deployed_applications(ctx: Context) -> list[AppInfo]:
     here = {
         (r.kind, r.namespace, r.name) for r in ctx.resources if r.kind in ("Application", "ApplicationSet")
     }
+    if not here:
+        return []  # an overlay: it declares none (the usual case, once per rule per overlay)
     if ctx.repo is not None and ctx.repo.applications:
         return [
             a
