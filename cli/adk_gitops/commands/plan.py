@@ -39,6 +39,13 @@ def plan(
             "overlay's Application under argocd/."
         ),
     ] = None,
+    fail_on: Annotated[
+        Severity, typer.Option(help="Lowest severity that fails the plan (exit 1), as for check.")
+    ] = Severity.ERROR,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Read the check: configuration from FILE instead of the repo's adk-gitops.yaml."),
+    ] = None,
     repo: RepoOpt = None,
     allow_remote: AllowRemoteOpt = False,
     no_sandbox: NoSandboxOpt = False,
@@ -47,7 +54,8 @@ def plan(
     the first sync can complete; report the sync rules' findings as check does
     (same ids, severities and suppressions).
 
-    Exit 0 when no error-level sync finding remains, 1 when one does, 2 on errors.
+    Exit 0 when no sync finding at or above --fail-on (default error) remains, 1 when
+    one does, 2 on errors.
     """
 
     from adk_gitops import checkconfig
@@ -61,14 +69,14 @@ def plan(
     root = repo_root(repo)
     with domain_errors():
         renderer = (
-            renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+            renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
             if Path(path).is_dir()
             else None
         )
         rendered = read_rendered(path, root, renderer)
-        config = checkconfig.load(root)
+        settings = checkconfig.load(root, config)
     destination = None
-    index = repo_index(root, config.repo_url)
+    index = repo_index(root, settings.repo_url)
     found = application_for(Path(path), index.applications) if path != "-" and Path(path).is_dir() else None
     if found is not None:
         destination = found.destination_namespace
@@ -79,8 +87,8 @@ def plan(
         rendered.label,
         rendered.resources,
         default_file=rendered.label,
-        settings=config.for_target(rendered.label),
-        adk_selector=config.adk_selector,
+        settings=settings.for_target(rendered.label),
+        adk_selector=settings.adk_selector,
         create_namespace=create_namespace,
         # CreateNamespace=true creates the destination's namespace: --create-namespace names it.
         destination_namespace=destination or create_namespace,
@@ -100,5 +108,5 @@ def plan(
         else plan_text(result, rendered.label, findings)
     )
     write_output(text, output)
-    failed = any(f.severity is Severity.ERROR and not f.suppressed for f in findings)
+    failed = any(f.severity.rank >= fail_on.rank and not f.suppressed for f in findings)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
