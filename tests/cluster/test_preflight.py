@@ -75,8 +75,17 @@ def test_secret_missing_is_not_ready_with_the_command_that_fixes_it(
 ) -> None:
     code, out, _ = _preflight(argocd_crds, _example(tmp_path, namespace))
     assert code == 1
-    for name in ("adk-agent-db", "adk-agent-db-app"):  # the migration's and the app's
-        assert f"FAIL reference    Secret {namespace}/{name}: not found; read by" in out
+    # The migration's Secret and the app's (its schema gate included), as the README shows them.
+    readers = {
+        "adk-agent-db": "batch/Job {ns}/adk-agent-db-migration",
+        "adk-agent-db-app": "apps/Deployment {ns}/adk-agent",
+    }
+    failed = [line for line in out.splitlines() if line.startswith("FAIL reference")]
+    assert failed == [
+        f"FAIL reference    Secret {namespace}/{name}: not found; read by {reader.format(ns=namespace)}"
+        for name, reader in readers.items()
+    ], out
+    for name in readers:
         assert f"fix: kubectl -n {namespace} create secret generic {name} --from-literal=url=..." in out
     assert out.rstrip().endswith("not ready: 2 to fix")
 
