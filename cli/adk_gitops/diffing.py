@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
 import io
 import re
 import tarfile
@@ -37,8 +36,9 @@ from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
 from adk_gitops.rules._helpers import is_migration_job, main_container
 from adk_gitops.syncplan import build_plan
 
-# kustomize's name hash (api/hasher/hasher.go encode): 10 characters of this alphabet.
-_GENERATED = re.compile(r"^(?P<name>.+)-[bcdfghkmnt2-9]{10}$")
+# kustomize's name hash: the first 10 hex digits of a sha256 with 0, 1, 3, a, e written
+# g, h, k, m, t (sigs.k8s.io/kustomize/api hasher/hasher.go encode).
+_GENERATED = re.compile(r"^(?P<name>.+)-[2456789bcdfghkmt]{10}$")
 _GENERATED_KINDS = frozenset({"ConfigMap", "Secret"})
 MASK = "***"
 
@@ -243,6 +243,9 @@ def impacts_of(
         return tuple(lines)
     if not changes:
         return ()
+    if label == "argocd":
+        shown = ", ".join(str(c.key) for c in changes)
+        return (ImpactLine(Impact.CONFIGURATION, f"Argo CD's own objects change: {shown}"),)
     if not before.exists:
         lines.append(
             ImpactLine(
@@ -250,10 +253,8 @@ def impacts_of(
                 f"new environment: the first sync creates {_count(len(after.resources), 'object')}",
             )
         )
-    if label == "argocd":
-        shown = ", ".join(str(c.key) for c in changes)
-        return (ImpactLine(Impact.CONFIGURATION, f"Argo CD's own objects change: {shown}"),)
-    new_errors = [e for e in errors_of(after) if e not in set(errors_of(before))]
+    known = set(errors_of(before))  # judged once: running the sync rules is the cost
+    new_errors = [e for e in errors_of(after) if e not in known]
     lines += [ImpactLine(Impact.SYNC_ERROR, f"sync now fails: {e}") for e in new_errors]
     old_jobs = {key_of(r): r for r in before.resources if is_migration_job(r)}
     for job in (r for r in after.resources if is_migration_job(r)):
@@ -304,11 +305,9 @@ def impacts_of(
     return tuple(lines)
 
 
-def environment_diff(
-    label: str, before: Side, after: Side, errors_of: SyncErrors | None = None
-) -> EnvironmentDiff:
+def environment_diff(label: str, before: Side, after: Side, errors_of: SyncErrors) -> EnvironmentDiff:
     changes = () if before.error or after.error else changes_of(label, before, after)
-    impacts = impacts_of(label, before, after, changes, errors_of or sync_errors)
+    impacts = impacts_of(label, before, after, changes, errors_of)
     return EnvironmentDiff(label, impacts, changes, before.error, after.error)
 
 
@@ -358,20 +357,11 @@ def extract(root: Path, commit: str, into: Path) -> Path:
     return into
 
 
-def sync_errors(side: Side) -> tuple[str, ...]:
+def sync_judge(root: Path) -> SyncErrors:
     """What ``plan`` reports as error-level sync findings for one side of an overlay
-    (rule: message), judged with that side's Application and configuration."""
-    if not side.exists or side.error or side.root is None or side.path is None:
-        return ()
-    return _judge(side.root)(side)
-
-
-@functools.lru_cache(maxsize=4)
-def _judge(root: Path) -> SyncErrors:
-    """The sync rules for one tree, its configuration and Argo CD objects read once
-    (a diff of 100 environments judges 200 sides)."""
+    in the tree at ``root`` (rule: message), judged with that tree's Applications and
+    configuration, which are read once (a diff of 100 environments judges 200 sides)."""
     from adk_gitops import checkconfig
-    from adk_gitops.applications import application_for
     from adk_gitops.engine import run_rules
     from adk_gitops.model import Severity
     from adk_gitops.rules import SYNC_RULES
@@ -381,33 +371,25 @@ def _judge(root: Path) -> SyncErrors:
     index = repo_index(root, config.repo_url)
 
     def judge(side: Side) -> tuple[str, ...]:
-        assert side.path is not None
+        if not side.exists or side.error or side.path is None:
+            return ()
         if not (side.path / "kustomization.yaml").is_file():
             return ()  # argocd/: not an overlay
         label = side.path.relative_to(root).as_posix()
-        found = application_for(side.path, index.applications)
-        create = found.destination_namespace if found is not None and found.create_namespace else None
+        create, destination, found = index.deployment(side.path)
         ctx = Context(
             label,
             side.resources,
+            repo=index,
             default_file=label,
             settings=config.for_target(label),
             adk_selector=config.adk_selector,
             create_namespace=create,
-            destination_namespace=(found.destination_namespace if found is not None else None) or create,
-            repo=index,
+            destination_namespace=destination,
             application=found,
         )
-        found_errors = run_rules(ctx, SYNC_RULES)
-        return tuple(
-            sorted(
-                {
-                    f"{f.rule}: {f.message}"
-                    for f in found_errors
-                    if f.severity is Severity.ERROR and not f.suppressed
-                }
-            )
-        )
+        errors = (f for f in run_rules(ctx, SYNC_RULES) if f.severity is Severity.ERROR and not f.suppressed)
+        return tuple(sorted({f"{f.rule}: {f.message}" for f in errors}))
 
     return judge
 
@@ -456,11 +438,15 @@ def diff_repository(
                 return Side(False)
             return Side(True, found.resources, found.error, tree, found.target.path)
 
-        try:
-            environments = tuple(
-                environment_diff(label, side(before.get(label), base_root), side(after.get(label), root))
-                for label in ordered
+        judges = {base_root: sync_judge(base_root), root: sync_judge(root)}
+
+        def errors_of(s: Side) -> tuple[str, ...]:
+            return judges[s.root](s) if s.root is not None else ()
+
+        environments = tuple(
+            environment_diff(
+                label, side(before.get(label), base_root), side(after.get(label), root), errors_of
             )
-        finally:
-            _judge.cache_clear()  # the base tree is gone after this block
+            for label in ordered
+        )
     return DiffReport(base_ref, commit, environments)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
-from adk_gitops.applications import AppInfo
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.checker import Target, TargetKind, _label, _Loaded
 from adk_gitops.engine import finding, printable, run_rules
@@ -77,23 +76,6 @@ def _repo_index(
     return repo_index(root, config.repo_url, namespaces, objects)
 
 
-def _namespaces(target: Target, repo: RepoIndex) -> tuple[str | None, str | None, AppInfo | None]:
-    """(what the target's Application creates first with CreateNamespace=true, its
-    destination namespace, the Application); all None when no Application deploys the target."""
-    if target.kind is not TargetKind.KUSTOMIZATION or target.path is None:
-        return None, None, None
-    try:
-        found = repo.application_by_path.get(
-            target.path.resolve().relative_to(repo.root.resolve()).as_posix()
-        )
-    except ValueError:
-        found = None
-    if found is None:
-        return None, None, None
-    create = found.destination_namespace if found.create_namespace else None
-    return create, found.destination_namespace, found
-
-
 _REFUSAL_RULES = {
     guard.Why.REMOTE: "remote-reference",
     guard.Why.OUTSIDE: "path-outside-repository",
@@ -148,7 +130,7 @@ def judge(
                 target.default_file,
                 config.for_target(target.label),
                 config.adk_selector,
-                *_namespaces(target, repo),
+                *repo.deployment(target.path if target.kind is TargetKind.KUSTOMIZATION else None),
                 hardening_everywhere=config.hardening_everywhere,
                 folder=target.path if target.kind is TargetKind.FOLDER else None,
             )

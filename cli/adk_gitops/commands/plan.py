@@ -59,7 +59,6 @@ def plan(
     """
 
     from adk_gitops import checkconfig
-    from adk_gitops.applications import application_for
     from adk_gitops.engine import run_rules
     from adk_gitops.inputs import read_rendered
     from adk_gitops.reporters.plan import plan_json, plan_text
@@ -75,14 +74,13 @@ def plan(
         )
         rendered = read_rendered(path, root, renderer)
         settings = checkconfig.load(root, config)
-    destination = None
     index = repo_index(root, settings.repo_url)
-    found = application_for(Path(path), index.applications) if path != "-" and Path(path).is_dir() else None
-    if found is not None:
-        destination = found.destination_namespace
-        if create_namespace is None and found.create_namespace:
-            create_namespace = found.destination_namespace
-            say(f"# CreateNamespace={create_namespace} from Application {found.name} ({found.file})")
+    created, destination, found = index.deployment(
+        Path(path) if path != "-" and Path(path).is_dir() else None
+    )
+    if found is not None and create_namespace is None and created:
+        create_namespace = created
+        say(f"# CreateNamespace={create_namespace} from Application {found.name} ({found.file})")
     ctx = Context(
         rendered.label,
         rendered.resources,

@@ -42,6 +42,23 @@ class RepoIndex:
             by_path.setdefault(info.source_path, info)
         return by_path
 
+    def deployment(self, overlay: Path | None) -> tuple[str | None, str | None, AppInfo | None]:
+        """(what the Application whose source is the folder ``overlay`` creates first with
+        CreateNamespace=true, its destination namespace, that Application); all None for
+        no folder, one outside the repository, or no Application of it."""
+        found = None
+        if overlay is not None:
+            try:
+                found = self.application_by_path.get(
+                    overlay.resolve().relative_to(self.root.resolve()).as_posix()
+                )
+            except ValueError:
+                found = None
+        if found is None:
+            return None, None, None
+        create = found.destination_namespace if found.create_namespace else None
+        return create, found.destination_namespace, found
+
 
 @dataclass(frozen=True)
 class Context:
