@@ -62,9 +62,14 @@ def is_lock_wrapper(script: str) -> bool:
 MIGRATION_LOCK = 0x61646B6D
 
 
+def component_name(entry: object) -> str:
+    """The component a ``components:`` entry names: its folder (``../../components/x/`` -> ``x``)."""
+    return str(entry).rstrip("/").rsplit("/", 1)[-1]
+
+
 def strategy_of_components(components: Sequence[str]) -> Strategy:
     """The strategy an overlay's ``components:`` list selects."""
-    names = {c.rstrip("/").rsplit("/", 1)[-1] for c in components}
+    names = {component_name(c) for c in components}
     for strategy, component in COMPONENTS.items():
         if component in names:
             return strategy

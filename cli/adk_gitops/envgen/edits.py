@@ -11,7 +11,7 @@ from adk_gitops import yamlread
 from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.migration import COMPONENTS, SCHEMA_GATE, Strategy
+from adk_gitops.migration import COMPONENTS, SCHEMA_GATE, Strategy, component_name
 from adk_gitops.syntax import ImageRef
 
 
@@ -84,10 +84,10 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
     strategy_components = set(COMPONENTS.values())
     prefix = next((str(c).rsplit("/", 1)[0] + "/" for c in components if "/" in str(c)), "../../components/")
     for i in reversed(range(len(components))):
-        if str(components[i]).rstrip("/").rsplit("/", 1)[-1] in strategy_components:
+        if component_name(components[i]) in strategy_components:
             del components[i]
     if strategy in COMPONENTS:
-        names = [str(c).rstrip("/").rsplit("/", 1)[-1] for c in components]
+        names = [component_name(c) for c in components]
         # Before the schema gate, which must stay last (it copies the app's env as the others left it).
         at = names.index(SCHEMA_GATE) if SCHEMA_GATE in names else len(components)
         components.insert(at, prefix + COMPONENTS[strategy])
@@ -124,7 +124,7 @@ def add_component(text: str, component: str, after: str, source: str) -> str:
     components = doc.get("components")
     if not isinstance(components, list):
         raise AdkGitopsError(f"{source}: components: lists no {after}")
-    names = [str(c).rstrip("/").rsplit("/", 1)[-1] for c in components]
+    names = [component_name(c) for c in components]
     if component in names:
         return text
     if after not in names:

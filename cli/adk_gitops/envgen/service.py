@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import kustomization
+from adk_gitops import kustomization, yamlread
 from adk_gitops.applications import (
     argocd_objects,
     destination,
@@ -115,13 +115,13 @@ def plan_set_image(root: Path, env: str, image: str | ImageRef) -> list[FileChan
     rel = f"overlays/{env}/kustomization.yaml"
     text = (directory / "kustomization.yaml").read_text(encoding="utf-8")
     changes = {rel: edits.set_image(text, ref, rel)}
-    values = directory / "values.yaml"
+    values, values_rel = directory / "values.yaml", f"overlays/{env}/values.yaml"
     if values.is_file():
-        data = read_yaml(values, "values file")
+        values_text = values.read_text(encoding="utf-8")  # read once: judged, then edited
+        data = yamlread.load(values_text, values_rel)
         if isinstance(data, dict) and isinstance(data.get("data"), dict) and "version" in data["data"]:
-            values_rel = f"overlays/{env}/values.yaml"
             changes[values_rel] = edits.set_data(
-                values.read_text(encoding="utf-8"), {"version": version_label(ref)}, values_rel, quoted=True
+                values_text, {"version": version_label(ref)}, values_rel, quoted=True
             )
     return changes_for(root, changes)
 
@@ -136,19 +136,17 @@ def plan_set_migration(root: Path, env: str, strategy: Strategy) -> list[FileCha
 def plan_set_app_secret(root: Path, env: str, secret: str, app_gsa: str | None) -> list[FileChange]:
     """Give an existing environment's app its own database Secret (and, on Cloud
     SQL, its own Google service account): values.yaml and one component line."""
-    from adk_gitops.envgen.spec import DNS_SUBDOMAIN, SpecError
-    from adk_gitops.syntax import GSA
+    from adk_gitops.envgen.spec import SpecError, google_account, secret_name
 
     current = reader.read_env(root, env)
-    if len(secret) > 253 or not DNS_SUBDOMAIN.fullmatch(secret):
-        raise SpecError(f"{secret!r} is not a valid Secret name")
+    secret_name(secret, "SECRET")
     migrator = current.db_secret or load_config(root).db_secret
     if secret == migrator:
         raise SpecError(f"{secret}: that is the migration's Secret (dbSecret); the app needs its own")
     values: dict[str, str] = {"appDbSecret": secret}
     if current.db is Db.CLOUDSQL:
-        if app_gsa and not GSA.fullmatch(app_gsa):
-            raise SpecError(f"--app-gsa {app_gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+        if app_gsa:
+            google_account(app_gsa, "--app-gsa")
         if current.iam_auth and (app_gsa or current.gsa) == current.gsa:
             raise SpecError(
                 "this environment uses Cloud SQL IAM database authentication: give the app its own "

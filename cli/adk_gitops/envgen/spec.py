@@ -76,6 +76,20 @@ GOOGLE_LOCATION = re.compile(r"[a-z][-a-z0-9]{0,30}[a-z0-9]")
 _LABEL_VALUE = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 
 
+def secret_name(value: str, label: str) -> str:
+    """``value`` when it is a valid Secret name (a DNS-1123 subdomain), else SpecError."""
+    if len(value) > 253 or not DNS_SUBDOMAIN.fullmatch(value):
+        raise SpecError(f"{label} {value!r} is not a valid Secret name")
+    return value
+
+
+def google_account(value: str, label: str) -> str:
+    """``value`` when it is a Google service account e-mail, else SpecError."""
+    if not GSA.fullmatch(value):
+        raise SpecError(f"{label} {value!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+    return value
+
+
 def version_label(image: ImageRef) -> str:
     """An image's tag as a label value (at most 63, alphanumeric at both ends), or
     the digest's first 12 hex digits for an image pinned by digest alone."""
@@ -276,12 +290,8 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
     image = parse_image(given.image) if given.image else None
     if image is None:
         raise SpecError(f"--image is required: {config.image}:TAG (or @sha256:DIGEST)")
-    db_secret = given.db_secret or config.db_secret
-    if len(db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(db_secret):
-        raise SpecError(f"--db-secret {db_secret!r} is not a valid Secret name")
-    app_db_secret = given.app_db_secret or config.app_db_secret
-    if len(app_db_secret) > 253 or not DNS_SUBDOMAIN.fullmatch(app_db_secret):
-        raise SpecError(f"--app-db-secret {app_db_secret!r} is not a valid Secret name")
+    db_secret = secret_name(given.db_secret or config.db_secret, "--db-secret")
+    app_db_secret = secret_name(given.app_db_secret or config.app_db_secret, "--app-db-secret")
     instance, gsa, iam = given.cloudsql_instance, given.gsa, bool(given.iam_auth)
     app_gsa = given.app_gsa
     if db is Db.CLOUDSQL:
@@ -301,10 +311,9 @@ def resolve(name: str, given: EnvInput, config: RepoConfig) -> EnvSpec:
             raise SpecError(
                 "--db cloudsql needs --gsa NAME@PROJECT.iam.gserviceaccount.com (Workload Identity)"
             )
-        if not GSA.fullmatch(gsa):
-            raise SpecError(f"--gsa {gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
-        if app_gsa and not GSA.fullmatch(app_gsa):
-            raise SpecError(f"--app-gsa {app_gsa!r} is not NAME@PROJECT.iam.gserviceaccount.com")
+        google_account(gsa, "--gsa")
+        if app_gsa:
+            google_account(app_gsa, "--app-gsa")
         if iam and app_db_secret != db_secret and (app_gsa or gsa) == gsa:
             # IAM database authentication logs in *as* the Google service account.
             raise SpecError(

@@ -98,6 +98,9 @@ def adk_apps(ctx: Context) -> list[Resource]:
     return list(ctx.adk_workloads)
 
 
+# GKE Workload Identity: the Google service account a Kubernetes ServiceAccount acts as.
+GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
+
 PROXY_IMAGE = re.compile(r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy)(:|@|$)")
 
 

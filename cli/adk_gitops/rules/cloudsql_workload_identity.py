@@ -31,11 +31,10 @@ from collections.abc import Iterator
 from adk_gitops import k8s
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
+from adk_gitops.rules._helpers import GSA_ANNOTATION as ANNOTATION
 from adk_gitops.rules._helpers import is_cloudsql_proxy, pods, violation
 from adk_gitops.rules._rule import Category, Rule
 from adk_gitops.syntax import GSA
-
-ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -33,10 +33,15 @@ from adk_gitops import k8s
 from adk_gitops.manifests import Resource
 from adk_gitops.model import Severity, Violation
 from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import adk_apps, is_cloudsql_proxy, main_container, migration_jobs, violation
+from adk_gitops.rules._helpers import (
+    GSA_ANNOTATION,
+    adk_apps,
+    is_cloudsql_proxy,
+    main_container,
+    migration_jobs,
+    violation,
+)
 from adk_gitops.rules._rule import Category, Rule
-
-GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
 def _secrets(res: Resource) -> dict[str, str]:
@@ -68,11 +73,12 @@ def _check(ctx: Context) -> Iterator[Violation]:
         job_secrets = _secrets(job)
         job_account = _iam_account(ctx, job)
         for app in adk_apps(ctx):
-            shared = sorted(set(job_secrets) & set(_secrets(app).keys()))
+            app_secrets = _secrets(app)
+            shared = sorted(job_secrets.keys() & app_secrets.keys())
             if shared:
                 yield violation(
                     app,
-                    _secrets(app)[shared[0]],
+                    app_secrets[shared[0]],
                     f"logs in with Secret {shared[0]!r}, the migration Job {job.name!r}'s: every app pod "
                     "may ALTER or DROP the session tables",
                 )
