@@ -34,6 +34,14 @@ def _load(text: str, source: str) -> tuple[Any, Any]:
         raise AdkGitopsError(f"{source}: cannot parse for editing: {exc}") from None
 
 
+def _load_mapping(text: str, source: str, what: str) -> tuple[Any, Any]:
+    """``_load``, refusing a document that is not a mapping (``what`` it should be)."""
+    rt, doc = _load(text, source)
+    if not isinstance(doc, dict):
+        raise AdkGitopsError(f"{source}: not {what}")
+    return rt, doc
+
+
 def _dump(rt: Any, doc: Any) -> str:
     out = io.StringIO()
     rt.dump(doc, out)
@@ -45,9 +53,7 @@ def set_image(text: str, image: ImageRef, source: str) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    rt, doc = _load(text, source)
-    if not isinstance(doc, dict):
-        raise AdkGitopsError(f"{source}: not a kustomization")
+    rt, doc = _load_mapping(text, source, "a kustomization")
     images = doc.get("images")
     if images is None:
         images = doc["images"] = CommentedSeq()
@@ -73,9 +79,7 @@ def set_migration(text: str, strategy: Strategy, source: str) -> str:
     New entries sit beside the overlay's other components (``../../components/``)."""
     from ruamel.yaml.comments import CommentedSeq
 
-    rt, doc = _load(text, source)
-    if not isinstance(doc, dict):
-        raise AdkGitopsError(f"{source}: not a kustomization")
+    rt, doc = _load_mapping(text, source, "a kustomization")
     components = doc.get("components")
     if components is None:
         components = doc["components"] = CommentedSeq()
@@ -102,9 +106,7 @@ def set_data(text: str, values: dict[str, str], source: str, *, quoted: bool = F
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    rt, doc = _load(text, source)
-    if not isinstance(doc, dict):
-        raise AdkGitopsError(f"{source}: not a ConfigMap")
+    rt, doc = _load_mapping(text, source, "a ConfigMap")
     data = doc.get("data")
     if data is None:
         data = doc["data"] = CommentedMap()
@@ -118,9 +120,7 @@ def set_data(text: str, values: dict[str, str], source: str, *, quoted: bool = F
 def add_component(text: str, component: str, after: str, source: str) -> str:
     """The kustomization with ``component`` listed right after ``after`` (both
     named by their folder), unless it is listed already; comments kept."""
-    rt, doc = _load(text, source)
-    if not isinstance(doc, dict):
-        raise AdkGitopsError(f"{source}: not a kustomization")
+    rt, doc = _load_mapping(text, source, "a kustomization")
     components = doc.get("components")
     if not isinstance(components, list):
         raise AdkGitopsError(f"{source}: components: lists no {after}")
