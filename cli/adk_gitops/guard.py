@@ -137,7 +137,7 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
                 elif not _https(entry):
                     found.append(Refusal(file, entry, Why.REMOTE, "--allow-remote fetches over https only"))
                 continue
-            target = current / entry
+            target = kustomization.entry_path(current, entry)
             why = outside_reason(target, root)
             if why:
                 found.append(Refusal(file, entry, Why.OUTSIDE, why))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -85,13 +86,19 @@ _CANONICAL = {fold(name): name for name in _FIELDS}
 def _folded(node: Any) -> Any:
     """``node`` with every key that folds to a known field renamed to it. Two keys that
     fold alike both count: lists are joined (the guard judges every entry kustomize
-    might read), otherwise the later one wins, as encoding/json lets it."""
+    might read), otherwise the later one wins, as encoding/json lets it. A ``!!binary``
+    scalar is the string it decodes to: sigs.k8s.io/yaml converts YAML to JSON, where
+    bytes become a string (invalid UTF-8 replaced), so kustomize reads
+    ``resources: [!!binary Y20ueWFtbA==]`` as ``cm.yaml``."""
+    if isinstance(node, bytes):
+        return node.decode("utf-8", errors="replace")
     if isinstance(node, list):
         return [_folded(item) for item in node]
     if not isinstance(node, Mapping):
         return node
     out: dict[Any, Any] = {}
-    for key, value in node.items():
+    for raw_key, value in node.items():
+        key = raw_key.decode("utf-8", errors="replace") if isinstance(raw_key, bytes) else raw_key
         name = _CANONICAL.get(fold(key), key) if isinstance(key, str) else key
         value = value if isinstance(key, str) and fold(key) in _USER_MAPS else _folded(value)
         if name in out and isinstance(out[name], list) and isinstance(value, list):
@@ -140,6 +147,13 @@ def path_entries(doc: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
                 yield gen["repo"], False
 
 
+def entry_path(directory: Path, entry: str) -> Path:
+    """The path kustomize reads for ``entry`` named in ``directory``: joined and cleaned
+    lexically (Go's filepath.Join), so ``link/..`` is ``directory`` itself whatever
+    ``link`` points to; links are resolved only afterwards, by the file system."""
+    return Path(os.path.normpath(directory / entry))
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -165,7 +179,7 @@ def walk(
         for entry, may_be_dir in path_entries(doc):
             if is_remote(entry):
                 continue
-            target = current / entry
+            target = entry_path(current, entry)
             if may_be_dir and target.is_dir():
                 stack.append(target.resolve())
             else:
