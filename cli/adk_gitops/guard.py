@@ -101,15 +101,30 @@ def outside_reason(path: Path, root: Path) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """What the kustomization at a folder (and every local one it includes) would
+    make kustomize fetch or read: what is refused, and the remote references allowed."""
+
+    refusals: tuple[Refusal, ...]
+    remotes: tuple[str, ...]  # allowed remote references, for the sandbox's network filter
+
+
 def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list[Refusal]:
     """Everything the kustomization at ``directory`` (and every local one it
     includes) would make kustomize fetch or read that is not allowed."""
+    return list(inspect(directory, root, allow_remote=allow_remote).refusals)
+
+
+def inspect(directory: Path, root: Path, *, allow_remote: bool = False) -> Inspection:
+    """The guard's walk: refusals, and the remote references it lets through."""
     root = root.resolve()
     found: list[Refusal] = []
+    remotes: list[str] = []
     start = directory.absolute()
     why = outside_reason(start, root)
     if why:
-        return [Refusal(start, str(directory), Why.OUTSIDE, why)]
+        return Inspection((Refusal(start, str(directory), Why.OUTSIDE, why),), ())
     seen: set[Path] = set()
     stack = [start.resolve()]
     while stack:
@@ -136,6 +151,8 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
                     found.append(Refusal(file, entry, Why.REMOTE, f"{remote} (--allow-remote permits it)"))
                 elif not _https(entry):
                     found.append(Refusal(file, entry, Why.REMOTE, "--allow-remote fetches over https only"))
+                else:
+                    remotes.append(entry)
                 continue
             target = kustomization.entry_path(current, entry)
             why = outside_reason(target, root)
@@ -143,4 +160,4 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
                 found.append(Refusal(file, entry, Why.OUTSIDE, why))
             elif may_be_dir and target.is_dir():
                 stack.append(target.resolve())
-    return found
+    return Inspection(tuple(found), tuple(dict.fromkeys(remotes)))

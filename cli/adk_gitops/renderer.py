@@ -7,7 +7,8 @@ where ``scripts/install-renderer.py`` puts a pinned kubectl). Builds use Argo
 CD's defaults: no load-restrictor change, no plugins, no Helm.
 
 On Linux every build runs in a sandbox (bubblewrap, ``sandbox_argv``): its own
-empty network namespace (no network at all unless ``allow_remote``), a read-only
+empty network namespace (with ``allow_remote`` and remote references to fetch, its
+one way out is ``egress``'s https filter on the host), a read-only
 view of the repository with ``.git`` hidden, the system's programs and libraries
 read-only, a private /tmp, nothing else of the file system, a minimal
 environment, and ceilings on memory (address space) and CPU time; every process
@@ -39,7 +40,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import IO
 
-from adk_gitops import guard
+from adk_gitops import egress, egress_forwarder, guard
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout, SandboxUnavailable
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
@@ -67,21 +68,25 @@ SANDBOX_HINT = (
 # Read-only, for a renderer that is a script or dynamically linked: programs and
 # libraries, no configuration and no data (/etc, /home, /root, /var stay out).
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-# With remote references allowed: what name resolution and TLS need, nothing more of /etc.
-_NETWORK_FILES = (
-    "/etc/resolv.conf",
-    "/etc/hosts",
-    "/etc/nsswitch.conf",
-    "/etc/ssl",
-    "/etc/ca-certificates",
-    "/etc/pki",
-)
+# With remote references allowed: what TLS needs (names are resolved by the filter on
+# the host, so no resolver configuration), nothing more of /etc.
+_TLS_FILES = ("/etc/ssl", "/etc/ca-certificates", "/etc/pki")
+# Where the network filter's socket and the forwarder appear inside the sandbox.
+_EGRESS_DIR = "/run/adk-gitops"
 
 
 def sandbox_argv(
-    command: Sequence[str], root: Path, *, allow_remote: bool, cpu_seconds: int, bwrap: str, prlimit: str
+    command: Sequence[str],
+    root: Path,
+    *,
+    cpu_seconds: int,
+    bwrap: str,
+    prlimit: str,
+    egress: Path | None = None,
 ) -> list[str]:
-    """``command`` wrapped in the sandbox; ``root`` (resolved) is the only data it sees."""
+    """``command`` wrapped in the sandbox; ``root`` (resolved) is the only data it sees.
+    ``egress``: the network filter's Unix socket (``egress.Filter``), the one way out of
+    the sandbox's empty network namespace (``--allow-remote``); None: no way out."""
     real_root = root.resolve()
     argv = [
         prlimit,
@@ -91,11 +96,9 @@ def sandbox_argv(
         bwrap,
         "--die-with-parent",
         "--new-session",
-        "--unshare-all",  # user, ipc, pid, net, uts, cgroup
+        "--unshare-all",  # user, ipc, pid, net (a loopback device only), uts, cgroup
         "--clearenv",
     ]
-    if allow_remote:
-        argv.append("--share-net")
     # First the private /tmp: a repository under /tmp is then mounted into it, not hidden by it.
     argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for name in _SYSTEM_DIRS:
@@ -104,8 +107,6 @@ def sandbox_argv(
             argv += ["--symlink", str(directory.readlink()), name]
         elif directory.is_dir():
             argv += ["--ro-bind", name, name]
-    if allow_remote:
-        argv += [arg for name in _NETWORK_FILES if Path(name).exists() for arg in ("--ro-bind", name, name)]
     argv += ["--ro-bind", str(real_root), str(real_root)]
     git = real_root / ".git"
     if git.is_dir() and not git.is_symlink():
@@ -115,8 +116,29 @@ def sandbox_argv(
     executable = Path(command[0]).resolve()
     if not executable.is_relative_to(real_root):
         argv += ["--ro-bind", str(executable), str(executable)]
+    inner = [str(executable), *command[1:]]
+    if egress is not None:
+        argv += [arg for name in _TLS_FILES if Path(name).exists() for arg in ("--ro-bind", name, name)]
+        python, python_home = _forwarder_python()
+        if python_home is not None:
+            argv += ["--ro-bind", str(python_home), str(python_home)]
+        forwarder = f"{_EGRESS_DIR}/forwarder.py"
+        socket_path = f"{_EGRESS_DIR}/egress.sock"
+        argv += ["--ro-bind", egress_forwarder.__file__, forwarder, "--ro-bind", str(egress), socket_path]
+        inner = [str(python), "-I", "-S", forwarder, socket_path, "--", *inner]
     argv += ["--chdir", str(real_root), "--"]
-    return [*argv, str(executable), *command[1:]]
+    return [*argv, *inner]
+
+
+def _forwarder_python() -> tuple[Path, Path | None]:
+    """The interpreter that runs the forwarder in the sandbox (this one's base, not a
+    virtualenv's), and its installation when the system folders do not hold it."""
+    home = Path(sys.base_prefix).resolve()
+    python = home / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if not python.exists():
+        python = Path(sys.executable).resolve()
+    inside = any(home.is_relative_to(name) for name in _SYSTEM_DIRS if Path(name).is_dir())
+    return python, None if inside else home
 
 
 def sandbox_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -159,9 +181,7 @@ def _tried(bwrap: str, prlimit: str) -> Sandbox:
     if true is None:
         raise SandboxUnavailable(SANDBOX_HINT)
     with tempfile.TemporaryDirectory() as empty:
-        argv = sandbox_argv(
-            [true], Path(empty), allow_remote=False, cpu_seconds=5, bwrap=bwrap, prlimit=prlimit
-        )
+        argv = sandbox_argv([true], Path(empty), cpu_seconds=5, bwrap=bwrap, prlimit=prlimit)
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -313,23 +333,40 @@ class Renderer:
         ``root``: the repository (default: the one around ``path``)."""
         if timeout <= 0:
             raise RenderError(f"{path}: not rendered: the run's render deadline had passed")
-        found = guard.refusals(path, root or guard.find_root(path), allow_remote=self.allow_remote)
-        if found:
-            raise UnsafeInput(found)
-        argv = [*self.argv_prefix, str(path)]
+        repository = root or guard.find_root(path)
+        seen = guard.inspect(path, repository, allow_remote=self.allow_remote)
+        if seen.refusals:
+            raise UnsafeInput(seen.refusals)
         env = hardened_env(os.environ, allow_remote=self.allow_remote)
-        if self.sandbox is not None:
-            repository = (root or guard.find_root(path)).resolve()
-            # The real path: inside the sandbox only the repository's real path exists.
-            argv = sandbox_argv(
-                [*self.argv_prefix, str(path.resolve())],
+        if self.sandbox is None:
+            return self._run([*self.argv_prefix, str(path)], env, path, timeout, None)
+        # The real path: inside the sandbox only the repository's real path exists.
+        command = [*self.argv_prefix, str(path.resolve())]
+        sandbox = self.sandbox
+
+        def confined(way_out: Path | None) -> list[str]:
+            return sandbox_argv(
+                command,
                 repository,
-                allow_remote=self.allow_remote,
                 cpu_seconds=int(timeout) + 1,
-                bwrap=self.sandbox.bwrap,
-                prlimit=self.sandbox.prlimit,
+                bwrap=sandbox.bwrap,
+                prlimit=sandbox.prlimit,
+                egress=way_out,
             )
-            env = sandbox_env(env)
+
+        if not seen.remotes:  # nothing to fetch: no way out of the sandbox at all
+            return self._run(confined(None), sandbox_env(env), path, timeout, None)
+        with egress.Filter(h for h in map(egress.remote_host, seen.remotes) if h) as gate:
+            return self._run(confined(gate.socket_path), sandbox_env(env), path, timeout, gate)
+
+    def _run(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        path: Path,
+        timeout: float,
+        gate: egress.Filter | None,
+    ) -> str:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             try:
                 proc = self.processes.start(argv, env, out, err)
@@ -354,7 +391,9 @@ class Renderer:
                 if self.sandbox is not None and "out of memory" in message:
                     limit = SANDBOX_MEMORY_BYTES // 2**30
                     message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
-                raise RenderError(f"{path}: {message}")
+                # What the filter refused is the cause; kustomize's message is its echo.
+                refused = gate.describe_refusals() if gate is not None else ""
+                raise RenderError(f"{path}: {refused or message}")
             size = out.tell()
             if size > MAX_OUTPUT_BYTES:
                 raise RenderError(

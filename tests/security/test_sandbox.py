@@ -65,9 +65,7 @@ def kustomize(
     env = {**os.environ}
     if sandboxed:
         sandbox = find_sandbox()
-        argv = sandbox_argv(
-            argv, root, allow_remote=False, cpu_seconds=60, bwrap=sandbox.bwrap, prlimit=sandbox.prlimit
-        )
+        argv = sandbox_argv(argv, root, cpu_seconds=60, bwrap=sandbox.bwrap, prlimit=sandbox.prlimit)
         env = sandbox_env(hardened_env(env, allow_remote=False))
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
 
@@ -116,7 +114,7 @@ def test_a_case_folded_resource_url_reaches_no_network(
         result = check(repo, renderer, "overlays/fetch", "-o", "json", *extra)
         assert result.returncode == 1
     assert requests == []
-    # (--allow-remote shares the host's network: docs/security.md says what that allows.)
+    # (With --allow-remote the sandbox's one way out is the https filter: test_egress.py.)
 
 
 def test_a_case_folded_path_cannot_read_outside_the_repository(
