@@ -13,11 +13,13 @@ https://argo-cd.readthedocs.io/en/stable/user-guide/kustomize/#kustomize-build-o
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import bounded, yamlread
+from adk_gitops import bounded, remotebases, yamlread
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.remotebases import RemoteBases
 
 CONFIG_FILE = "adk-gitops.yaml"
 LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
@@ -62,21 +64,44 @@ def parse(value: Any, where: str = WHERE) -> tuple[str, ...]:
     return tuple(dict.fromkeys(options)) if options else ()
 
 
-def load(root: Path, explicit: Path | None = None) -> tuple[str, ...]:
-    """The build options of the repository at ``root`` (none when it has no
+@dataclass(frozen=True)
+class RenderSettings:
+    """How the repository's kustomize runs: its build options and the remote bases it
+    may fetch without --allow-remote (remotebases.py)."""
+
+    build_options: tuple[str, ...] = ()
+    remote_bases: RemoteBases = field(default_factory=RemoteBases)
+
+
+def load(root: Path, explicit: Path | None = None) -> RenderSettings:
+    """The render settings of the repository at ``root`` (none when it has no
     configuration), or of ``--config FILE`` (which may be the check: block itself)."""
     path = explicit if explicit is not None else root / CONFIG_FILE
     if not path.is_file():
-        return ()
+        return RenderSettings()
     label = str(path) if explicit is not None else CONFIG_FILE
     try:
-        doc = yamlread.load(bounded.read_text(path, bounded.MAX_CONFIG_BYTES), label)
-    except (OSError, UnicodeDecodeError, yamlread.YamlError):
-        return ()  # the full configuration load reports it, with its own line
-    if explicit is not None and isinstance(doc, dict) and "check" not in doc:
+        text = bounded.read_text(path, bounded.MAX_CONFIG_BYTES)
+    except (OSError, UnicodeDecodeError):
+        return RenderSettings()  # the full configuration load reports it, with its own line
+    return from_text(text, label, block_only=explicit is not None)
+
+
+def from_text(text: str, label: str, *, block_only: bool = False) -> RenderSettings:
+    """The render settings in a configuration's text (``block_only``: a --config file,
+    which may be the check: block itself). Unreadable YAML: none (the full
+    configuration load reports it); invalid settings: BuildOptionsError or RemoteBasesError."""
+    try:
+        doc = yamlread.load(text, label)
+    except yamlread.YamlError:
+        return RenderSettings()
+    if block_only and isinstance(doc, dict) and "check" not in doc:
         doc = {"check": doc}
     check = doc.get("check") if isinstance(doc, dict) else None
     kustomize = check.get("kustomize") if isinstance(check, dict) else None
     if not isinstance(kustomize, dict):
-        return ()
-    return parse(kustomize.get("buildOptions"), f"{label}: {WHERE}")
+        return RenderSettings()
+    return RenderSettings(
+        parse(kustomize.get("buildOptions"), f"{label}: {WHERE}"),
+        remotebases.parse(kustomize.get("remoteBases"), f"{label}: {remotebases.WHERE}", label),
+    )

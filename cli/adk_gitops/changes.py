@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from adk_gitops import guard, kustomization
+from adk_gitops import bounded, guard, kustomization
 from adk_gitops.checker import Target, TargetKind
 from adk_gitops.errors import AdkGitopsError
 
@@ -51,6 +51,24 @@ def changed_since(root: Path, ref: str) -> list[Path]:
     args = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", f"{ref}...HEAD", "--"]
     names = git(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
     return [root / name for name in names if name]
+
+
+def show(root: Path, ref: str, name: str, *, what: str) -> str | None:
+    """The text of the file ``name`` at the root of ``ref``'s tree; None if it has none.
+    Read from git's object store (no working tree, checkout or filter runs); a
+    failure is one line naming ``what`` (the option that gave the ref)."""
+    if ref.startswith("-") or not ref.strip():
+        raise AdkGitopsError(f"{what}: not a git revision")
+    listed = git(root, "ls-tree", "--name-only", ref, "--", name, what=what)
+    if not listed.strip():
+        return None
+    blob = git(root, "cat-file", "blob", f"{ref}:{name}", what=what)
+    if len(blob) > bounded.MAX_CONFIG_BYTES:
+        raise AdkGitopsError(f"{ref}:{name}: larger than {bounded.MAX_CONFIG_BYTES // 2**20} MiB")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AdkGitopsError(f"{ref}:{name}: not UTF-8 text") from None
 
 
 def git(root: Path, *args: str, what: str) -> bytes:

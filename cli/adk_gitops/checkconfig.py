@@ -15,6 +15,8 @@ include/exclude::
       repoURL: https://github.com/org/gitops.git   # this repository, as Argo CD names it
       kustomize:
         buildOptions: --load-restrictor LoadRestrictionsNone   # as the repository's Argo CD (argocd-cm)
+        remoteBases:                      # fetched without --allow-remote (remotebases.py)
+          - https://github.com/org/platform-bases/*
       hardening: everywhere               # Pod Security "restricted" rules as errors on every
                                           # workload (default `adk`: on ADK workloads, their
                                           # migration Jobs and restricted namespaces; warnings elsewhere)
@@ -32,7 +34,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import bounded, buildoptions, yamlread
+from adk_gitops import bounded, buildoptions, remotebases, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Severity
 from adk_gitops.rules import ALL_RULES, ENGINE_RULES, REMOVED, unknown
@@ -145,10 +147,11 @@ def parse(block: Any, label: str) -> CheckConfig:
     if not isinstance(repo_url, str):
         raise CheckConfigError(f"{where}.repoURL: a string")
     kustomize = block.get("kustomize") or {}
-    _mapping(kustomize, f"{where}.kustomize", {"buildOptions"})
+    _mapping(kustomize, f"{where}.kustomize", {"buildOptions", "remoteBases"})
     try:
         buildoptions.parse(kustomize.get("buildOptions"), f"{where}.kustomize.buildOptions")
-    except buildoptions.BuildOptionsError as exc:
+        remotebases.parse(kustomize.get("remoteBases"), f"{where}.kustomize.remoteBases")
+    except (buildoptions.BuildOptionsError, remotebases.RemoteBasesError) as exc:
         raise CheckConfigError(str(exc)) from None
     hardening = block.get("hardening", "adk")
     if hardening not in HARDENING_SCOPES:

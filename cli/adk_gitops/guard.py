@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import kustomization
+from adk_gitops.remotebases import RemoteBases
 
 
 class Why(StrEnum):
@@ -116,8 +117,11 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
     return list(inspect(directory, root, allow_remote=allow_remote).refusals)
 
 
-def inspect(directory: Path, root: Path, *, allow_remote: bool = False) -> Inspection:
-    """The guard's walk: refusals, and the remote references it lets through."""
+def inspect(
+    directory: Path, root: Path, *, allow_remote: bool = False, remote_bases: RemoteBases | None = None
+) -> Inspection:
+    """The guard's walk: refusals, and the remote references it lets through (every
+    https one with ``allow_remote``; else those ``remote_bases`` admits)."""
     root = root.resolve()
     found: list[Refusal] = []
     remotes: list[str] = []
@@ -147,8 +151,11 @@ def inspect(directory: Path, root: Path, *, allow_remote: bool = False) -> Inspe
             if remote:
                 if _DANGEROUS_REF.search(entry):
                     found.append(Refusal(file, entry, Why.REMOTE, "a ref beginning with '-' is a git option"))
-                elif not allow_remote:
+                elif not allow_remote and not remote_bases:
                     found.append(Refusal(file, entry, Why.REMOTE, f"{remote} (--allow-remote permits it)"))
+                elif not allow_remote and remote_bases and (listed := remote_bases.refusal(entry)):
+                    detail = f"{remote}: {listed} (--allow-remote permits it)"
+                    found.append(Refusal(file, entry, Why.REMOTE, detail))
                 elif not _https(entry):
                     found.append(Refusal(file, entry, Why.REMOTE, "--allow-remote fetches over https only"))
                 else:

@@ -42,6 +42,7 @@ from typing import IO
 
 from adk_gitops import egress, egress_forwarder, guard
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout, SandboxUnavailable
+from adk_gitops.remotebases import RemoteBases
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
@@ -288,6 +289,8 @@ class Renderer:
     sandbox: Sandbox | None = None  # None: unconfined (--no-sandbox), the guard alone
     processes: Processes = field(default_factory=Processes, compare=False)
     build_options: tuple[str, ...] = ()  # Argo CD's kustomize.buildOptions (buildoptions.py)
+    # Remote bases fetched without allow_remote (remotebases.py).
+    remote_bases: RemoteBases = field(default_factory=RemoteBases)
 
     @property
     def argv_prefix(self) -> tuple[str, ...]:
@@ -334,10 +337,10 @@ class Renderer:
         if timeout <= 0:
             raise RenderError(f"{path}: not rendered: the run's render deadline had passed")
         repository = root or guard.find_root(path)
-        seen = guard.inspect(path, repository, allow_remote=self.allow_remote)
+        seen = guard.inspect(path, repository, allow_remote=self.allow_remote, remote_bases=self.remote_bases)
         if seen.refusals:
             raise UnsafeInput(seen.refusals)
-        env = hardened_env(os.environ, allow_remote=self.allow_remote)
+        env = hardened_env(os.environ, allow_remote=bool(seen.remotes))
         if self.sandbox is None:
             return self._run([*self.argv_prefix, str(path)], env, path, timeout, None)
         # The real path: inside the sandbox only the repository's real path exists.

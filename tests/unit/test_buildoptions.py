@@ -44,11 +44,11 @@ def test_refused_in_one_line(value: str, said: str) -> None:
 
 
 def test_read_from_the_repository_or_the_config_file(tmp_path: Path) -> None:
-    assert buildoptions.load(tmp_path) == ()
+    assert buildoptions.load(tmp_path).build_options == ()
     (tmp_path / "adk-gitops.yaml").write_text(
         "check:\n  kustomize: {buildOptions: --load-restrictor LoadRestrictionsNone}\n"
     )
-    assert buildoptions.load(tmp_path) == NONE
+    assert buildoptions.load(tmp_path).build_options == NONE
     block = tmp_path / "ci.yaml"
     block.write_text("kustomize: {buildOptions: '--load-restrictor=LoadRestrictionsNone'}\n")
-    assert buildoptions.load(tmp_path / "nowhere", block) == NONE
+    assert buildoptions.load(tmp_path / "nowhere", block).build_options == NONE

@@ -46,19 +46,41 @@ NoSandboxOpt = Annotated[
 ]
 
 
-def renderer_for(root: Path, *, allow_remote: bool, no_sandbox: bool, config: Path | None = None) -> Renderer:
+def renderer_for(
+    root: Path,
+    *,
+    allow_remote: bool,
+    no_sandbox: bool,
+    config: Path | None = None,
+    trusted_ref: str | None = None,
+    ref_option: str = "--changed-from",
+) -> Renderer:
     """The renderer a command's --allow-remote and --no-sandbox ask for, with the
-    repository's kustomize build options (buildoptions.py: as its Argo CD renders)."""
+    repository's render settings (buildoptions.py: as its Argo CD renders). The
+    remote-base allow-list comes from ``trusted_ref``'s adk-gitops.yaml when given (the
+    branch a pull request merges into: the pull request cannot widen it for itself),
+    unless --config names the file."""
     from dataclasses import replace
 
-    from adk_gitops.buildoptions import load
+    from adk_gitops.buildoptions import CONFIG_FILE, from_text, load
     from adk_gitops.renderer import find_renderer
 
     if no_sandbox:
         say("adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads")
     renderer = find_renderer(allow_remote=allow_remote, sandbox=not no_sandbox)
-    options = load(root, config)
-    return replace(renderer, build_options=options) if options else renderer
+    settings = load(root, config)
+    remote_bases = settings.remote_bases
+    if trusted_ref is not None and config is None:
+        from adk_gitops.changes import show
+
+        text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
+        remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases
+        if remote_bases != replace(settings.remote_bases, source=remote_bases.source):
+            say(
+                f"adk-gitops: {CONFIG_FILE}: check.kustomize.remoteBases differs from {trusted_ref}'s; "
+                f"{trusted_ref}'s list applies (a change takes effect once merged)"
+            )
+    return replace(renderer, build_options=settings.build_options, remote_bases=remote_bases)
 
 
 def repo_root(repo: Path | None) -> Path:

@@ -129,7 +129,13 @@ def check(
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None
         if any(t.kind == "kustomization" for t in targets):
-            renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
+            renderer = renderer_for(
+                root,
+                allow_remote=allow_remote,
+                no_sandbox=no_sandbox,
+                config=config,
+                trusted_ref=changed_from,
+            )
         with _progress(len(targets)) as advance:
             report = checker.check(
                 targets,

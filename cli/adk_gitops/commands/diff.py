@@ -69,12 +69,15 @@ def diff(
     shown like every object; Secret values are masked. Exit 0: no change; 1: a
     change (with --fail-on-impact, only that impact); 2: error.
     """
-    from adk_gitops.diffing import Impact, diff_repository
+    from adk_gitops.diffing import Impact, default_base, diff_repository
     from adk_gitops.reporters.diff import diff_json, diff_markdown, diff_text
 
     root = repo_root(repo)
     with domain_errors():
-        renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+        trusted = from_ref or default_base(root)
+        renderer = renderer_for(
+            root, allow_remote=allow_remote, no_sandbox=no_sandbox, trusted_ref=trusted, ref_option="--from"
+        )
         report = diff_repository(root, from_ref, paths or [], renderer, jobs=jobs, render_timeout=timeout)
     if output_format is DiffFormat.json:
         text = diff_json(report)

@@ -1,7 +1,8 @@
 """## What it does
 Reports a kustomization that names a remote resource, component or file
 (`https://…`, `github.com/org/repo//path?ref=v1`, `git::…`). `check` does not
-fetch it and does not render the overlay, unless `--allow-remote` is given.
+fetch it and does not render the overlay, unless `--allow-remote` is given or the
+repository lists it in `check.kustomize.remoteBases`.
 
 ## Why is this bad?
 `check` runs on pull requests from anyone. A remote reference makes kustomize
@@ -20,8 +21,18 @@ resources:
 resources:
   - ../../bases/adk-agent   # vendored into this repository, reviewed like the rest
 ```
-Or, in a trusted pipeline, `adk-gitops check --allow-remote` (https only; refs
-beginning with `-` are always refused).
+Or pin the base and list it in `adk-gitops.yaml`, which admits it (fetched over
+https, through the sandbox's network filter) and nothing else:
+```yaml
+check:
+  kustomize:
+    remoteBases:
+      - https://github.com/example/agent-base//deploy?ref=v1.4.0   # exactly this
+      - https://github.com/example/platform/*   # anything below, pinned to a commit or version tag
+```
+With `--changed-from REF` the list is read from `REF`: a pull request cannot widen it.
+Or, in a trusted pipeline, `adk-gitops check --allow-remote` (every https reference;
+refs beginning with `-` are always refused).
 """
 
 from __future__ import annotations
@@ -34,8 +45,8 @@ RULE = Rule(
     category=Category.ENGINE,
     id="remote-reference",
     severity=Severity.ERROR,
-    summary="Overlays reference nothing remote (unless --allow-remote).",
-    fix="Vendor the remote base into the repository, or run check with --allow-remote in a trusted pipeline.",
+    summary="Overlays reference nothing remote (unless listed in remoteBases, or --allow-remote).",
+    fix="Vendor the remote base, or pin it and list it in check.kustomize.remoteBases (adk-gitops.yaml).",
     check=no_check,
     doc=__doc__ or "",
 )
