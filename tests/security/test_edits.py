@@ -136,3 +136,60 @@ def test_a_read_only_folder_leaves_the_tree_as_it_was(repo: Path, renderer: Rend
     assert "read-only" in done.stderr and done.stderr.strip().count("\n") == 0
     assert not (repo / "overlays" / "staging").exists()
     assert snapshot(repo) == before
+
+
+FULL_DISK = """
+import json, os, shutil, subprocess, sys
+from pathlib import Path
+
+disk, source, image = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+repo = disk / "repo"
+shutil.copytree(source, repo, symlinks=True)
+
+def snapshot():
+    found = {}
+    for dirpath, _, files in os.walk(repo):
+        for name in files:
+            path = Path(dirpath) / name
+            found[str(path.relative_to(repo))] = path.read_bytes().hex()
+    return found
+
+before = snapshot()
+filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)  # full, then 8 KiB freed: staging fails partway
+try:
+    while True:
+        os.write(filler, b"x" * 4096)
+except OSError:
+    os.close(filler)
+os.truncate(disk / "filler", max(0, os.path.getsize(disk / "filler") - 8192))
+done = subprocess.run(
+    [sys.executable, "-m", "adk_gitops", "new-env", "staging", "--image", image],
+    cwd=repo, capture_output=True, text=True, timeout=240,
+)
+print(json.dumps({"code": done.returncode, "stderr": done.stderr, "same": snapshot() == before}))
+"""
+
+
+def test_a_full_disk_leaves_the_tree_as_it_was(repo: Path, renderer: Renderer, tmp_path: Path) -> None:
+    """A real full file system (a 4 MiB tmpfs in a mount namespace of bubblewrap's): the
+    edit's staging runs out of space partway; one line, exit 2, every file as it was."""
+    from adk_gitops.renderer import find_sandbox
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    bwrap = find_sandbox().bwrap
+    done = subprocess.run(
+        [bwrap, "--dev-bind", "/", "/", "--size", str(4 * 2**20), "--tmpfs", str(disk), "--",
+         sys.executable, "-c", FULL_DISK, str(disk), str(repo), IMAGE],
+        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["code"] == 2, result["stderr"]
+    assert result["stderr"].count("\n") == 1 and "No space left on device" in result["stderr"]
+    assert "adk-gitops: error: nothing written: staging " in result["stderr"]
+    assert result["same"], result["stderr"]

@@ -293,6 +293,7 @@ def commit(root: Path, files: Sequence[tuple[str, str]]) -> None:
         )
     except OSError as exc:
         raise AdkGitopsError(f"nothing written: cannot stage the edit: {exc}") from None
+    rel = MANIFEST
     try:
         for rel, text in files:
             staged = staging / "files" / rel
@@ -301,12 +302,13 @@ def commit(root: Path, files: Sequence[tuple[str, str]]) -> None:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+        rel = MANIFEST
         manifest = staging / f"{MANIFEST}.tmp"
-        manifest.write_text(json.dumps({"paths": [rel for rel, _ in files]}), encoding="utf-8")
+        manifest.write_text(json.dumps({"paths": [path for path, _ in files]}), encoding="utf-8")
         manifest.replace(staging / MANIFEST)  # the commit point
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise AdkGitopsError(f"nothing written: {exc}") from None
+        raise AdkGitopsError(f"nothing written: staging {rel}: {exc.strerror or exc}") from None
     try:
         _roll_forward(root, staging)
     except (OSError, AdkGitopsError) as exc:
