@@ -327,6 +327,41 @@ def cidr_problem(value: str) -> str | None:
     return None
 
 
+# StrictIPCIDRValidation: beta and on by default from 1.36 (pkg/features/kube_features.go),
+# when the legacy CIDR fields take only strict forms: apimachinery's
+# pkg/util/validation/ip.go parseCIDR(strictValidation=true).
+STRICT_CIDR_SINCE = 36
+
+
+def strict_cidr_problem(value: str) -> str | None:
+    """Why a CIDR the sloppy parser takes is refused by strict validation (1.36 on):
+    leading zeros, an IPv4-mapped IPv6 address, or bits set beyond the prefix length."""
+    address, _, prefix = value.partition("/")
+    leading_zero = (prefix.startswith("0") and prefix != "0") or (
+        "." in address and any(len(part) > 1 and part.startswith("0") for part in address.split("."))
+    )
+    if leading_zero:
+        return "must not have leading 0s in IP or prefix length"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "must not have leading 0s in IP or prefix length"  # netip.ParsePrefix refuses it
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return "must not have an IPv4-mapped IPv6 address"
+    if _network(value).network_address != ip:
+        return "must not have bits set beyond the prefix length"
+    return None
+
+
+def cidr_problems(value: str, at: str) -> Iterator[ApiProblem]:
+    """A legacy CIDR field's problems: every minor's (ParseCIDRSloppy), then 1.36's strict ones."""
+    why = cidr_problem(value)
+    if why:
+        yield ApiProblem(at, f"Invalid value: {value!r}: {why}")
+    elif strict := strict_cidr_problem(value):
+        yield ApiProblem(at, f"Invalid value: {value!r}: {strict}", since=STRICT_CIDR_SINCE)
+
+
 def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     address, _, prefix = value.partition("/")
     if "." in address and ":" not in address:
@@ -352,17 +387,20 @@ def _network_policy(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
                 block = k8s.mapping(peer.get("ipBlock"))
                 at = ("spec", direction, i, peers, j, "ipBlock")
                 cidr = block.get("cidr")
-                if isinstance(cidr, str) and (why := cidr_problem(cidr)):
-                    yield ApiProblem(pointer(*at, "cidr"), f"Invalid value: {cidr!r}: {why}")
-                    continue
+                if isinstance(cidr, str):
+                    found = list(cidr_problems(cidr, pointer(*at, "cidr")))
+                    yield from found
+                    if any(not p.since for p in found):
+                        continue
                 excepts = block.get("except")
                 for k, value in enumerate(excepts if isinstance(excepts, list) else []):
                     if not isinstance(value, str):
                         continue
-                    why = cidr_problem(value)
-                    if why is None and isinstance(cidr, str) and not _strict_subset(value, cidr):
+                    found = list(cidr_problems(value, pointer(*at, "except", k)))
+                    yield from found
+                    parsed = all(p.since for p in found)  # every minor's parser took it
+                    if parsed and isinstance(cidr, str) and not _strict_subset(value, cidr):
                         why = "must be a strict subset of `cidr`"
-                    if why:
                         yield ApiProblem(pointer(*at, "except", k), f"Invalid value: {value!r}: {why}")
 
 
@@ -421,10 +459,8 @@ def _service_syntax(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
         return
     ranges = spec.get("loadBalancerSourceRanges")
     for i, value in enumerate(ranges if isinstance(ranges, list) else []):
-        if isinstance(value, str) and (why := cidr_problem(value.strip())):
-            yield ApiProblem(
-                pointer("spec", "loadBalancerSourceRanges", i), f"Invalid value: {value!r}: {why}"
-            )
+        if isinstance(value, str):
+            yield from cidr_problems(value.strip(), pointer("spec", "loadBalancerSourceRanges", i))
     for i, port in _items(spec.get("ports")):
         for field, low in (("port", 1), ("nodePort", 0)):
             why = _int_range(port.get(field), low, 65535)

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def installed(script: str) -> list[Path]:
+def installed(script: str, *args: str) -> list[Path]:
     """The paths an install script of scripts/ prints (building once, then cached); []
     when it failed."""
     done = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / script)],
+        [sys.executable, str(REPO / "scripts" / script), *args],
         capture_output=True,
         text=True,
         timeout=3600,
@@ -67,12 +68,13 @@ def installed(script: str) -> list[Path]:
     return [Path(line) for line in done.stdout.splitlines()] if done.returncode == 0 else []
 
 
-def _binaries() -> tuple[Path, Path] | None:
-    """kube-apiserver and kube-controller-manager, built or reused."""
-    paths = installed("install-apiserver.py")
-    if len(paths) != 2 or not all(p.is_file() for p in paths):
+def _binaries(version: str | None = None) -> list[Path] | None:
+    """The tests' cluster (kube-apiserver and kube-controller-manager), or another
+    release's kube-apiserver alone, built or reused."""
+    paths = installed("install-apiserver.py", *(["--version", version] if version else []))
+    if len(paths) != (1 if version else 2) or not all(p.is_file() for p in paths):
         return None
-    return paths[0], paths[1]
+    return paths
 
 
 def _ready(url: str) -> bool:
@@ -107,16 +109,34 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """The tests' cluster: kube-apiserver v1.34.4 with its controllers."""
+    binaries = _binaries()
+    if binaries is None:
+        require("kube-apiserver", "scripts/install-apiserver.py could not build it (Go 1.26 needed)")
+    assert binaries is not None
+    with _cluster(tmp_path_factory.mktemp("apiserver"), binaries[0], binaries[1]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def apiserver_1_36(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """A kube-apiserver v1.36.3 alone (no controllers): the validation of a later minor."""
+    binaries = _binaries("v1.36.3")
+    if binaries is None:
+        require("kube-apiserver v1.36.3", "scripts/install-apiserver.py --version v1.36.3 could not build it")
+    assert binaries is not None
+    with _cluster(tmp_path_factory.mktemp("apiserver-1.36"), binaries[0], None) as server:
+        yield server
+
+
+@contextmanager
+def _cluster(root: Path, binary: Path, controller_manager: Path | None) -> Iterator[ApiServer]:
+    """etcd, the API server and (when given) the controller manager, on loopback."""
     etcd = shutil.which("etcd")
     openssl = shutil.which("openssl")
     if etcd is None or openssl is None:
         require("etcd and openssl", "install etcd-server and openssl (bash .ci/run does)")
-    binaries = _binaries()
-    if binaries is None:
-        require("kube-apiserver", "scripts/install-apiserver.py could not build it (Go 1.26 needed)")
-    assert etcd is not None and openssl is not None and binaries is not None
-    binary, controller_manager = binaries
-    root = tmp_path_factory.mktemp("apiserver")
+    assert etcd is not None and openssl is not None
     key, pub = root / "sa.key", root / "sa.pub"
     for argv in (["genrsa", "-out", str(key), "2048"], ["rsa", "-in", str(key), "-pubout", "-out", str(pub)]):
         subprocess.run([openssl, *argv], capture_output=True, check=True, timeout=60)
@@ -174,6 +194,9 @@ def apiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
                 "contexts: [{name: t, context: {cluster: t, user: a, namespace: default}}]\n"
                 "current-context: t\n"
             )
+        if controller_manager is None:
+            yield ApiServer(url, kubeconfig, controllers=False, viewer_kubeconfig=viewer)
+            return
         controllers = subprocess.Popen(
             _with_parent(
                 [

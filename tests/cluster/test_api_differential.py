@@ -1,5 +1,7 @@
-"""check and a real kube-apiserver agree on every object of the validation rules'
-fixtures: what the server rejects (server-side dry run, strict field
+"""check and a real kube-apiserver of each minor the tests run (v1.34.4, the tests'
+cluster; v1.36.3, whose Service names and init-container restart rules changed) agree
+on every object of the validation rules' fixtures, each judged by check for that
+minor (`--kubernetes-version`): what the server rejects (server-side dry run, strict field
 validation, as `kubectl apply --dry-run=server --validate=strict`) check
 rejects with an error, and what the server accepts check does not reject.
 
@@ -46,11 +48,18 @@ def _documents(path: Path) -> Iterator[tuple[str, Resource]]:
 CASES = [f for f in FILES if any(_compared(r) for r in load_stream(f.read_text(), source=f.name))]
 
 
+# Each minor with a real server here, and its fixture (tests/cluster/conftest.py).
+SERVERS = {DEFAULT_VERSION: "apiserver", "1.36": "apiserver_1_36"}
+RELEASES = {DEFAULT_VERSION: "v1.34.4", "1.36": "v1.36.3"}
+
+
+@pytest.mark.parametrize("minor", SERVERS)
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_check_and_the_api_server_agree(apiserver: ApiServer, path: Path) -> None:
+def test_check_and_the_api_server_agree(request: pytest.FixtureRequest, minor: str, path: Path) -> None:
+    apiserver: ApiServer = request.getfixturevalue(SERVERS[minor])
     report = checker.check(
         [checker.Target(path.name, path, checker.TargetKind.FILE)],
-        kubernetes_versions=(DEFAULT_VERSION,),
+        kubernetes_versions=(minor,),
         repo_root=path.parent,
     )
     rejected_by_check = {
@@ -77,7 +86,9 @@ def test_every_judge_is_compared() -> None:
     assert {p.parent.name for p in CASES} == set(JUDGES)
 
 
-def test_the_server_is_the_pinned_release(apiserver: ApiServer) -> None:
+@pytest.mark.parametrize("minor", SERVERS)
+def test_the_server_is_the_pinned_release(request: pytest.FixtureRequest, minor: str) -> None:
+    apiserver: ApiServer = request.getfixturevalue(SERVERS[minor])
     done = apiserver.kubectl("version", "-o", "yaml")
     assert done.returncode == 0, done.stderr
-    assert yaml.safe_load(done.stdout)["serverVersion"]["gitVersion"] == "v1.34.4"
+    assert yaml.safe_load(done.stdout)["serverVersion"]["gitVersion"] == RELEASES[minor]
