@@ -6,8 +6,10 @@ Read on its own, before anything renders (the rest of the configuration is loade
 while kustomize runs, checkconfig.py), and closed: only the options that keep the
 promises of docs/security.md are taken. ``--load-restrictor LoadRestrictionsNone``
 lets a kustomization read files outside its own folder, still inside the repository
-(the guard and the sandbox hold that line). ``--enable-helm`` runs ``helm`` and
-fetches charts: not taken yet, and said so.
+(the guard and the sandbox hold that line). ``--enable-helm`` inflates ``helmCharts``
+with the helm on PATH (or ``$ADK_GITOPS_HELM``), inside the sandbox, from charts
+vendored into the repository: a chart kustomize would pull is refused by the guard
+(guard._helm_refusals says why), so nothing is fetched.
 https://argo-cd.readthedocs.io/en/stable/user-guide/kustomize/#kustomize-build-options
 """
 
@@ -23,6 +25,7 @@ from adk_gitops.remotebases import RemoteBases
 
 CONFIG_FILE = "adk-gitops.yaml"
 LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
+ENABLE_HELM = "--enable-helm"
 WHERE = "check.kustomize.buildOptions"
 
 
@@ -51,14 +54,17 @@ def parse(value: Any, where: str = WHERE) -> tuple[str, ...]:
             options.extend(LOAD_RESTRICTOR_NONE)
         elif word in ("--load-restrictor", "--load-restrictor=LoadRestrictionsRootOnly"):
             raise BuildOptionsError(f"{where}: --load-restrictor takes LoadRestrictionsNone here")
-        elif word == "--enable-helm" or word.startswith("--helm-"):
+        elif word == ENABLE_HELM:
+            options.append(word)
+        elif word.startswith("--helm-"):
             raise BuildOptionsError(
-                f"{where}: {word}: Helm inflation is not supported yet (it runs helm and fetches charts); "
-                "check the output of `kustomize build --enable-helm` as a file"
+                f"{where}: {word}: not taken (adk-gitops runs the helm on PATH or $ADK_GITOPS_HELM, "
+                "as Argo CD runs its own)"
             )
         else:
             raise BuildOptionsError(
-                f"{where}: {word}: not supported (supported: --load-restrictor LoadRestrictionsNone)"
+                f"{where}: {word}: not supported "
+                "(supported: --load-restrictor LoadRestrictionsNone, --enable-helm)"
             )
         i += 1
     return tuple(dict.fromkeys(options)) if options else ()

@@ -118,10 +118,17 @@ def refusals(directory: Path, root: Path, *, allow_remote: bool = False) -> list
 
 
 def inspect(
-    directory: Path, root: Path, *, allow_remote: bool = False, remote_bases: RemoteBases | None = None
+    directory: Path,
+    root: Path,
+    *,
+    allow_remote: bool = False,
+    remote_bases: RemoteBases | None = None,
+    helm: bool = False,
 ) -> Inspection:
     """The guard's walk: refusals, and the remote references it lets through (every
-    https one with ``allow_remote``; else those ``remote_bases`` admits)."""
+    https one with ``allow_remote``; else those ``remote_bases`` admits). ``helm``:
+    kustomize inflates helmCharts (--enable-helm), reading their values files and
+    chart folders, which must be in the repository (a chart is never pulled)."""
     root = root.resolve()
     found: list[Refusal] = []
     remotes: list[str] = []
@@ -167,4 +174,34 @@ def inspect(
                 found.append(Refusal(file, entry, Why.OUTSIDE, why))
             elif may_be_dir and target.is_dir():
                 stack.append(target.resolve())
+        if helm:
+            found += _helm_refusals(file, current, root)
     return Inspection(tuple(found), tuple(dict.fromkeys(remotes)))
+
+
+def _helm_refusals(file: Path, current: Path, root: Path) -> list[Refusal]:
+    """What inflating the kustomization's helmCharts would read or fetch that is not
+    allowed. A chart missing from its chartHome would be pulled by ``helm pull
+    --untardir`` into the repository, which the sandbox mounts read-only (as Argo CD
+    would pull it into its own checkout): the chart must be vendored."""
+    found = []
+    for entry, repo in kustomization.helm_entries(kustomization.load(current)):
+        if remote_reason(entry):
+            found.append(Refusal(file, entry, Why.REMOTE, "a remote values file: vendor it"))
+            continue
+        target = kustomization.entry_path(current, entry)
+        why = outside_reason(target, root)
+        if why:
+            found.append(Refusal(file, entry, Why.OUTSIDE, why))
+        elif repo is not None and not target.is_dir():
+            found.append(
+                Refusal(
+                    file,
+                    repo,
+                    Why.REMOTE,
+                    f"a Helm chart repository, and {entry} is not in the repository: check renders "
+                    f"charts vendored into chartHome, never pulled (helm pull --repo {repo} NAME "
+                    f"--version V --untar --untardir {entry.rsplit('/', 1)[0]})",
+                )
+            )
+    return found

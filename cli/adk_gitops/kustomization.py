@@ -68,7 +68,8 @@ _FIELDS = (
     "patchesStrategicMerge", "patches", "patchesJson6902", "replacements", "configMapGenerator",
     "secretGenerator", "helmChartInflationGenerator", "helmCharts", "openapi", "path", "files", "envs", "env",
     "repo", "namespace", "images", "name", "newName", "newTag", "digest", "kind", "apiVersion", "namePrefix",
-    "nameSuffix", "buildMetadata", "literals", "options", "behavior", "type",
+    "nameSuffix", "buildMetadata", "literals", "options", "behavior", "type", "chartHome", "valuesFile",
+    "additionalValuesFiles",
 )  # fmt: skip
 # Fields whose value is a map of the user's own keys (labels, annotations): not folded.
 _USER_MAPS = frozenset({"commonlabels", "commonannotations", "pairs", "labels", "annotations", "data"})
@@ -152,6 +153,29 @@ def entry_path(directory: Path, entry: str) -> Path:
     lexically (Go's filepath.Join), so ``link/..`` is ``directory`` itself whatever
     ``link`` points to; links are resolved only afterwards, by the file system."""
     return Path(os.path.normpath(directory / entry))
+
+
+HELM_DEFAULT_HOME = "charts"  # kustomize's types.HelmDefaultHome
+
+
+def helm_entries(doc: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
+    """(local path, chart repository or None) for what inflating each of ``helmCharts``
+    reads (with --enable-helm only: without it kustomize reads none of it): its values
+    files, and its chart folder ``chartHome/name``, which kustomize pulls from the
+    repository when absent (api/internal/builtins/HelmChartInflationGenerator.go,
+    Generate and chartExistsLocally)."""
+    for chart in _list(doc.get("helmCharts")):
+        if not isinstance(chart, Mapping):
+            continue
+        for key in ("valuesFile", "additionalValuesFiles"):
+            for entry in _list(chart.get(key)) if key == "additionalValuesFiles" else [chart.get(key)]:
+                if isinstance(entry, str) and entry:
+                    yield entry, None
+        home = chart.get("chartHome") or HELM_DEFAULT_HOME
+        name = chart.get("name")
+        if isinstance(home, str) and isinstance(name, str) and name:
+            repo = chart.get("repo")
+            yield f"{home}/{name}", repo if isinstance(repo, str) and repo else None
 
 
 def _list(value: Any) -> list[Any]:

@@ -84,10 +84,12 @@ def sandbox_argv(
     bwrap: str,
     prlimit: str,
     egress: Path | None = None,
+    programs: Sequence[str] = (),
 ) -> list[str]:
     """``command`` wrapped in the sandbox; ``root`` (resolved) is the only data it sees.
     ``egress``: the network filter's Unix socket (``egress.Filter``), the one way out of
-    the sandbox's empty network namespace (``--allow-remote``); None: no way out."""
+    the sandbox's empty network namespace (``--allow-remote``); None: no way out.
+    ``programs``: other executables the command runs (helm), bound in read-only."""
     real_root = root.resolve()
     argv = [
         prlimit,
@@ -115,8 +117,9 @@ def sandbox_argv(
     elif git.exists() or git.is_symlink():
         argv += ["--ro-bind", "/dev/null", str(git)]
     executable = Path(command[0]).resolve()
-    if not executable.is_relative_to(real_root):
-        argv += ["--ro-bind", str(executable), str(executable)]
+    for program in (executable, *(Path(p) for p in programs)):
+        if not program.is_relative_to(real_root):
+            argv += ["--ro-bind", str(program), str(program)]
     inner = [str(executable), *command[1:]]
     if egress is not None:
         argv += [arg for name in _TLS_FILES if Path(name).exists() for arg in ("--ro-bind", name, name)]
@@ -291,13 +294,15 @@ class Renderer:
     build_options: tuple[str, ...] = ()  # Argo CD's kustomize.buildOptions (buildoptions.py)
     # Remote bases fetched without allow_remote (remotebases.py).
     remote_bases: RemoteBases = field(default_factory=RemoteBases)
+    helm: str | None = None  # with --enable-helm: the helm kustomize runs (an absolute path)
 
     @property
     def argv_prefix(self) -> tuple[str, ...]:
         command = (
             (self.executable, "build") if self.flavour == "kustomize" else (self.executable, "kustomize")
         )
-        return (*command, *self.build_options)
+        helm = ("--helm-command", self.helm) if self.helm else ()
+        return (*command, *self.build_options, *helm)
 
     @property
     def description(self) -> str:
@@ -337,7 +342,13 @@ class Renderer:
         if timeout <= 0:
             raise RenderError(f"{path}: not rendered: the run's render deadline had passed")
         repository = root or guard.find_root(path)
-        seen = guard.inspect(path, repository, allow_remote=self.allow_remote, remote_bases=self.remote_bases)
+        seen = guard.inspect(
+            path,
+            repository,
+            allow_remote=self.allow_remote,
+            remote_bases=self.remote_bases,
+            helm=self.helm is not None,
+        )
         if seen.refusals:
             raise UnsafeInput(seen.refusals)
         env = hardened_env(os.environ, allow_remote=bool(seen.remotes))
@@ -355,6 +366,7 @@ class Renderer:
                 bwrap=sandbox.bwrap,
                 prlimit=sandbox.prlimit,
                 egress=way_out,
+                programs=(self.helm,) if self.helm else (),
             )
 
         if not seen.remotes:  # nothing to fetch: no way out of the sandbox at all
@@ -476,8 +488,8 @@ _RESTRICTED = re.compile(r"security; file '(?P<file>[^']*)' is not in or below '
 _HINTS = (
     (
         "--enable-helm",
-        "kustomize inflates helmCharts only with `--enable-helm` (Argo CD's kustomize.buildOptions), "
-        "which adk-gitops does not set: check the output of `kustomize build --enable-helm` as a file",
+        "kustomize inflates helmCharts only with `--enable-helm`: if your Argo CD sets it in "
+        "kustomize.buildOptions, say so in adk-gitops.yaml (check.kustomize.buildOptions: --enable-helm)",
     ),
 )
 

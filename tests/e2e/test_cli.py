@@ -50,15 +50,17 @@ def test_render_prints_complete_manifests(
     assert result.stderr == f"# rendered {overlay} with {renderer.description}\n"
 
 
-def test_render_failure_is_kustomizes_message_and_exit_2(
+def test_render_failure_is_kustomizes_cause_in_checks_words_and_exit_2(
     cli: CliRunner, renderer: Renderer, tmp_path: Path
 ) -> None:
     (tmp_path / "kustomization.yaml").write_text("resources: [missing.yaml]\n")
     result = cli.invoke(app, ["render", str(tmp_path), "--repo", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(f"adk-gitops: error: {tmp_path}: accumulating resources")
-    assert result.stderr.count("\n") == 1
+    assert (
+        result.stderr
+        == f"adk-gitops: error: {tmp_path}: resources entry 'missing.yaml': missing.yaml does not exist\n"
+    )
 
 
 def test_render_without_renderer_is_one_line_and_exit_2(

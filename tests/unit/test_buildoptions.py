@@ -21,6 +21,8 @@ NONE = ("--load-restrictor", "LoadRestrictionsNone")
         ("--load-restrictor LoadRestrictionsNone", NONE),
         ("--load-restrictor=LoadRestrictionsNone", NONE),
         ("  --load-restrictor   LoadRestrictionsNone  ", NONE),
+        ("--enable-helm", ("--enable-helm",)),
+        ("--enable-helm --load-restrictor LoadRestrictionsNone", ("--enable-helm", *NONE)),
     ],
 )
 def test_taken(value: str | None, argv: tuple[str, ...]) -> None:
@@ -30,9 +32,12 @@ def test_taken(value: str | None, argv: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        ("--enable-helm", "--enable-helm: Helm inflation is not supported yet"),
+        ("--helm-command=/tmp/x", "--helm-command=/tmp/x: not taken (adk-gitops runs the helm on PATH"),
         ("--load-restrictor", "--load-restrictor takes LoadRestrictionsNone here"),
-        ("--network", "--network: not supported (supported: --load-restrictor LoadRestrictionsNone)"),
+        (
+            "--network",
+            "--network: not supported (supported: --load-restrictor LoadRestrictionsNone, --enable-helm)",
+        ),
         ("--mount=/etc", "--mount=/etc: not supported"),
     ],
 )

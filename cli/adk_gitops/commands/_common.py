@@ -62,7 +62,7 @@ def renderer_for(
     unless --config names the file."""
     from dataclasses import replace
 
-    from adk_gitops.buildoptions import CONFIG_FILE, from_text, load
+    from adk_gitops.buildoptions import CONFIG_FILE, ENABLE_HELM, from_text, load
     from adk_gitops.renderer import find_renderer
 
     if no_sandbox:
@@ -80,7 +80,20 @@ def renderer_for(
                 f"adk-gitops: {CONFIG_FILE}: check.kustomize.remoteBases differs from {trusted_ref}'s; "
                 f"{trusted_ref}'s list applies (a change takes effect once merged)"
             )
-    return replace(renderer, build_options=settings.build_options, remote_bases=remote_bases)
+    helm = None
+    if ENABLE_HELM in settings.build_options:
+        import os
+        import shutil
+
+        wanted = os.environ.get("ADK_GITOPS_HELM", "").strip() or "helm"
+        found = shutil.which(wanted)
+        if found is None:
+            fail(
+                f"check.kustomize.buildOptions has {ENABLE_HELM}, and {wanted!r} is no executable "
+                "(install helm, or set $ADK_GITOPS_HELM to one)"
+            )
+        helm = str(Path(found).resolve())
+    return replace(renderer, build_options=settings.build_options, remote_bases=remote_bases, helm=helm)
 
 
 def repo_root(repo: Path | None) -> Path:

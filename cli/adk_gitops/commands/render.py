@@ -38,8 +38,16 @@ def render(
         typer.echo(yaml.safe_dump_all([dict(r.body) for r in rendered.resources], sort_keys=False), nl=False)
         say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return
+    from adk_gitops.errors import RenderError
+    from adk_gitops.renderer import UnsafeInput, explain_failure
+
     with domain_errors():
         renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
-        text = renderer.build(path, root=root)
+        try:
+            text = renderer.build(path, root=root)
+        except UnsafeInput:
+            raise
+        except RenderError as exc:  # as check words it: the cause, repository-relative, and the fix
+            fail(f"{path}: {explain_failure(str(exc), path, root)}")
     typer.echo(text, nl=False)
     say(f"# rendered {path} with {renderer.description}")
