@@ -25,6 +25,7 @@ exist. Output is bounded, and a build can be killed from another thread (Ctrl-C)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -230,6 +232,15 @@ class Processes:
             self._live.add(proc)
             return proc
 
+    def adopt(self, running: Running) -> None:
+        """Take over a build another renderer started (a head start): this run's Ctrl-C
+        then stops it too."""
+        with self._lock:
+            running.renderer.processes.done(running.proc)
+            self._live.add(running.proc)
+            if self.cancelled:
+                kill_group(running.proc)
+
     def done(self, proc: subprocess.Popen[bytes]) -> None:
         with self._lock:
             self._live.discard(proc)
@@ -339,6 +350,11 @@ class Renderer:
         """Render a kustomization directory; raise UnsafeInput when the guard
         refuses it, RenderError with kustomize's own message when it fails.
         ``root``: the repository (default: the one around ``path``)."""
+        return self.start(path, root=root, timeout=timeout).result()
+
+    def start(self, path: Path, *, root: Path | None = None, timeout: float = BUILD_TIMEOUT_S) -> Running:
+        """``build``'s first half: guard, then start kustomize and return at once
+        (``Running.result`` waits for it). Raises as ``build`` does."""
         if timeout <= 0:
             raise RenderError(f"{path}: not rendered: the run's render deadline had passed")
         repository = root or guard.find_root(path)
@@ -353,7 +369,7 @@ class Renderer:
             raise UnsafeInput(seen.refusals)
         env = hardened_env(os.environ, allow_remote=bool(seen.remotes))
         if self.sandbox is None:
-            return self._run([*self.argv_prefix, str(path)], env, path, timeout, None)
+            return self._start([*self.argv_prefix, str(path)], env, path, timeout, None)
         # The real path: inside the sandbox only the repository's real path exists.
         command = [*self.argv_prefix, str(path.resolve())]
         sandbox = self.sandbox
@@ -370,55 +386,99 @@ class Renderer:
             )
 
         if not seen.remotes:  # nothing to fetch: no way out of the sandbox at all
-            return self._run(confined(None), sandbox_env(env), path, timeout, None)
-        with egress.Filter(h for h in map(egress.remote_host, seen.remotes) if h) as gate:
-            return self._run(confined(gate.socket_path), sandbox_env(env), path, timeout, gate)
+            return self._start(confined(None), sandbox_env(env), path, timeout, None)
+        gate = egress.Filter(h for h in map(egress.remote_host, seen.remotes) if h)
+        try:
+            return self._start(confined(gate.socket_path), sandbox_env(env), path, timeout, gate)
+        except BaseException:
+            gate.close()
+            raise
 
-    def _run(
+    def _start(
         self,
         argv: Sequence[str],
         env: Mapping[str, str],
         path: Path,
         timeout: float,
         gate: egress.Filter | None,
-    ) -> str:
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    ) -> Running:
+        with contextlib.ExitStack() as files:
+            out = files.enter_context(tempfile.TemporaryFile())
+            err = files.enter_context(tempfile.TemporaryFile())
             try:
                 proc = self.processes.start(argv, env, out, err)
             except OSError as exc:
                 raise RenderError(f"{path}: cannot run {argv[0]}: {exc.strerror}") from None
-            try:
-                proc.wait(timeout=max(0.0, timeout))
-            except subprocess.TimeoutExpired:
-                kill_group(proc)
-                proc.wait()
-                raise RenderTimeout(f"{path}: kustomize did not finish within {timeout:.0f}s") from None
-            finally:
-                self.processes.done(proc)
-            if self.processes.cancelled:
-                raise RenderError(f"{path}: interrupted")
-            if proc.returncode != 0:
-                err.seek(0, os.SEEK_END)
-                err.seek(max(0, err.tell() - 65536))
-                message = summarize_kustomize_error(err.read().decode("utf-8", errors="replace"))
-                if message == NO_MESSAGE:
-                    message = _stopped(proc.returncode, int(timeout) + 1)
-                if self.sandbox is not None and "out of memory" in message:
-                    limit = SANDBOX_MEMORY_BYTES // 2**30
-                    message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
-                # What the filter refused is the cause; kustomize's message is its echo.
-                refused = gate.describe_refusals() if gate is not None else ""
-                raise RenderError(f"{path}: {refused or message}")
-            size = out.tell()
-            if size > MAX_OUTPUT_BYTES:
-                raise RenderError(
-                    f"{path}: kustomize printed {size / 2**20:.0f} MiB, more than the 64 MiB allowed"
-                )
-            out.seek(0)
-            try:
-                return out.read().decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise RenderError(f"{path}: kustomize output is not UTF-8 (byte {exc.start})") from None
+            held = files.pop_all()  # from here on, Running releases them
+        deadline = time.monotonic() + max(0.0, timeout)
+        return Running(self, path, proc, out, err, timeout, deadline, gate, held)
+
+
+@dataclass
+class Running:
+    """A kustomize build under way (``Renderer.start``): ``result`` waits for it, at
+    most until the deadline it started with; ``discard`` stops it. Either releases
+    everything it holds (its output files, the network filter)."""
+
+    renderer: Renderer
+    path: Path
+    proc: subprocess.Popen[bytes]
+    out: IO[bytes]
+    err: IO[bytes]
+    timeout: float
+    deadline: float
+    gate: egress.Filter | None
+    held: contextlib.ExitStack  # the output files
+
+    def discard(self) -> None:
+        kill_group(self.proc)
+        self.proc.wait()
+        self._release()
+
+    def _release(self) -> None:
+        self.renderer.processes.done(self.proc)
+        self.held.close()
+        if self.gate is not None:
+            self.gate.close()
+
+    def result(self) -> str:
+        try:
+            return self._wait()
+        finally:
+            self._release()
+
+    def _wait(self) -> str:
+        path, proc, out, err, timeout = self.path, self.proc, self.out, self.err, self.timeout
+        try:
+            proc.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            proc.wait()
+            raise RenderTimeout(f"{path}: kustomize did not finish within {timeout:.0f}s") from None
+        if self.renderer.processes.cancelled:
+            raise RenderError(f"{path}: interrupted")
+        if proc.returncode != 0:
+            err.seek(0, os.SEEK_END)
+            err.seek(max(0, err.tell() - 65536))
+            message = summarize_kustomize_error(err.read().decode("utf-8", errors="replace"))
+            if message == NO_MESSAGE:
+                message = _stopped(proc.returncode, int(timeout) + 1)
+            if self.renderer.sandbox is not None and "out of memory" in message:
+                limit = SANDBOX_MEMORY_BYTES // 2**30
+                message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
+            # What the filter refused is the cause; kustomize's message is its echo.
+            refused = self.gate.describe_refusals() if self.gate is not None else ""
+            raise RenderError(f"{path}: {refused or message}")
+        size = out.tell()
+        if size > MAX_OUTPUT_BYTES:
+            raise RenderError(
+                f"{path}: kustomize printed {size / 2**20:.0f} MiB, more than the 64 MiB allowed"
+            )
+        out.seek(0)
+        try:
+            return out.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RenderError(f"{path}: kustomize output is not UTF-8 (byte {exc.start})") from None
 
 
 # kubectl logs its failure through klog: E1125 03:05:29.9 4239 run.go:72] "command failed" err="..."
@@ -514,8 +574,10 @@ def summarize_kustomize_error(stderr: str) -> str:
                     break
                 block.append(rest)
             return " ".join(block) or NO_MESSAGE
-    errors = [_ERROR_PREFIX.sub("", line) for line in lines if _ERROR_PREFIX.match(line)]
-    chosen = errors or lines[-1:] or [NO_MESSAGE]
+    errors = [i for i, line in enumerate(lines) if _ERROR_PREFIX.match(line)]
+    if len(errors) == 1:  # one error, maybe over several lines (a generator's config quoted in it)
+        return " ".join([_ERROR_PREFIX.sub("", lines[errors[0]]), *lines[errors[0] + 1 :]])
+    chosen = [_ERROR_PREFIX.sub("", lines[i]) for i in errors] or lines[-1:] or [NO_MESSAGE]
     return " ".join(chosen)
 
 

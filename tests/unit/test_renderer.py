@@ -150,3 +150,17 @@ def test_a_file_outside_the_kustomization_says_the_load_restrictor(tmp_path: Pat
         "if your Argo CD sets kustomize.buildOptions to --load-restrictor LoadRestrictionsNone, say so in "
         "adk-gitops.yaml (check.kustomize.buildOptions)"
     )
+
+
+def test_kustomize_multi_line_error_is_read_whole() -> None:
+    # kustomize itself quotes a generator's configuration over several lines.
+    stderr = (
+        "Error: trouble configuring builtin HelmChartInflationGenerator with config: `\n"
+        "name: hello\n"
+        "releaseName: web\n"
+        "`: must specify --enable-helm\n"
+    )
+    assert summarize_kustomize_error(stderr) == (
+        "trouble configuring builtin HelmChartInflationGenerator with config: ` name: hello "
+        "releaseName: web `: must specify --enable-helm"
+    )
