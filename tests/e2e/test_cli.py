@@ -241,16 +241,18 @@ def test_the_same_flag_means_the_same_thing_in_every_command() -> None:
                 assert "--format" in param.opts, f"{name}: -o is {param.opts}"
                 seen += 1
             if "--output" in param.opts:
-                assert "-o" not in param.opts and "Path" in _annotation(param), name
+                assert "-o" not in param.opts and "Path" in _annotation(command, param), name
             if "--repo" in param.opts:
-                assert "Path" in _annotation(param), name
+                assert "Path" in _annotation(command, param), name
     assert seen >= 3
 
 
-def _annotation(param: object) -> str:
-    """The Python type a Typer option was declared with (typer keeps it on the parameter)."""
-    annotation = param.type_descriptor.annotation  # type: ignore[attr-defined]
-    return str(annotation).replace("pathlib.", "")
+def _annotation(command: object, param: object) -> str:
+    """The Python type a Typer option was declared with: the command function's hint."""
+    import typing
+
+    hints = typing.get_type_hints(command.callback)  # type: ignore[attr-defined]
+    return str(hints[param.name]).replace("pathlib.", "")  # type: ignore[attr-defined]
 
 
 def test_a_render_failure_is_one_line_about_the_overlay(

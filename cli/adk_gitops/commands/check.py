@@ -39,6 +39,7 @@ class CheckFormat(StrEnum):
 
 
 def check(
+    ctx: typer.Context,
     paths: Annotated[
         list[str] | None,
         typer.Argument(
@@ -105,9 +106,8 @@ def check(
     """
 
     from adk_gitops import checker, schemas
+    from adk_gitops.batch import BatchRun
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
-    from adk_gitops.rules import ALL_RULES
 
     root = repo_root(repo)
     with domain_errors():
@@ -149,7 +149,12 @@ def check(
                 render_timeout=timeout,
                 config=lambda: _load_config(root, config),  # loaded while kustomize runs
                 on_progress=advance,
+                head_start=ctx.obj if isinstance(ctx.obj, BatchRun) else None,
             )
+    # The reporters (SARIF's rule catalogue among them) load after kustomize has run.
+    from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+    from adk_gitops.rules import ALL_RULES
+
     color = (
         output is None
         and output_format is CheckFormat.text
