@@ -17,13 +17,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from adk_gitops.errors import ManifestError, RenderError, RenderTimeout
 from adk_gitops.locate import ORIGIN, TRANSFORMATIONS, Origin, parse_origin
 from adk_gitops.manifests import parse_documents
-from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, explain_failure
+from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, Running, explain_failure
 
 TAG = "adk-gitops.io/batch-overlay"
 BATCH_PREFIX = ".adk-gitops-batch-"
@@ -71,6 +72,67 @@ def render_batch(
 ) -> list[list[Rendered]]:
     """Each overlay's objects with their origins, in kustomize's order; RenderError
     if the batch fails. ``root``: the repository, which nothing may be read outside of."""
+    return start_batch(renderer, overlays, root, timeout=timeout).result()
+
+
+@dataclass
+class BatchRun:
+    """A batch under way (``start_batch``): ``result`` waits and splits its output;
+    ``discard`` stops it. Either removes the batch folder."""
+
+    renderer: Renderer
+    overlays: tuple[Path, ...]
+    root: Path
+    timeout: float
+    folder: Path
+    running: Running
+    ended: bool = False  # its result was taken, or it was discarded
+
+    def matches(self, renderer: Renderer, overlays: Sequence[Path], root: Path, timeout: float) -> bool:
+        """Whether this is the batch those arguments would start (a head start's test)."""
+        return (
+            self.renderer == renderer
+            and [p.resolve() for p in self.overlays] == [p.resolve() for p in overlays]
+            and self.root.resolve() == root.resolve()
+            and self.timeout == timeout
+        )
+
+    def discard(self) -> None:
+        """Stop it, unless it has ended already (then nothing)."""
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            self.running.discard()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def result(self) -> list[list[Rendered]]:
+        if self.ended:
+            raise RenderError(f"{self.folder}: this batch has ended")
+        self.ended = True
+        try:
+            text = self.running.result()
+        except RenderTimeout:
+            raise
+        except RenderError as exc:
+            raise RenderError(explain_failure(str(exc), self.folder, self.root, self.overlays)) from None
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            split: list[list[Rendered]] = [[] for _ in self.overlays]
+            for doc in parse_documents(text, source="batch"):
+                index, rendered = _untag(doc, self.folder)
+                split[index].append(rendered)
+        except (ManifestError, KeyError, ValueError, TypeError, IndexError) as exc:
+            raise RenderError(f"batch output could not be split: {exc}") from None
+        return split
+
+
+def start_batch(
+    renderer: Renderer, overlays: Sequence[Path], root: Path, *, timeout: float = BUILD_TIMEOUT_S
+) -> BatchRun:
+    """``render_batch``'s first half: write the batch folder, start kustomize on it."""
     common = Path(os.path.commonpath([str(p.resolve().parent) for p in overlays]))
     if not common.is_relative_to(root.resolve()):
         # An overlay at the repository's root: a wrapper can only sit outside the
@@ -100,21 +162,8 @@ def render_batch(
         (tmp / "kustomization.yaml").write_text(
             "resources:\n" + "".join(entries) + "buildMetadata: [originAnnotations, transformerAnnotations]\n"
         )
-        try:
-            text = renderer.build(tmp, root=root, timeout=timeout)
-        except RenderTimeout:
-            raise
-        except RenderError as exc:
-            if isinstance(exc, UnsafeInput):
-                raise
-            raise RenderError(explain_failure(str(exc), tmp, root, overlays)) from None
-    finally:
+        running = renderer.start(tmp, root=root, timeout=timeout)
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        split: list[list[Rendered]] = [[] for _ in overlays]
-        for doc in parse_documents(text, source="batch"):
-            index, rendered = _untag(doc, tmp)
-            split[index].append(rendered)
-    except (ManifestError, KeyError, ValueError, TypeError, IndexError) as exc:
-        raise RenderError(f"batch output could not be split: {exc}") from None
-    return split
+        raise
+    return BatchRun(renderer, tuple(overlays), root, timeout, tmp, running)

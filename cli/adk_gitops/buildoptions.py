@@ -15,17 +15,21 @@ https://argo-cd.readthedocs.io/en/stable/user-guide/kustomize/#kustomize-build-o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from adk_gitops import bounded, remotebases, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.remotebases import RemoteBases
+from adk_gitops.renderer import Renderer, find_renderer
 
 CONFIG_FILE = "adk-gitops.yaml"
 LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
 ENABLE_HELM = "--enable-helm"
+NO_SANDBOX_NOTICE = "adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads"
 WHERE = "check.kustomize.buildOptions"
 
 
@@ -111,3 +115,48 @@ def from_text(text: str, label: str, *, block_only: bool = False) -> RenderSetti
         parse(kustomize.get("buildOptions"), f"{label}: {WHERE}"),
         remotebases.parse(kustomize.get("remoteBases"), f"{label}: {remotebases.WHERE}", label),
     )
+
+
+def configure(
+    root: Path,
+    *,
+    allow_remote: bool = False,
+    sandbox: bool = True,
+    config: Path | None = None,
+    trusted_ref: str | None = None,
+    ref_option: str = "--changed-from",
+) -> tuple[Renderer, tuple[str, ...]]:
+    """The renderer a command's --allow-remote, --no-sandbox and --config ask for, with
+    the repository's render settings (as its Argo CD renders), and what to tell the
+    user about them. The remote-base allow-list comes from ``trusted_ref``'s
+    adk-gitops.yaml when given (the branch a pull request merges into: the pull
+    request cannot widen it for itself), unless --config names the file. Raises
+    AdkGitopsError (no renderer, no sandbox, no helm, invalid settings)."""
+    notices: list[str] = []
+    if not sandbox:
+        notices.append(NO_SANDBOX_NOTICE)
+    renderer = find_renderer(allow_remote=allow_remote, sandbox=sandbox)
+    settings = load(root, config)
+    remote_bases = settings.remote_bases
+    if trusted_ref is not None and config is None:
+        from adk_gitops.changes import show
+
+        text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
+        remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases
+        if remote_bases != replace(settings.remote_bases, source=remote_bases.source):
+            notices.append(
+                f"adk-gitops: {CONFIG_FILE}: check.kustomize.remoteBases differs from {trusted_ref}'s; "
+                f"{trusted_ref}'s list applies (a change takes effect once merged)"
+            )
+    helm = None
+    if ENABLE_HELM in settings.build_options:
+        wanted = os.environ.get("ADK_GITOPS_HELM", "").strip() or "helm"
+        found = shutil.which(wanted)
+        if found is None:
+            raise BuildOptionsError(
+                f"check.kustomize.buildOptions has {ENABLE_HELM}, and {wanted!r} is no executable "
+                "(install helm, or set $ADK_GITOPS_HELM to one)"
+            )
+        helm = str(Path(found).resolve())
+    configured = replace(renderer, build_options=settings.build_options, remote_bases=remote_bases, helm=helm)
+    return configured, tuple(notices)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from adk_gitops import guard, kustomization
 from adk_gitops.applications import application_for
-from adk_gitops.batch import BatchUnavailable, render_batch
+from adk_gitops.batch import BatchRun, BatchUnavailable, render_batch
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
 from adk_gitops.inputs import directory_files, load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
@@ -127,13 +127,18 @@ class _Loaded:
     refusals: tuple[guard.Refusal, ...] = ()  # what the guard would not let anything read
 
 
-def _load(target: Target, renderer: Renderer | None, root: Path, deadline: float) -> _Loaded:
+def _load(
+    target: Target, renderer: Renderer | None, root: Path, deadline: float, early: BatchRun | None = None
+) -> _Loaded:
     try:
         if target.kind is TargetKind.KUSTOMIZATION:
             assert renderer is not None and target.path is not None
             remaining = deadline - time.monotonic()
             try:  # a batch of one: the same wrapper, so findings know their source files
-                (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
+                if early is not None:
+                    (docs,) = early.result()
+                else:
+                    (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
             except BatchUnavailable:
                 text = renderer.build(target.path, root=root, timeout=remaining)
                 return _Loaded(
@@ -173,14 +178,38 @@ ProgressFn = Callable[[str], None]
 MIN_BATCH = 4  # below this, one process per overlay is as fast
 
 
+def _adopted(
+    head_start: BatchRun | None,
+    targets: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    timeout: float,
+) -> BatchRun | None:
+    """The head start when it is this run's one render, else None (and it is stopped)."""
+    if head_start is None:
+        return None
+    overlays = [t.path for t in targets if t.kind is TargetKind.KUSTOMIZATION and t.path is not None]
+    if len(overlays) == 1 and renderer is not None and head_start.matches(renderer, overlays, root, timeout):
+        renderer.processes.adopt(head_start.running)
+        head_start.running.renderer = renderer
+        return head_start
+    head_start.discard()
+    return None
+
+
 def _load_chunk(
-    chunk: Sequence[Target], renderer: Renderer | None, root: Path, deadline: float
+    chunk: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    deadline: float,
+    early: BatchRun | None = None,
 ) -> list[_Loaded] | None:
     """Render a chunk of overlays in one kustomize process. None when the batch
     failed for a reason one render per overlay would pin down; a batch that ran
-    out of time fails every overlay in it (the run's deadline is spent)."""
+    out of time fails every overlay in it (the run's deadline is spent). ``early``:
+    the run's one overlay, already rendering."""
     if len(chunk) == 1 or renderer is None:
-        return [_load(t, renderer, root, deadline) for t in chunk]
+        return [_load(t, renderer, root, deadline, early) for t in chunk]
     try:
         outputs = render_batch(
             renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
@@ -268,6 +297,7 @@ def check(
     render_timeout: float = BUILD_TIMEOUT_S,
     config: CheckConfig | Callable[[], CheckConfig] | None = None,
     on_progress: ProgressFn | None = None,
+    head_start: BatchRun | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run.
     ``discovered``: the repository's overlays when the caller already listed them
@@ -275,18 +305,21 @@ def check(
     Rendering shares one deadline, ``render_timeout`` from now, however many
     overlays there are; Ctrl-C kills every kustomize process at once. kustomize
     starts first: the rules, their configuration (``config``, or a function that
-    loads it) and the schemas load while it runs."""
+    loads it) and the schemas load while it runs. ``head_start``: the render of the
+    one overlay checked, started before this run (prestart.py); taken when it is the
+    render this run would start, else stopped."""
     root = repo_root.absolute()
     needs_renderer = any(t.kind is TargetKind.KUSTOMIZATION for t in targets)
     if needs_renderer and renderer is None:
         renderer = find_renderer()
+    early = _adopted(head_start, targets, renderer, root, render_timeout)
     workers = max(1, jobs or os.cpu_count() or 1)
     deadline = time.monotonic() + render_timeout
     by_target: dict[int, _Loaded] = {}
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         pending = {
-            pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
+            pool.submit(_load_chunk, chunk, renderer, root, deadline, early): chunk
             for chunk in _chunks(targets, workers, batch and renderer is not None)
         }
         # While kustomize runs: import the rules, load the configuration, warm the schemas.

@@ -55,45 +55,21 @@ def renderer_for(
     trusted_ref: str | None = None,
     ref_option: str = "--changed-from",
 ) -> Renderer:
-    """The renderer a command's --allow-remote and --no-sandbox ask for, with the
-    repository's render settings (buildoptions.py: as its Argo CD renders). The
-    remote-base allow-list comes from ``trusted_ref``'s adk-gitops.yaml when given (the
-    branch a pull request merges into: the pull request cannot widen it for itself),
-    unless --config names the file."""
-    from dataclasses import replace
+    """The renderer a command's --allow-remote, --no-sandbox and --config ask for
+    (buildoptions.configure), its notices said on stderr."""
+    from adk_gitops.buildoptions import configure
 
-    from adk_gitops.buildoptions import CONFIG_FILE, ENABLE_HELM, from_text, load
-    from adk_gitops.renderer import find_renderer
-
-    if no_sandbox:
-        say("adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads")
-    renderer = find_renderer(allow_remote=allow_remote, sandbox=not no_sandbox)
-    settings = load(root, config)
-    remote_bases = settings.remote_bases
-    if trusted_ref is not None and config is None:
-        from adk_gitops.changes import show
-
-        text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
-        remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases
-        if remote_bases != replace(settings.remote_bases, source=remote_bases.source):
-            say(
-                f"adk-gitops: {CONFIG_FILE}: check.kustomize.remoteBases differs from {trusted_ref}'s; "
-                f"{trusted_ref}'s list applies (a change takes effect once merged)"
-            )
-    helm = None
-    if ENABLE_HELM in settings.build_options:
-        import os
-        import shutil
-
-        wanted = os.environ.get("ADK_GITOPS_HELM", "").strip() or "helm"
-        found = shutil.which(wanted)
-        if found is None:
-            fail(
-                f"check.kustomize.buildOptions has {ENABLE_HELM}, and {wanted!r} is no executable "
-                "(install helm, or set $ADK_GITOPS_HELM to one)"
-            )
-        helm = str(Path(found).resolve())
-    return replace(renderer, build_options=settings.build_options, remote_bases=remote_bases, helm=helm)
+    renderer, notices = configure(
+        root,
+        allow_remote=allow_remote,
+        sandbox=not no_sandbox,
+        config=config,
+        trusted_ref=trusted_ref,
+        ref_option=ref_option,
+    )
+    for notice in notices:
+        say(notice)
+    return renderer
 
 
 def repo_root(repo: Path | None) -> Path:

@@ -69,12 +69,13 @@ app.command()(promote)
 app.add_typer(rules_app, name="rules")
 
 
-def main() -> None:
+def main(head_start: object = None) -> None:
     """Entry point. A bug surfaces as one line and exit 2, never a traceback,
-    unless ADK_GITOPS_DEBUG is set."""
+    unless ADK_GITOPS_DEBUG is set. ``head_start``: a render started before Typer
+    loaded (prestart.py), handed to the command as its context object."""
     try:
         try:
-            app(standalone_mode=True)
+            app(standalone_mode=True, obj=head_start)
         finally:
             sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at exit
     except SystemExit:

@@ -1,0 +1,157 @@
+"""kustomize's head start (prestart.py): `check OVERLAY` starts its render before
+Typer, the rules and the schemas are imported; `check` takes that very render when
+its arguments ask for it, and stops it otherwise. The real renderer, in its sandbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adk_gitops import checker, prestart
+from adk_gitops.buildoptions import configure
+from adk_gitops.renderer import Renderer, Running
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.e2e
+# What start-up must not load before kustomize runs (issue #28): the CLI framework,
+# the rule catalogue, the schema validators, pydantic.
+HEAVY = (
+    "typer",
+    "click",
+    "rich",
+    "pydantic",
+    "jsonschema",
+    "jsonschema_rs",
+    "adk_gitops.rules",
+    "adk_gitops.checker",
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "overlay"),
+    [
+        (["check", "overlays/a"], "overlays/a"),
+        (["check", "-o", "json", "overlays/a", "--fail-on=warning", "-k", "1.36"], "overlays/a"),
+        (["check", "--", "overlays/a"], "overlays/a"),
+        (["check"], None),  # every overlay: no single render to start
+        (["check", "overlays/a", "overlays/b"], None),
+        (["check", "overlays/a", "--allow-remote"], None),  # changes what is rendered
+        (["check", "overlays/a", "--config", "x.yaml"], None),
+        (["check", "overlays/a", "--timeout"], None),
+        (["check", "overlays/a", "-o"], None),  # a missing value: Typer says so
+        (["render", "overlays/a"], None),
+    ],
+)
+def test_which_command_lines_get_a_head_start(argv: list[str], overlay: str | None) -> None:
+    assert prestart.overlay_of(argv) == overlay
+
+
+def test_the_head_start_imports_nothing_heavy(tmp_path: Path, renderer: Renderer) -> None:
+    root = copy_example(tmp_path / "repo")
+    probe = (
+        "import json, sys\n"
+        "from adk_gitops.prestart import begin\n"
+        "head = begin(['check', 'overlays/postgres'])\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))\n"
+        "print(json.dumps({'started': head is not None, 'loaded': loaded}))\n"
+        "head.discard()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *HEAVY],
+        cwd=root,
+        env={
+            "PATH": str(Path(renderer.executable).parent) + ":/usr/bin:/bin",
+            "ADK_GITOPS_KUSTOMIZE": renderer.executable,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == {"started": True, "loaded": []}
+    assert not list((root / "overlays").glob(".adk-gitops-batch-*"))  # discarded: its folder removed
+
+
+def test_check_takes_the_head_start_it_would_have_started(
+    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_example(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
+    started: list[Path] = []
+    real_start = Renderer.start
+
+    def counted(self: Renderer, path: Path, **kwargs: Any) -> Running:
+        started.append(path)
+        return real_start(self, path, **kwargs)
+
+    monkeypatch.setattr(Renderer, "start", counted)
+    head = prestart.begin(["check", "overlays/postgres"])
+    assert head is not None and not head.ended and len(started) == 1
+    command_renderer, _ = configure(root)
+    targets = checker.targets_from_args(["overlays/postgres"], root)
+    report = checker.check(
+        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
+    )
+    assert len(started) == 1  # no second kustomize: the head start's output was used
+    assert head.ended and head.running.proc.returncode == 0
+    assert [t.resources for t in report.targets] == [5]
+    # Asked for another render (a different deadline): the head start is stopped, and
+    # the run renders as always.
+    other = prestart.begin(["check", "overlays/postgres"])
+    assert other is not None and len(started) == 2
+    again = checker.check(
+        targets,
+        kubernetes_versions=("1.34",),
+        repo_root=root,
+        renderer=command_renderer,
+        head_start=other,
+        render_timeout=30,
+    )
+    assert other.ended and len(started) == 3
+    assert [t.resources for t in again.targets] == [5]
+    assert not list((root / "overlays").glob(".adk-gitops-batch-*"))
+
+
+def test_the_cli_with_a_head_start_reports_as_before(tmp_path: Path, renderer: Renderer) -> None:
+    root = copy_example(tmp_path / "repo")
+    env = {"PATH": "/usr/bin:/bin", "ADK_GITOPS_KUSTOMIZE": renderer.executable, "NO_COLOR": "1"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "adk_gitops", "check", *args, "-o", "json"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for args in (["overlays/postgres"], ["overlays/postgres", "--timeout", "119"])  # with, without
+    ]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr == ""
+
+
+def test_check_help_loads_no_rules_schemas_or_pydantic() -> None:
+    probe = (
+        "import json, sys\n"
+        "heavy = tuple(sys.argv[1:])\n"
+        "sys.argv = ['adk-gitops', 'check', '--help']\n"
+        "from adk_gitops.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
+    )
+    heavy = [h for h in HEAVY if h not in ("typer", "click")]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *heavy], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "Render every overlay with real kustomize" in done.stdout
+    assert json.loads(done.stderr.splitlines()[-1]) == []
