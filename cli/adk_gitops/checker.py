@@ -322,7 +322,11 @@ def check(
             pool.submit(_load_chunk, chunk, renderer, root, deadline, early): chunk
             for chunk in _chunks(targets, workers, batch and renderer is not None)
         }
-        # While kustomize runs: import the rules, load the configuration, warm the schemas.
+        # While kustomize runs: ask the renderer its version (a process of its own, which
+        # each result names; waited for by a worker, not by this thread), import the rules,
+        # load the configuration, warm the schemas.
+        if renderer is not None:
+            pool.submit(lambda: renderer.version)
         from adk_gitops import judging
 
         resolved = judging.configuration(config)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from adk_gitops.manifests import load_stream
@@ -156,3 +159,23 @@ def test_a_boolean_where_a_string_belongs_names_yaml_1_1() -> None:
         "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {suspend: 'no', template: {spec: {}}}\n"
     )
     assert all("YAML" not in m and "kubectl reads" not in m for _, _, m in errors(job))
+
+
+def test_inlined_schemas_are_cached_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind's inlined schema is written once, read back as built, and rebuilt when
+    the cached file is damaged (a killed write, a full disk)."""
+    from adk_gitops import schemas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    schemas._cache_dir.cache_clear()
+    try:
+        built = schemas._schema_for("1.34", "batch/v1", "Job")
+        cached = schemas._cache_dir() / "v1.34" / "job-batch-v1.json"
+        assert cached.is_relative_to(tmp_path) and cached.is_file()
+        assert schemas._schema_for("1.34", "batch/v1", "Job") == built
+        cached.write_text('{"truncat')
+        assert schemas._schema_for("1.34", "batch/v1", "Job") == built
+        assert json.loads(cached.read_text()) == built
+        assert not list(cached.parent.glob("*.part"))
+    finally:
+        schemas._cache_dir.cache_clear()
