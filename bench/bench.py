@@ -244,11 +244,21 @@ def inner_loop(work: Path, reps: int) -> dict[str, float]:
 
     renderer = find_renderer()
     adk = str(Path(sys.executable).with_name("adk-gitops"))
-    runs = max(reps, 7)
-    single_check = median([timed([adk, "check", "overlays/cloudsql"], cwd=REPO) for _ in range(runs)])
-    single_render = median(
-        [timed([*renderer.argv_prefix, "overlays/cloudsql"], cwd=REPO) for _ in range(runs)]
-    )
+    runs = max(reps, 9)
+    # Paired: each check right after the render it is held against, the ratio taken per
+    # pair, so a machine that slows down for a while moves both.
+    pairs = [
+        (
+            timed([*renderer.argv_prefix, "overlays/cloudsql"], cwd=REPO),
+            timed([adk, "check", "overlays/cloudsql"], cwd=REPO),
+        )
+        for _ in range(runs)
+    ]
+    single_render = median([r for r, _ in pairs])
+    single_check = median([c for _, c in pairs])
+    single_ratio = median([c / r for r, c in pairs])
+    help_s = median([timed([adk, "--help"]) for _ in range(runs)])
+    version_s = median([timed([adk, "--version"]) for _ in range(runs)])
     root = work / "fleet-inner-100"
     overlays = make_fleet(root, 100)
     component = "components/db-cloudsql/proxy-sidecar.yaml"
@@ -269,6 +279,9 @@ def inner_loop(work: Path, reps: int) -> dict[str, float]:
     return {
         "single_check": single_check,
         "single_render": single_render,
+        "single_ratio": single_ratio,
+        "help": help_s,
+        "version": version_s,
         "changed_component": changed_component,
         "render_users": render_users,
         "users": len(users),
@@ -285,8 +298,10 @@ def inner_table(r: dict[str, float]) -> str:
     rows = [
         "| Measure | Value | Ratio | Goal |",
         "|---|---|---|---|",
-        f"| single overlay: `check overlays/cloudsql` ÷ `kustomize build` | {r['single_check']:.2f} s ÷ "
-        f"{r['single_render']:.2f} s | {r['single_check'] / r['single_render']:.1f} | ≤ 1.3 |",
+        f"| single overlay: `check overlays/cloudsql` ÷ `kustomize build` (median of paired runs) | "
+        f"{r['single_check']:.2f} s ÷ {r['single_render']:.2f} s | {r['single_ratio']:.2f} | ≤ 1.3 |",
+        f"| `adk-gitops --help` / `--version` | {r['help'] * 1000:.0f} ms / {r['version'] * 1000:.0f} ms | | "
+        "≤ 80 ms / ≤ 30 ms |",
         f"| pre-commit, one changed component file (100 envs, {r['users']:.0f} use it): `check --changed` ÷ "
         f"rendering those overlays | {r['changed_component']:.2f} s ÷ {r['render_users']:.2f} s | "
         f"{r['changed_component'] / r['render_users']:.2f} | ≤ 1.3 |",
@@ -416,6 +431,9 @@ def main() -> int:
         "--diff", action="store_true", help="measure only `diff` against `check --changed-from`"
     )
     args = parser.parse_args()
+    # The pinned renderer (scripts/install-renderer.py puts it beside this interpreter) for
+    # every measure, whatever else is on PATH.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     compile_package()
     sections = {
         "diff": (lambda tmp: diff_cost(tmp, args.reps), DIFF_BEGIN, DIFF_END),
