@@ -1,7 +1,7 @@
-"""kustomize's head start: ``check OVERLAY`` (what a pre-commit hook and an editor
-run) recognised from the command line before Typer, the rule catalogue or the
-schemas are imported, and its render started at once, so those imports overlap it
-instead of preceding it.
+"""kustomize's head start: ``check OVERLAY``, and ``check --changed FILE...`` when
+the change reaches one overlay (what an editor and a pre-commit hook run), recognised
+from the command line before Typer, the rule catalogue or the schemas are imported,
+and its render started at once, so those imports overlap it instead of preceding it.
 
 The render is exactly the one ``check`` would start (``buildoptions.configure``
 with the command's defaults, ``batch.start_batch`` on the same overlay, the same
@@ -30,16 +30,18 @@ _NEUTRAL = {
     "--kubernetes-version": True,
     "--jobs": True,
     "--batch": False,
+    "--changed": False,  # the words are changed files, not overlays
 }
 
 
-def overlay_of(argv: list[str]) -> str | None:
-    """The one overlay ``check`` is asked for, if the command line is a plain
-    ``check PATH`` with options that do not change rendering; else None."""
+def planned(argv: list[str]) -> tuple[list[str], bool] | None:
+    """A plain ``check`` command line's words and whether ``--changed`` was given, when
+    its options do not change rendering; else None."""
     if not argv or argv[0] != "check":
         return None
     positional: list[str] = []
     words = iter(argv[1:])
+    changed = False
     for word in words:
         if word == "--":
             positional.extend(words)
@@ -50,16 +52,25 @@ def overlay_of(argv: list[str]) -> str | None:
                 return None
             if _NEUTRAL[name] and "=" not in word and next(words, None) is None:
                 return None
+            changed = changed or name == "--changed"
             continue
         positional.append(word)
-    return positional[0] if len(positional) == 1 else None
+    return positional, changed
+
+
+def overlay_of(argv: list[str]) -> str | None:
+    """The one overlay a plain ``check PATH`` is asked for; else None."""
+    found = planned(argv)
+    if found is None or found[1] or len(found[0]) != 1:
+        return None
+    return found[0][0]
 
 
 def begin(argv: list[str]) -> BatchRun | None:
-    """Start the render of ``check OVERLAY``'s overlay; None when the command line
-    is not one, or the render cannot start here (the command will say why)."""
-    raw = overlay_of(argv)
-    if raw is None:
+    """Start the render ``check`` will ask for; None when the command line is not one
+    this recognises, or the render cannot start here (the command will say why)."""
+    found = planned(argv)
+    if found is None or not found[0] or (not found[1] and len(found[0]) != 1):
         return None
     from adk_gitops import guard, kustomization
     from adk_gitops.batch import start_batch
@@ -67,13 +78,29 @@ def begin(argv: list[str]) -> BatchRun | None:
     from adk_gitops.renderer import BUILD_TIMEOUT_S
 
     try:
-        path = Path(raw)
-        if not path.is_dir() or kustomization.kustomization_file(path) is None:
-            return None
+        words, changed = found
         root = guard.find_root(Path.cwd())
-        if guard.outside_reason(path, root.resolve()) or kustomization.is_component(path):
-            return None
+        if changed:
+            path = _the_overlay_changed(words, root)
+            if path is None:
+                return None
+        else:
+            path = Path(words[0])
+            if not path.is_dir() or kustomization.kustomization_file(path) is None:
+                return None
+            if guard.outside_reason(path, root.resolve()) or kustomization.is_component(path):
+                return None
         renderer, _ = configure(root)
         return start_batch(renderer, [path], root, timeout=BUILD_TIMEOUT_S)
     except Exception:  # no head start: the command reports whatever this was
         return None
+
+
+def _the_overlay_changed(files: list[str], root: Path) -> Path | None:
+    """The one overlay a change to ``files`` affects (changes.affected, as check
+    computes it; the kustomizations it parses stay cached for check), or None."""
+    from adk_gitops import changes, checker
+
+    picked = changes.affected(checker.discover(root), [Path(f) for f in files], root)
+    overlays = [t.path for t in picked if t.kind is checker.TargetKind.KUSTOMIZATION and t.path is not None]
+    return overlays[0] if len(overlays) == 1 else None

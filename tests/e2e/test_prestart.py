@@ -45,6 +45,7 @@ HEAVY = (
         (["check", "overlays/a", "--timeout"], None),
         (["check", "overlays/a", "-o"], None),  # a missing value: Typer says so
         (["render", "overlays/a"], None),
+        (["check", "--changed", "overlays/a/values.yaml"], None),  # files, not an overlay
     ],
 )
 def test_which_command_lines_get_a_head_start(argv: list[str], overlay: str | None) -> None:
@@ -155,3 +156,57 @@ def test_check_help_loads_no_rules_schemas_or_pydantic() -> None:
     )
     assert "Render every overlay with real kustomize" in done.stdout
     assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(
+    ("changed", "overlay"),
+    [
+        (["overlays/postgres/values.yaml"], "overlays/postgres"),  # one environment's values
+        (["components/db-cloudsql/proxy-sidecar.yaml"], "overlays/cloudsql"),  # only cloudsql uses it
+        (["bases/adk-agent/deployment.yaml"], None),  # both overlays: check batches them itself
+        (["README.md"], None),  # no overlay
+    ],
+)
+def test_a_change_that_reaches_one_overlay_gets_a_head_start(
+    tmp_path: Path,
+    renderer: Renderer,
+    monkeypatch: pytest.MonkeyPatch,
+    changed: list[str],
+    overlay: str | None,
+) -> None:
+    root = copy_example(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
+    head = prestart.begin(["check", "--changed", *changed])
+    try:
+        assert (head.overlays[0].relative_to(root).as_posix() if head else None) == overlay
+    finally:
+        if head is not None:
+            head.discard()
+
+
+def test_check_changed_takes_the_head_start(
+    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adk_gitops import changes
+
+    root = copy_example(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
+    started: list[Path] = []
+    real_start = Renderer.start
+
+    def counted(self: Renderer, path: Path, **kwargs: Any) -> Running:
+        started.append(path)
+        return real_start(self, path, **kwargs)
+
+    monkeypatch.setattr(Renderer, "start", counted)
+    head = prestart.begin(["check", "--changed", "overlays/postgres/values.yaml"])
+    assert head is not None and len(started) == 1
+    targets = changes.affected(checker.discover(root), [Path("overlays/postgres/values.yaml")], root)
+    command_renderer, _ = configure(root)
+    report = checker.check(
+        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
+    )
+    assert len(started) == 1 and head.ended and head.running.proc.returncode == 0
+    assert [(t.label, t.resources) for t in report.targets] == [("overlays/postgres", 5)]
