@@ -173,7 +173,7 @@ print(json.dumps({"code": done.returncode, "stderr": done.stderr, "same": snapsh
 def test_a_full_disk_leaves_the_tree_as_it_was(repo: Path, renderer: Renderer, tmp_path: Path) -> None:
     """A real full file system (a 4 MiB tmpfs in a mount namespace of bubblewrap's): the
     edit's staging runs out of space partway; one line, exit 2, every file as it was."""
-    from adk_gitops.renderer import find_sandbox
+    from adk_gitops.sandbox import find_sandbox
 
     disk = tmp_path / "disk"
     disk.mkdir()

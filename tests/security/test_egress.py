@@ -23,7 +23,8 @@ import pytest
 
 from adk_gitops import egress
 from adk_gitops.errors import RenderError
-from adk_gitops.renderer import Renderer, find_sandbox, hardened_env, sandbox_argv, sandbox_env
+from adk_gitops.renderer import Renderer, hardened_env
+from adk_gitops.sandbox import find_sandbox, sandbox_argv, sandbox_env
 from tests.security.conftest import run_cli, user_env
 from tests.security.test_sandbox import sandbox_available  # noqa: F401 (autouse: fail in CI without it)
 

@@ -1,4 +1,4 @@
-"""kustomize in its sandbox (renderer.sandbox_argv), tested as a layer of its own:
+"""kustomize in its sandbox (sandbox.sandbox_argv), tested as a layer of its own:
 attacks through keys spelt as kustomize reads them (`Resources:`, `ConfigMapGenerator:`,
 case-folded by Go's EqualFold) are run against kustomize itself, unconfined (the attack
 works) and in the sandbox (it does not); then through the CLI, where the guard (which now
@@ -15,14 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import (
-    SANDBOX_MEMORY_BYTES,
-    Renderer,
-    find_sandbox,
-    hardened_env,
-    sandbox_argv,
-    sandbox_env,
-)
+from adk_gitops.renderer import Renderer, hardened_env
+from adk_gitops.sandbox import SANDBOX_MEMORY_BYTES, find_sandbox, sandbox_argv, sandbox_env
 from tests.conftest import IN_CI, copy_example, require
 from tests.security.conftest import run_cli, user_env
 
@@ -184,7 +178,8 @@ def test_a_huge_generator_file_meets_the_memory_ceiling(repo: Path, renderer: Re
 def test_the_sandbox_hides_the_callers_environment(repo: Path, renderer: Renderer) -> None:
     """A CI token in the environment never reaches kustomize: an exec plugin or a
     generator could otherwise print it (the sandbox passes a minimal environment)."""
-    from adk_gitops.renderer import hardened_env, sandbox_env
+    from adk_gitops.renderer import hardened_env
+    from adk_gitops.sandbox import sandbox_env
 
     env = sandbox_env(
         hardened_env({"GITHUB_TOKEN": TOKEN, "PATH": "/x", "HOME": "/root"}, allow_remote=False)
