@@ -28,13 +28,14 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from adk_gitops.egress_forwarder import pipe
+
 HTTPS_PORT = 443
 MAX_BYTES = 512 * 2**20  # a remote base is kilobytes; a chart repository's index a few MiB
 _HEAD_MAX = 8192
 _HEAD_TIMEOUT_S = 10.0
 _CONNECT_TIMEOUT_S = 15.0
 _IDLE_TIMEOUT_S = 60.0
-_CHUNK = 65536
 
 Connect = Callable[[str, int], socket.socket]
 
@@ -153,9 +154,9 @@ class Filter:
             return
         upstream.settimeout(_IDLE_TIMEOUT_S)
         client.settimeout(_IDLE_TIMEOUT_S)
-        back = threading.Thread(target=self._pipe, args=(upstream, client), daemon=True)
+        back = threading.Thread(target=pipe, args=(upstream, client, self._take), daemon=True)
         back.start()
-        self._pipe(client, upstream)
+        pipe(client, upstream, self._take)
         back.join()
         client.close()
         upstream.close()
@@ -177,23 +178,14 @@ class Filter:
             raise Refused(f"{host[:120]} (no remote reference names it)")
         return host, HTTPS_PORT
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(_CHUNK):
-                with self._lock:
-                    self._budget -= len(data)
-                    over = self._budget < 0
-                if over:
-                    with self._lock:
-                        self.refused.append(f"more than {MAX_BYTES // 2**20} MiB from the network")
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (sink, source):
-                with contextlib.suppress(OSError):
-                    end.shutdown(socket.SHUT_RDWR)
+    def _take(self, size: int) -> bool:
+        """Whether ``size`` more bytes fit the run's budget (egress_forwarder.pipe asks)."""
+        with self._lock:
+            self._budget -= size
+            if self._budget >= 0:
+                return True
+            self.refused.append(f"more than {MAX_BYTES // 2**20} MiB from the network")
+            return False
 
 
 def _read_head(client: socket.socket) -> bytes:

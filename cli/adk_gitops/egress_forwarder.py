@@ -19,14 +19,20 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 _CHUNK = 65536
 
 
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
+def pipe(source: socket.socket, sink: socket.socket, take: Callable[[int], bool] | None = None) -> None:
+    """Copy ``source`` to ``sink`` until either end closes, then shut both down.
+    ``take(n)``: asked before ``n`` more bytes are passed on; False stops the copy
+    (the host-side filter's budget, egress.py)."""
     try:
         while data := source.recv(_CHUNK):
+            if take is not None and not take(len(data)):
+                break
             sink.sendall(data)
     except OSError:
         pass
@@ -44,9 +50,9 @@ def _carry(client: socket.socket, path: str) -> None:
         client.close()
         upstream.close()
         return
-    back = threading.Thread(target=_pipe, args=(upstream, client), daemon=True)
+    back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
     back.start()
-    _pipe(client, upstream)
+    pipe(client, upstream)
     back.join()
     client.close()
     upstream.close()

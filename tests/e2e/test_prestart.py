@@ -32,6 +32,20 @@ HEAVY = (
 )
 
 
+@pytest.fixture()
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every kustomize build started from here on (the real one, counted)."""
+    builds: list[Path] = []
+    real_start = Renderer.start
+
+    def counted(self: Renderer, path: Path, **kwargs: Any) -> Running:
+        builds.append(path)
+        return real_start(self, path, **kwargs)
+
+    monkeypatch.setattr(Renderer, "start", counted)
+    return builds
+
+
 @pytest.mark.parametrize(
     ("argv", "overlay"),
     [
@@ -79,19 +93,11 @@ def test_the_head_start_imports_nothing_heavy(tmp_path: Path, renderer: Renderer
 
 
 def test_check_takes_the_head_start_it_would_have_started(
-    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch, started: list[Path]
 ) -> None:
     root = copy_example(tmp_path / "repo")
     monkeypatch.chdir(root)
     monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
-    started: list[Path] = []
-    real_start = Renderer.start
-
-    def counted(self: Renderer, path: Path, **kwargs: Any) -> Running:
-        started.append(path)
-        return real_start(self, path, **kwargs)
-
-    monkeypatch.setattr(Renderer, "start", counted)
     head = prestart.begin(["check", "overlays/postgres"])
     assert head is not None and not head.ended and len(started) == 1
     command_renderer, _ = configure(root)
@@ -186,21 +192,13 @@ def test_a_change_that_reaches_one_overlay_gets_a_head_start(
 
 
 def test_check_changed_takes_the_head_start(
-    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch, started: list[Path]
 ) -> None:
     from adk_gitops import changes
 
     root = copy_example(tmp_path / "repo")
     monkeypatch.chdir(root)
     monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
-    started: list[Path] = []
-    real_start = Renderer.start
-
-    def counted(self: Renderer, path: Path, **kwargs: Any) -> Running:
-        started.append(path)
-        return real_start(self, path, **kwargs)
-
-    monkeypatch.setattr(Renderer, "start", counted)
     head = prestart.begin(["check", "--changed", "overlays/postgres/values.yaml"])
     assert head is not None and len(started) == 1
     targets = changes.affected(checker.discover(root), [Path("overlays/postgres/values.yaml")], root)

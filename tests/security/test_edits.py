@@ -32,6 +32,24 @@ def adk_gitops(repo: Path, renderer: Renderer, *args: str) -> subprocess.Complet
     return run_cli(repo, user_env(renderer), *args)
 
 
+def in_mounts(
+    renderer: Renderer, mounts: list[str], *python_args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """This interpreter run with ``python_args`` as a user would, in a mount namespace of
+    bubblewrap's where ``mounts`` change the view (a read-only folder, a tiny disk)."""
+    from adk_gitops.sandbox import find_sandbox
+
+    return subprocess.run(
+        [find_sandbox().bwrap, "--dev-bind", "/", "/", *mounts, "--", sys.executable, *python_args],
+        cwd=cwd,
+        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def snapshot(top: Path) -> dict[str, bytes]:
     """Every file under ``top`` (links not followed), .git included."""
     found: dict[str, bytes] = {}
@@ -116,22 +134,18 @@ def test_a_folder_linked_out_of_the_repository_is_not_written(
 def test_a_read_only_folder_leaves_the_tree_as_it_was(repo: Path, renderer: Renderer) -> None:
     argocd = repo / "argocd"
     before = snapshot(repo)
-    if os.geteuid() == 0:
-        # root ignores permission bits: a read-only bind mount stands in for a read-only folder.
-        done = subprocess.run(
-            ["unshare", "-m", "--", "sh", "-c",
-             f"mount --bind {argocd} {argocd} && mount -o remount,bind,ro {argocd} && "
-             f"{sys.executable} -m adk_gitops new-env staging --image {IMAGE}"],
-            cwd=repo,
-            env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )  # fmt: skip
-    else:
-        (repo / "argocd").chmod(0o555)
-        done = adk_gitops(repo, renderer, "new-env", "staging", "--image", IMAGE)
+    # A read-only bind mount in a mount namespace of bubblewrap's (root ignores permission bits).
+    done = in_mounts(
+        renderer,
+        ["--ro-bind", str(argocd), str(argocd)],
+        "-m",
+        "adk_gitops",
+        "new-env",
+        "staging",
+        "--image",
+        IMAGE,
+        cwd=repo,
+    )
     assert done.returncode == 2, done.stderr
     assert "read-only" in done.stderr and done.stderr.strip().count("\n") == 0
     assert not (repo / "overlays" / "staging").exists()
@@ -173,20 +187,17 @@ print(json.dumps({"code": done.returncode, "stderr": done.stderr, "same": snapsh
 def test_a_full_disk_leaves_the_tree_as_it_was(repo: Path, renderer: Renderer, tmp_path: Path) -> None:
     """A real full file system (a 4 MiB tmpfs in a mount namespace of bubblewrap's): the
     edit's staging runs out of space partway; one line, exit 2, every file as it was."""
-    from adk_gitops.sandbox import find_sandbox
-
     disk = tmp_path / "disk"
     disk.mkdir()
-    bwrap = find_sandbox().bwrap
-    done = subprocess.run(
-        [bwrap, "--dev-bind", "/", "/", "--size", str(4 * 2**20), "--tmpfs", str(disk), "--",
-         sys.executable, "-c", FULL_DISK, str(disk), str(repo), IMAGE],
-        env={**os.environ, "ADK_GITOPS_KUSTOMIZE": renderer.executable},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )  # fmt: skip
+    done = in_mounts(
+        renderer,
+        ["--size", str(4 * 2**20), "--tmpfs", str(disk)],
+        "-c",
+        FULL_DISK,
+        str(disk),
+        str(repo),
+        IMAGE,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["code"] == 2, result["stderr"]

@@ -16,7 +16,8 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,9 @@ from tests.security.test_sandbox import sandbox_available  # noqa: F401 (autouse
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture()
-def listener() -> Iterator[tuple[int, list[bytes]]]:
-    """A TCP server on the host's loopback recording the first bytes of each connection
-    (an attacker's target: a local admin port, a metadata proxy)."""
-    seen: list[bytes] = []
+@contextmanager
+def loopback_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A TCP server on the host's loopback, each connection given to ``handle``; its port."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -46,42 +45,43 @@ def listener() -> Iterator[tuple[int, list[bytes]]]:
                 conn, _ = server.accept()
             except OSError:
                 return
-            conn.settimeout(2)
-            try:
-                seen.append(conn.recv(4096))
-            except OSError:
-                seen.append(b"")
-            conn.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    try:
-        yield server.getsockname()[1], seen
-    finally:
-        server.close()
-
-
-@pytest.fixture()
-def echo() -> Iterator[int]:
-    """Plays a remote host: echoes what the tunnel carries."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(4)
-
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
             with conn:
-                while data := conn.recv(4096):
-                    conn.sendall(data)
+                handle(conn)
 
     threading.Thread(target=serve, daemon=True).start()
     try:
         yield server.getsockname()[1]
     finally:
         server.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[int, list[bytes]]]:
+    """Records the first bytes of each connection (an attacker's target on the host's
+    loopback: a local admin port, a metadata proxy)."""
+    seen: list[bytes] = []
+
+    def record(conn: socket.socket) -> None:
+        conn.settimeout(2)
+        try:
+            seen.append(conn.recv(4096))
+        except OSError:
+            seen.append(b"")
+
+    with loopback_server(record) as port:
+        yield port, seen
+
+
+@pytest.fixture()
+def echo() -> Iterator[int]:
+    """Plays a remote host: echoes what the tunnel carries."""
+
+    def echo_back(conn: socket.socket) -> None:
+        while data := conn.recv(4096):
+            conn.sendall(data)
+
+    with loopback_server(echo_back) as port:
+        yield port
 
 
 def confined(command: list[str], root: Path, gate: egress.Filter | None) -> subprocess.CompletedProcess[str]:
