@@ -1,18 +1,26 @@
-"""The console script's entry: answers ``--version`` without importing Typer
-(~150 ms), starts ``check OVERLAY``'s render before importing it (prestart.py),
-then hands everything to the Typer app."""
+"""The console script's entry: answers ``--version``, and ``--help`` on a terminal
+of the usual width, without importing Typer (~80 ms); starts ``check OVERLAY``'s
+render before importing it (prestart.py); then hands everything to the Typer app."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from adk_gitops import __version__
+
+HELP_WIDTH = 78  # click's width on a terminal of 80 columns or more, and off a terminal
+# ``adk-gitops --help`` as Typer prints it at HELP_WIDTH, written by scripts/gen-docs.py
+# (docgen.top_level_help); tests/docs/test_docs.py keeps the two equal.
+HELP_FILE = Path(__file__).resolve().parent / "commands" / "help.txt"
 
 
 def main() -> None:
     argv = sys.argv[1:]
     if argv == ["--version"]:
         print(f"adk-gitops {__version__}")
+        return
+    if argv in (["--help"], ["-h"]) and _print_help():
         return
     from adk_gitops.prestart import begin
 
@@ -24,3 +32,20 @@ def main() -> None:
     finally:
         if head_start is not None:
             head_start.discard()  # not taken (another render was asked for, or the run failed first)
+
+
+def _print_help() -> bool:
+    """Print the stored top-level help when Typer would print that very text: invoked
+    as ``adk-gitops``, at click's width (min(columns, 80) - 2, at least 50)."""
+    import shutil
+
+    if Path(sys.argv[0]).name != "adk-gitops":
+        return False
+    if max(min(shutil.get_terminal_size().columns, 80) - 2, 50) != HELP_WIDTH:
+        return False
+    try:
+        text = HELP_FILE.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    sys.stdout.write(text)
+    return True

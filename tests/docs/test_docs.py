@@ -24,6 +24,38 @@ def test_rules_reference_is_generated_from_the_docstrings() -> None:
         assert f"### {rule.id}\n" in text
 
 
+def test_the_stored_help_is_typers_own() -> None:
+    """entry.py answers --help from a file, before Typer loads: it must be Typer's text."""
+    from adk_gitops.docgen import top_level_help
+    from adk_gitops.entry import HELP_FILE
+
+    assert HELP_FILE.read_text() == top_level_help(), "stale help text: run python scripts/gen-docs.py"
+
+
+@pytest.mark.parametrize(("columns", "stored"), [("80", True), ("200", True), ("60", False)])
+def test_adk_gitops_help_is_the_same_either_way(columns: str, stored: bool) -> None:
+    """The console script, as a user runs it: the same text whichever path answers."""
+    from adk_gitops.docgen import top_level_help
+
+    script = Path(sys.executable).with_name("adk-gitops")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": columns}
+    done = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=60, env=env, check=True
+    )
+    probe = (
+        "import sys; from adk_gitops import entry\n"
+        "sys.argv = ['adk-gitops', '--help']; print(entry._print_help())"
+    )
+    answered = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env, check=True
+    )
+    assert answered.stdout.endswith(f"{stored}\n")  # which path answered at this width
+    if stored:
+        assert done.stdout == top_level_help()
+    else:
+        assert done.stdout.startswith("Usage: adk-gitops [OPTIONS] COMMAND [ARGS]...")
+
+
 def _table(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("| ")]
 
