@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from adk_gitops.docgen import rules_markdown, top_level_help
-from adk_gitops.entry import HELP_FILE
+from adk_gitops.entry import HELP_FILE, HELP_WIDTH
 
 target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 target.write_text(rules_markdown(), encoding="utf-8")
 print(f"wrote {target}")
-HELP_FILE.write_text(top_level_help(), encoding="utf-8")
+HELP_FILE.write_text(top_level_help(HELP_WIDTH), encoding="utf-8")
 print(f"wrote {HELP_FILE}")

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 
-from adk_gitops.entry import HELP_WIDTH
 from adk_gitops.rules import CATEGORIES
 from adk_gitops.rules._rule import Rule
 
@@ -68,9 +67,9 @@ def rules_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
-def top_level_help() -> str:
-    """``adk-gitops --help`` exactly as Typer prints it at ``HELP_WIDTH``: the text
-    entry.py answers with before importing Typer (docs test: the two stay equal)."""
+def top_level_help(width: int) -> str:
+    """``adk-gitops --help`` exactly as Typer prints it at ``width`` (entry.HELP_WIDTH):
+    the text entry.py answers with before importing Typer (docs test: the two stay equal)."""
     done = subprocess.run(
         [sys.executable, "-c", "import sys; sys.argv = ['adk-gitops', '--help']\n"
          "from adk_gitops.commands.app import main\nmain()"],
@@ -78,6 +77,6 @@ def top_level_help() -> str:
         text=True,
         timeout=60,
         check=True,
-        env={**os.environ, "COLUMNS": str(HELP_WIDTH + 2), "TYPER_USE_RICH": "0"},
+        env={**os.environ, "COLUMNS": str(width + 2), "TYPER_USE_RICH": "0"},
     )  # fmt: skip
     return done.stdout

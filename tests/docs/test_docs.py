@@ -27,15 +27,18 @@ def test_rules_reference_is_generated_from_the_docstrings() -> None:
 def test_the_stored_help_is_typers_own() -> None:
     """entry.py answers --help from a file, before Typer loads: it must be Typer's text."""
     from adk_gitops.docgen import top_level_help
-    from adk_gitops.entry import HELP_FILE
+    from adk_gitops.entry import HELP_FILE, HELP_WIDTH
 
-    assert HELP_FILE.read_text() == top_level_help(), "stale help text: run python scripts/gen-docs.py"
+    assert HELP_FILE.read_text() == top_level_help(HELP_WIDTH), (
+        "stale help text: run python scripts/gen-docs.py"
+    )
 
 
 @pytest.mark.parametrize(("columns", "stored"), [("80", True), ("200", True), ("60", False)])
 def test_adk_gitops_help_is_the_same_either_way(columns: str, stored: bool) -> None:
     """The console script, as a user runs it: the same text whichever path answers."""
     from adk_gitops.docgen import top_level_help
+    from adk_gitops.entry import HELP_WIDTH
 
     script = Path(sys.executable).with_name("adk-gitops")
     env = {"PATH": "/usr/bin:/bin", "COLUMNS": columns}
@@ -51,7 +54,7 @@ def test_adk_gitops_help_is_the_same_either_way(columns: str, stored: bool) -> N
     )
     assert answered.stdout.endswith(f"{stored}\n")  # which path answered at this width
     if stored:
-        assert done.stdout == top_level_help()
+        assert done.stdout == top_level_help(HELP_WIDTH)
     else:
         assert done.stdout.startswith("Usage: adk-gitops [OPTIONS] COMMAND [ARGS]...")
 
