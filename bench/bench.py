@@ -38,6 +38,7 @@ CHECK_PROBE = """
 import resource, sys, time
 from pathlib import Path
 from adk_gitops import checker, judging
+from adk_gitops.targets import discover
 root = Path(sys.argv[1])
 spent = [0.0]
 run_rules = judging.run_rules  # the rules run in check's second half (judging.py)
@@ -49,7 +50,7 @@ def timed_rules(ctx):
         spent[0] += time.perf_counter() - start
 judging.run_rules = timed_rules
 start = time.perf_counter()
-report = checker.check(checker.discover(root), kubernetes_versions=("1.34",), repo_root=root)
+report = checker.check(discover(root), kubernetes_versions=("1.34",), repo_root=root)
 end = time.perf_counter()
 print(end - start, spent[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(report.findings))
 """

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adk_gitops import bounded, guard, kustomization
-from adk_gitops.checker import Target, TargetKind
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.targets import Target, TargetKind
 
 GIT_TIMEOUT_S = 60.0
 

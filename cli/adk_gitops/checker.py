@@ -10,11 +10,10 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adk_gitops import guard, kustomization
+from adk_gitops import guard
 from adk_gitops.applications import application_for
 from adk_gitops.batch import BatchRun, BatchUnavailable, render_batch
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
@@ -22,56 +21,10 @@ from adk_gitops.inputs import directory_files, load_file, read_stdin
 from adk_gitops.manifests import Resource, load_stream, resources_from
 from adk_gitops.model import Report, Severity
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
+from adk_gitops.targets import Loaded, Target, TargetKind, discover, repo_label
 
 if TYPE_CHECKING:
     from adk_gitops.checkconfig import CheckConfig
-
-
-class TargetKind(StrEnum):
-    KUSTOMIZATION = "kustomization"
-    FILE = "file"  # rendered YAML
-    STDIN = "stdin"
-    FOLDER = "folder"  # a directory of manifests, e.g. argocd/
-
-
-@dataclass(frozen=True)
-class Target:
-    label: str
-    path: Path | None  # None: standard input
-    kind: TargetKind
-
-    @property
-    def default_file(self) -> str:
-        if self.kind is TargetKind.KUSTOMIZATION and self.path is not None:
-            found = kustomization.kustomization_file(self.path)
-            return f"{self.label.rstrip('/')}/{found.name if found else 'kustomization.yaml'}"
-        return self.label
-
-
-def discover(root: Path) -> list[Target]:
-    """Every overlay under overlays/ (kind Kustomization, not Component), then argocd/.
-    Symlinked folders are not descended into; one that is an overlay is a target,
-    and the guard judges where it leads."""
-    targets: list[Target] = []
-    overlays = root / "overlays"
-    if overlays.is_dir():
-        # Dot-folders are skipped, as Argo CD's git generator does (and batch folders start with one).
-        for directory in _folders(overlays):
-            if kustomization.kustomization_file(directory) and not kustomization.is_component(directory):
-                targets.append(Target(_label(directory, root), directory, TargetKind.KUSTOMIZATION))
-    argocd = root / "argocd"
-    if argocd.is_dir():
-        targets.append(_target_for(argocd, _label(argocd, root)))
-    return targets
-
-
-def _folders(top: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, _ in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        here = Path(dirpath)
-        found.extend(here / d for d in dirnames)
-    return sorted(found)
 
 
 def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -82,54 +35,9 @@ def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(found)
 
 
-def targets_from_args(paths: Sequence[str], root: Path) -> list[Target]:
-    """The targets the user named; each must be inside the repository ``root``."""
-    out = []
-    for raw in paths:
-        if raw == "-":
-            out.append(Target("-", None, TargetKind.STDIN))
-            continue
-        path = Path(raw)
-        if not path.exists():
-            raise AdkGitopsError(f"{raw}: no such file or directory")
-        why = guard.outside_reason(path, root.resolve())
-        if why:
-            raise AdkGitopsError(f"{raw}: {why} ({root}); pass --repo to check another repository")
-        out.append(_target_for(path, raw))
-    return out
-
-
-def _target_for(path: Path, label: str) -> Target:
-    if path.is_dir():
-        if kustomization.kustomization_file(path):
-            if kustomization.is_component(path):
-                raise AdkGitopsError(
-                    f"{label}: a Kustomize Component cannot be built alone; check an overlay"
-                )
-            return Target(label, path, TargetKind.KUSTOMIZATION)
-        return Target(label, path, TargetKind.FOLDER)
-    return Target(label, path, TargetKind.FILE)
-
-
-def _label(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    target: Target
-    resources: tuple[Resource, ...]
-    error: str  # "" when loaded
-    rendered_by: str
-    refusals: tuple[guard.Refusal, ...] = ()  # what the guard would not let anything read
-
-
 def _load(
     target: Target, renderer: Renderer | None, root: Path, deadline: float, early: BatchRun | None = None
-) -> _Loaded:
+) -> Loaded:
     try:
         if target.kind is TargetKind.KUSTOMIZATION:
             assert renderer is not None and target.path is not None
@@ -141,14 +49,12 @@ def _load(
                     (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
             except BatchUnavailable:
                 text = renderer.build(target.path, root=root, timeout=remaining)
-                return _Loaded(
-                    target, load_stream(text, source=target.default_file), "", renderer.description
-                )
+                return Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
             bodies = [body for body, _ in docs]
             rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
-            return _Loaded(target, rendered, "", renderer.description)
+            return Loaded(target, rendered, "", renderer.description)
         if target.kind is TargetKind.STDIN:
-            return _Loaded(target, load_stream(read_stdin(), source="-"), "", "")
+            return Loaded(target, load_stream(read_stdin(), source="-"), "", "")
         assert target.path is not None
         if target.kind is TargetKind.FILE:
             files = [target.path]
@@ -162,16 +68,16 @@ def _load(
         for file in files:
             why = guard.outside_reason(file, root.resolve())
             if why:
-                refused.append(guard.Refusal(file, _label(file, root), guard.Why.OUTSIDE, why))
+                refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
                 continue
-            resources.extend(load_file(file, _label(file, root)))
-        return _Loaded(target, tuple(resources), "", "", tuple(refused))
+            resources.extend(load_file(file, repo_label(file, root)))
+        return Loaded(target, tuple(resources), "", "", tuple(refused))
     except UnsafeInput as exc:
-        return _Loaded(target, (), "", "", exc.refusals)
+        return Loaded(target, (), "", "", exc.refusals)
     except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
-        return _Loaded(target, (), str(exc), "")
+        return Loaded(target, (), str(exc), "")
     except OSError as exc:  # e.g. an unreadable folder while listing it
-        return _Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
+        return Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
 
 
 ProgressFn = Callable[[str], None]
@@ -203,7 +109,7 @@ def _load_chunk(
     root: Path,
     deadline: float,
     early: BatchRun | None = None,
-) -> list[_Loaded] | None:
+) -> list[Loaded] | None:
     """Render a chunk of overlays in one kustomize process. None when the batch
     failed for a reason one render per overlay would pin down; a batch that ran
     out of time fails every overlay in it (the run's deadline is spent). ``early``:
@@ -215,11 +121,11 @@ def _load_chunk(
             renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
         )
     except RenderTimeout as exc:
-        return [_Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
+        return [Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
     except RenderError:
         return None
     return [
-        _Loaded(
+        Loaded(
             t,
             resources_from([b for b, _ in docs], t.default_file, [o for _, o in docs]),
             "",
@@ -250,7 +156,7 @@ def render_targets(
     batches with one deadline; in the order given."""
     workers = max(1, jobs or os.cpu_count() or 1)
     deadline = time.monotonic() + render_timeout
-    loaded: dict[int, _Loaded] = {}
+    loaded: dict[int, Loaded] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending = {
             pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
@@ -315,7 +221,7 @@ def check(
     early = _adopted(head_start, targets, renderer, root, render_timeout)
     workers = max(1, jobs or os.cpu_count() or 1)
     deadline = time.monotonic() + render_timeout
-    by_target: dict[int, _Loaded] = {}
+    by_target: dict[int, Loaded] = {}
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         pending = {

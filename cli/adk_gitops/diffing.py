@@ -35,6 +35,7 @@ from adk_gitops.manifests import Resource
 from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
 from adk_gitops.rules._helpers import is_migration_job, main_container
 from adk_gitops.syncplan import build_plan
+from adk_gitops.targets import Target, discover
 
 # kustomize's name hash: the first 10 hex digits of a sha256 with 0, 1, 3, a, e written
 # g, h, k, m, t (sigs.k8s.io/kustomize/api hasher/hasher.go encode).
@@ -412,8 +413,8 @@ def diff_repository(
     commit = merge_base(root, base_ref)
     with tempfile.TemporaryDirectory(prefix="adk-gitops-diff-") as tmp:
         base_root = extract(root, commit, Path(tmp) / "base")
-        after_targets = {t.label: t for t in checker.discover(root)}
-        before_targets = {t.label: t for t in checker.discover(base_root)}
+        after_targets = {t.label: t for t in discover(root)}
+        before_targets = {t.label: t for t in discover(base_root)}
         changed = changed_files(root, commit)
         labels = {t.label for t in affected(list(after_targets.values()), changed, root)}
         in_base = [base_root / p.relative_to(root) for p in changed]
@@ -423,7 +424,7 @@ def diff_repository(
             labels &= wanted
         ordered = sorted(labels)
 
-        def rendered(targets: Mapping[str, checker.Target], tree: Path) -> dict[str, checker.Rendered]:
+        def rendered(targets: Mapping[str, Target], tree: Path) -> dict[str, checker.Rendered]:
             chosen = [targets[label] for label in ordered if label in targets]
             done = checker.render_targets(chosen, renderer, tree, jobs=jobs, render_timeout=render_timeout)
             return {r.target.label: r for r in done}

@@ -11,7 +11,6 @@ from pathlib import Path
 from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
 from adk_gitops.checkconfig import CheckConfig
-from adk_gitops.checker import Target, TargetKind, _label, _Loaded
 from adk_gitops.engine import finding, printable, run_rules
 from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.manifests import Resource
@@ -19,6 +18,7 @@ from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.rules import get
 from adk_gitops.rules._context import Context, RepoIndex, repo_index
 from adk_gitops.schemas import SchemaSet
+from adk_gitops.targets import Loaded, Target, TargetKind, repo_label
 
 # What the bases render, and what a repository's argocd/ holds: compiled first.
 _COMMON = (
@@ -52,7 +52,7 @@ def _namespace_of(resources: Sequence[Resource]) -> str:
 
 
 def _repo_index(
-    root: Path, loaded: Sequence[_Loaded], config: CheckConfig, discovered: Sequence[Target]
+    root: Path, loaded: Sequence[Loaded], config: CheckConfig, discovered: Sequence[Target]
 ) -> RepoIndex:
     rendered = {
         item.target.path.resolve(): item.resources
@@ -84,7 +84,7 @@ _REFUSAL_RULES = {
 
 
 def judge(
-    loaded: Sequence[_Loaded],
+    loaded: Sequence[Loaded],
     root: Path,
     kubernetes_versions: tuple[str, ...],
     fail_on: Severity,
@@ -96,9 +96,9 @@ def judge(
     findings: list[Finding] = [
         finding(
             get("edit-interrupted"),
-            _label(staging, root),
+            repo_label(staging, root),
             message="an adk-gitops edit was killed before all its files were in place",
-            file=_label(staging / MANIFEST, root),
+            file=repo_label(staging / MANIFEST, root),
         )
         for staging in interrupted(root)
     ]
@@ -112,7 +112,7 @@ def judge(
                     get(_REFUSAL_RULES[refusal.why]),
                     target.label,
                     message=f"{refusal.entry!r}: {refusal.detail}",
-                    file=_label(refusal.file, root),
+                    file=repo_label(refusal.file, root),
                 )
             )
         if item.error:

@@ -99,8 +99,9 @@ def begin(argv: list[str]) -> BatchRun | None:
 def _the_overlay_changed(files: list[str], root: Path) -> Path | None:
     """The one overlay a change to ``files`` affects (changes.affected, as check
     computes it; the kustomizations it parses stay cached for check), or None."""
-    from adk_gitops import changes, checker
+    from adk_gitops import changes
+    from adk_gitops.targets import TargetKind, discover
 
-    picked = changes.affected(checker.discover(root), [Path(f) for f in files], root)
-    overlays = [t.path for t in picked if t.kind is checker.TargetKind.KUSTOMIZATION and t.path is not None]
+    picked = changes.affected(discover(root), [Path(f) for f in files], root)
+    overlays = [t.path for t in picked if t.kind is TargetKind.KUSTOMIZATION and t.path is not None]
     return overlays[0] if len(overlays) == 1 else None

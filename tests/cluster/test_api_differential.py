@@ -25,6 +25,7 @@ from adk_gitops import checker
 from adk_gitops.manifests import Resource, load_stream
 from adk_gitops.model import Severity
 from adk_gitops.schemas import DEFAULT_VERSION
+from adk_gitops.targets import Target, TargetKind
 from tests.cluster.conftest import ApiServer
 from tests.conftest import FIXTURES
 
@@ -58,7 +59,7 @@ RELEASES = {DEFAULT_VERSION: "v1.34.4", "1.36": "v1.36.3"}
 def test_check_and_the_api_server_agree(request: pytest.FixtureRequest, minor: str, path: Path) -> None:
     apiserver: ApiServer = request.getfixturevalue(SERVERS[minor])
     report = checker.check(
-        [checker.Target(path.name, path, checker.TargetKind.FILE)],
+        [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=(minor,),
         repo_root=path.parent,
     )

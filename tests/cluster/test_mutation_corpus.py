@@ -16,6 +16,7 @@ import yaml
 from adk_gitops import checker
 from adk_gitops.model import Severity
 from adk_gitops.schemas import DEFAULT_VERSION
+from adk_gitops.targets import Target, TargetKind
 from tests.cluster.conftest import ApiServer
 
 pytestmark = pytest.mark.e2e
@@ -546,7 +547,7 @@ def _check(text: str, tmp: Path) -> bool:
     path = tmp / "object.yaml"
     path.write_text(text)
     report = checker.check(
-        [checker.Target(path.name, path, checker.TargetKind.FILE)],
+        [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=tmp,
     )

@@ -14,6 +14,7 @@ from adk_gitops import checkconfig, checker
 from adk_gitops.commands.app import app
 from adk_gitops.model import Severity
 from adk_gitops.schemas import DEFAULT_VERSION
+from adk_gitops.targets import Target, TargetKind
 from tests.conftest import FIXTURES, copy_example
 
 RULES = FIXTURES / "rules"
@@ -23,7 +24,7 @@ def findings(
     case: Path, rule: str, config: checkconfig.CheckConfig | None = None
 ) -> list[tuple[str, Severity]]:
     report = checker.check(
-        [checker.Target(case.name, case, checker.TargetKind.FILE)],
+        [Target(case.name, case, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=case.parent,
         config=config,
@@ -145,7 +146,7 @@ HARDENING = ("run-as-non-root", "drop-all-capabilities", "no-privilege-escalatio
 def _hardening(config: checkconfig.CheckConfig | None = None) -> dict[str, set[Severity]]:
     case = FIXTURES / "hardening/mixed.yaml"
     report = checker.check(
-        [checker.Target(case.name, case, checker.TargetKind.FILE)],
+        [Target(case.name, case, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=case.parent,
         config=config,

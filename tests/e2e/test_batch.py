@@ -16,6 +16,7 @@ from adk_gitops.envgen.spec import EnvInput
 from adk_gitops.errors import RenderError
 from adk_gitops.manifests import parse_documents
 from adk_gitops.renderer import Renderer
+from adk_gitops.targets import Target, discover
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
@@ -55,8 +56,8 @@ def overlays(root: Path) -> list[Path]:
     return sorted(p for p in (root / "overlays").iterdir() if p.is_dir())
 
 
-def overlay_targets(root: Path) -> list[checker.Target]:
-    return [t for t in checker.discover(root) if t.kind == "kustomization"]
+def overlay_targets(root: Path) -> list[Target]:
+    return [t for t in discover(root) if t.kind == "kustomization"]
 
 
 def test_batch_equals_one_render_per_overlay(fleet: Path, renderer: Renderer) -> None:
@@ -94,7 +95,7 @@ def test_colliding_objects_fall_back_too(fleet: Path, renderer: Renderer) -> Non
 
 
 def test_batched_and_unbatched_checks_agree(fleet: Path, renderer: Renderer) -> None:
-    targets = checker.discover(fleet)
+    targets = discover(fleet)
     runs = [
         checker.check(targets, kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer, batch=b)
         for b in (True, False)

@@ -15,6 +15,7 @@ import pytest
 from adk_gitops import checker, prestart
 from adk_gitops.buildoptions import configure
 from adk_gitops.renderer import Renderer, Running
+from adk_gitops.targets import discover, targets_from_args
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.e2e
@@ -101,7 +102,7 @@ def test_check_takes_the_head_start_it_would_have_started(
     head = prestart.begin(["check", "overlays/postgres"])
     assert head is not None and not head.ended and len(started) == 1
     command_renderer, _ = configure(root)
-    targets = checker.targets_from_args(["overlays/postgres"], root)
+    targets = targets_from_args(["overlays/postgres"], root)
     report = checker.check(
         targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
     )
@@ -201,7 +202,7 @@ def test_check_changed_takes_the_head_start(
     monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
     head = prestart.begin(["check", "--changed", "overlays/postgres/values.yaml"])
     assert head is not None and len(started) == 1
-    targets = changes.affected(checker.discover(root), [Path("overlays/postgres/values.yaml")], root)
+    targets = changes.affected(discover(root), [Path("overlays/postgres/values.yaml")], root)
     command_renderer, _ = configure(root)
     report = checker.check(
         targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head

@@ -19,6 +19,7 @@ from adk_gitops import checker
 from adk_gitops.model import Finding
 from adk_gitops.renderer import Renderer
 from adk_gitops.schemas import DEFAULT_VERSION
+from adk_gitops.targets import Target, TargetKind, discover
 from tests.conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
@@ -49,17 +50,17 @@ def run_case(case: Path, rule: str, versions: tuple[str, ...], request: pytest.F
     renderer: Renderer | None = None
     root = case if case.is_dir() else case.parent
     if case.is_file():
-        targets = [checker.Target(case.name, case, checker.TargetKind.FILE)]
+        targets = [Target(case.name, case, TargetKind.FILE)]
     elif (case / "argocd").is_dir() and (case / "overlays").is_dir():  # a repository: every target
         renderer = request.getfixturevalue("renderer")
-        targets = checker.discover(case)
+        targets = discover(case)
     elif (case / "argocd").is_dir():
-        targets = [checker.Target("argocd", case / "argocd", checker.TargetKind.FOLDER)]
+        targets = [Target("argocd", case / "argocd", TargetKind.FOLDER)]
     elif not (case / "kustomization.yaml").is_file():  # a plain directory of manifests
-        targets = [checker.Target(case.name, case, checker.TargetKind.FOLDER)]
+        targets = [Target(case.name, case, TargetKind.FOLDER)]
     else:
         renderer = request.getfixturevalue("renderer")
-        targets = [checker.Target(case.name, case, checker.TargetKind.KUSTOMIZATION)]
+        targets = [Target(case.name, case, TargetKind.KUSTOMIZATION)]
     report = checker.check(targets, kubernetes_versions=versions, repo_root=root, renderer=renderer)
     crashes = [f.message for f in report.findings if f.rule == "internal-error"]
     assert crashes == [], "no rule may crash on any fixture"

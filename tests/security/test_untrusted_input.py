@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from adk_gitops.renderer import Renderer
+from adk_gitops.targets import Target, TargetKind
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli as adk_gitops
 from tests.security.conftest import user_env
@@ -531,7 +532,7 @@ def test_wrong_types_everywhere_crash_no_rule() -> None:
 
     path = FIXTURES / "odd" / "wrong-types.yaml"
     report = checker.check(
-        [checker.Target(path.name, path, checker.TargetKind.FILE)],
+        [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=("1.34",),
         repo_root=path.parent,
     )

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import changes, checker
+from adk_gitops import changes
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.targets import discover
 from tests.conftest import REPO
 
 
 def labels(*changed: str) -> list[str]:
-    targets = changes.affected(checker.discover(REPO), [Path(c) for c in changed], REPO)
+    targets = changes.affected(discover(REPO), [Path(c) for c in changed], REPO)
     return [t.label for t in targets]
 
 

@@ -108,12 +108,13 @@ def check(
     from adk_gitops import checker, schemas
     from adk_gitops.batch import BatchRun
     from adk_gitops.errors import AdkGitopsError
+    from adk_gitops.targets import discover, targets_from_args
 
     root = repo_root(repo)
     with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
-        discovered = checker.discover(root)
+        discovered = discover(root)
         if changed or changed_from:
             from adk_gitops import changes
 
@@ -124,7 +125,7 @@ def check(
             counts = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
             say(f"adk-gitops: {counts}")
         else:
-            targets = checker.targets_from_args(paths, root) if paths else discovered
+            targets = targets_from_args(paths, root) if paths else discovered
         if not targets and not (changed or changed_from):
             raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
         renderer = None

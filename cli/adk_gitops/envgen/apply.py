@@ -16,6 +16,7 @@ from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer
 from adk_gitops.schemas import DEFAULT_VERSION
+from adk_gitops.targets import Target, TargetKind
 
 # What a temporary copy needs to render an overlay.
 COPIED = ("bases", "components")
@@ -93,9 +94,9 @@ def validate(
             if target.is_symlink():  # copied as a link: writing through it would leave the copy
                 target.unlink()
             target.write_text(change.new, encoding="utf-8")
-        targets = [checker.Target(overlay, copy / overlay, checker.TargetKind.KUSTOMIZATION)]
+        targets = [Target(overlay, copy / overlay, TargetKind.KUSTOMIZATION)]
         targets += [
-            checker.Target(c.path, copy / c.path, checker.TargetKind.FILE)
+            Target(c.path, copy / c.path, TargetKind.FILE)
             for c in changes
             if c.path.startswith("argocd/") and c.status is not ChangeStatus.UNCHANGED
         ]
