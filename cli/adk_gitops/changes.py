@@ -30,11 +30,12 @@ def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> 
         return list(targets)
     argocd = real_root / "argocd"
     picked: list[Target] = []
+    memo: dict[Path, frozenset[Path]] = {}  # the shared bases and components, walked once
     for target in targets:
         if target.path is None:
             continue
         if target.kind is TargetKind.KUSTOMIZATION:
-            graph = kustomization.graph_files(target.path, is_remote=guard.is_remote)
+            graph = kustomization.graph_files(target.path, is_remote=guard.is_remote, memo=memo)
             if graph & paths:
                 picked.append(target)
         elif target.path.resolve() == argocd and any(p.is_relative_to(argocd) for p in paths):

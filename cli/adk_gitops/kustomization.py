@@ -211,11 +211,49 @@ def walk(
         yield file, doc, named
 
 
-def graph_files(directory: Path, *, is_remote: Callable[[str], bool]) -> frozenset[Path]:
+def graph_files(
+    directory: Path,
+    *,
+    is_remote: Callable[[str], bool],
+    memo: dict[Path, frozenset[Path]] | None = None,
+) -> frozenset[Path]:
     """Every local file the kustomization at ``directory`` reads: its own file, the
-    kustomizations it includes and their files (resolved)."""
-    files: set[Path] = set()
-    for file, _, named in walk(directory, is_remote=is_remote):
-        files.add(file.resolve())
-        files.update(named)
-    return frozenset(files)
+    kustomizations it includes and their files (resolved). ``memo``: each included
+    kustomization's own graph, shared between calls, so a fleet's overlays walk their
+    common base and components once (``changes.affected``)."""
+    return _graph(directory.resolve(), is_remote, {} if memo is None else memo, ())[0]
+
+
+def _graph(
+    current: Path,
+    is_remote: Callable[[str], bool],
+    memo: dict[Path, frozenset[Path]],
+    above: tuple[Path, ...],
+) -> tuple[frozenset[Path], bool]:
+    """(the graph's files, whether it is complete). A kustomization that includes one
+    above it (a cycle, which kustomize refuses) yields what is gathered where the cycle
+    began, and nothing on that path is memoised."""
+    if current in memo:
+        return memo[current], True
+    if current in above:
+        return frozenset(), False
+    file = kustomization_file(current)
+    if file is None:
+        memo[current] = frozenset()
+        return memo[current], True
+    files = {file.resolve()}
+    complete = True
+    for entry, may_be_dir in path_entries(load(current)):
+        if is_remote(entry):
+            continue
+        target = entry_path(current, entry)
+        if may_be_dir and target.is_dir():
+            included, whole = _graph(target.resolve(), is_remote, memo, (*above, current))
+            files |= included
+            complete = complete and whole
+        else:
+            files.add(target.resolve())
+    found = frozenset(files)
+    if complete:
+        memo[current] = found
+    return found, complete

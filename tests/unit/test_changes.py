@@ -66,3 +66,20 @@ def test_changed_since_lists_what_the_change_touched(tmp_path: Path) -> None:
         changes.changed_since(repo, "--output=/tmp/x")
     with pytest.raises(AdkGitopsError, match="--changed-from nope"):
         changes.changed_since(repo, "nope")
+
+
+def test_graphs_shared_through_a_memo_equal_graphs_walked_alone(tmp_path: Path) -> None:
+    """Two kustomizations including each other (a cycle kustomize refuses) and a third
+    including both: each graph is the same whether the memo was filled by another."""
+    from adk_gitops import guard, kustomization
+
+    for name, includes in (("a", ["../b"]), ("b", ["../a"]), ("c", ["../a", "../b"])):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cm.yaml").write_text("kind: ConfigMap\n")
+        (tmp_path / name / "kustomization.yaml").write_text(f"resources: {[*includes, 'cm.yaml']}\n")
+    alone = {n: kustomization.graph_files(tmp_path / n, is_remote=guard.is_remote) for n in "abc"}
+    memo: dict[Path, frozenset[Path]] = {}
+    shared = {n: kustomization.graph_files(tmp_path / n, is_remote=guard.is_remote, memo=memo) for n in "cab"}
+    assert shared == alone
+    every = {(tmp_path / n / f).resolve() for n in "ab" for f in ("kustomization.yaml", "cm.yaml")}
+    assert alone["a"] == alone["b"] == frozenset(every)
