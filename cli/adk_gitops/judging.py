@@ -12,13 +12,13 @@ from adk_gitops import checkconfig, guard, k8s, kustomization
 from adk_gitops.adk import adk_workloads
 from adk_gitops.checkconfig import CheckConfig
 from adk_gitops.engine import finding, printable, run_rules
-from adk_gitops.envgen.txn import MANIFEST, interrupted
 from adk_gitops.manifests import Resource
 from adk_gitops.model import Finding, Report, Severity, TargetResult
 from adk_gitops.rules import get
 from adk_gitops.rules._context import Context, RepoIndex, repo_index
 from adk_gitops.schemas import SchemaSet
 from adk_gitops.targets import Loaded, Target, TargetKind, repo_label
+from adk_gitops.txn import MANIFEST, interrupted
 
 # What the bases render, and what a repository's argocd/ holds: compiled first.
 _COMMON = (

@@ -1,4 +1,4 @@
-"""Edits never leave the repository (envgen/txn.py): attacks through committed
+"""Edits never leave the repository (txn.py): attacks through committed
 files that made set-image, set-migration, promote and new-env write outside the
 repository or plant a git hook, each refused with one line and nothing written."""
 

@@ -116,7 +116,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from adk_gitops.envgen.txn import write_file
+    from adk_gitops.txn import write_file
 
     # Relative: inside this folder's tree, through no link (a committed symlink named like
     # the report must not redirect it). Absolute: where the user said, but not through a

@@ -104,8 +104,8 @@ def new_env(
     from adk_gitops.envgen import flow, service
     from adk_gitops.envgen.apply import ChangeStatus
     from adk_gitops.envgen.spec import EnvInput
-    from adk_gitops.envgen.txn import locked
     from adk_gitops.renderer import find_renderer
+    from adk_gitops.txn import locked
 
     flags = EnvInput(
         namespace=namespace,

@@ -111,8 +111,8 @@ def _edit(
     """Plan an edit of one environment under the repository lock, check and write
     it, then report how it went."""
     from adk_gitops.envgen import flow
-    from adk_gitops.envgen.txn import locked
     from adk_gitops.renderer import find_renderer
+    from adk_gitops.txn import locked
 
     root = repo_root(repo)
     with domain_errors(), locked(root, readonly=dry_run):

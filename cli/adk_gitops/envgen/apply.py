@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import bounded, checkconfig, checker
-from adk_gitops.envgen import txn
+from adk_gitops import bounded, checkconfig, checker, txn
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops.envgen import txn
+from adk_gitops import txn
 from adk_gitops.envgen.apply import ChangeStatus, FileChange, unified_diff, validate, write
 from adk_gitops.model import Report
 from adk_gitops.renderer import Renderer
