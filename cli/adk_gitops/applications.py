@@ -13,7 +13,7 @@ from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
-from adk_gitops import bounded
+from adk_gitops import CONFIG_FILE, bounded
 from adk_gitops.errors import AdkGitopsError, ManifestError
 from adk_gitops.manifests import Resource, load_stream
 
@@ -60,7 +60,7 @@ def own_repo_url(root: Path) -> str:
     commands). Credentials in the URL are dropped. "" when unknown."""
     from adk_gitops import yamlread
 
-    config = root / "adk-gitops.yaml"
+    config = root / CONFIG_FILE
     try:
         doc = (
             yamlread.load(bounded.read_text(config, bounded.MAX_CONFIG_BYTES), str(config))

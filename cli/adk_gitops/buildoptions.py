@@ -21,12 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import bounded, remotebases, yamlread
+from adk_gitops import CONFIG_FILE, bounded, remotebases, yamlread
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.remotebases import RemoteBases
 from adk_gitops.renderer import Renderer, find_renderer
 
-CONFIG_FILE = "adk-gitops.yaml"
 LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
 ENABLE_HELM = "--enable-helm"
 NO_SANDBOX_NOTICE = "adk-gitops: --no-sandbox: kustomize runs unconfined; only the guard checks what it reads"

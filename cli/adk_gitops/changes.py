@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from adk_gitops import bounded, guard, kustomization
+from adk_gitops import CONFIG_FILE, bounded, guard, kustomization
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.targets import Target, TargetKind
 
@@ -26,7 +26,7 @@ def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> 
     """The targets a change to the files ``changed`` affects, in order."""
     real_root = root.resolve()
     paths = {(p if p.is_absolute() else root / p).resolve() for p in changed}
-    if (real_root / "adk-gitops.yaml") in paths:
+    if (real_root / CONFIG_FILE) in paths:
         return list(targets)
     argocd = real_root / "argocd"
     picked: list[Target] = []

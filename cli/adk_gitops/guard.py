@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import kustomization
+from adk_gitops import CONFIG_FILE, kustomization
 from adk_gitops.remotebases import RemoteBases
 
 
@@ -59,7 +59,7 @@ def find_root(start: Path) -> Path:
     repository's own config can make git execute commands."""
     here = start.absolute()
     for folder in (here, *here.parents):
-        if (folder / ".git").exists() or (folder / "adk-gitops.yaml").is_file():
+        if (folder / ".git").exists() or (folder / CONFIG_FILE).is_file():
             return folder
     return here
 

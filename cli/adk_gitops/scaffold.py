@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from adk_gitops import __version__
+from adk_gitops import CONFIG_FILE, __version__
 from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for
 from adk_gitops.envgen.config import ConfigError, validate
 from adk_gitops.envgen.files import scalar
@@ -286,7 +286,7 @@ def scaffold_files(o: ScaffoldOptions) -> dict[str, str]:
     files = shipped_manifests()
     files.update(
         {
-            "adk-gitops.yaml": config(o),
+            CONFIG_FILE: config(o),
             "argocd/project.yaml": project(o),
             "argocd/root.yaml": root_application(o),
             "argocd/apps/.gitkeep": "",
@@ -319,9 +319,7 @@ def plan_init(root: Path, options: ScaffoldOptions, *, force: bool) -> InitPlan:
             f"{root} is not empty: --force adds the scaffold's missing files and keeps every existing one"
         )
     files = scaffold_files(options)
-    validate(
-        yaml.safe_load(files["adk-gitops.yaml"]), "config.schema.json", "adk-gitops.yaml (from the options)"
-    )
+    validate(yaml.safe_load(files[CONFIG_FILE]), "config.schema.json", f"{CONFIG_FILE} (from the options)")
     changes = (
         changes_for(root, files)
         if root.is_dir()

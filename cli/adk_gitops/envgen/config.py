@@ -11,12 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import bounded, yamlread
+from adk_gitops import CONFIG_FILE, bounded, yamlread
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
-
-CONFIG_FILE = "adk-gitops.yaml"
 
 
 class ConfigError(AdkGitopsError):
