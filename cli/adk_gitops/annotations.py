@@ -9,7 +9,7 @@ the engine file it follows (argoproj/argo-cd, ``gitops-engine/pkg/sync/``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from adk_gitops.manifests import Resource
@@ -155,3 +155,10 @@ def delete_policies(resource: Resource) -> tuple[tuple[str, ...], tuple[str, ...
 def sync_options(resource: Resource) -> tuple[str, ...]:
     """The object's ``argocd.argoproj.io/sync-options`` (e.g. ``Validate=false``)."""
     return tuple(csv(resource.annotations.get(SYNC_OPTIONS)))
+
+
+def option_value(options: Sequence[str], key: str) -> str | None:
+    """The value of ``key=value`` among sync options, the first found, or None
+    (gitops-engine pkg/sync/resource/annotations.go GetAnnotationOptionValue)."""
+    prefix = f"{key}="
+    return next((o.removeprefix(prefix) for o in options if o.startswith(prefix)), None)

@@ -8,12 +8,15 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from fnmatch import fnmatchcase
 from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
 from adk_gitops import CONFIG_FILE, bounded
+from adk_gitops.annotations import option_value
+from adk_gitops.annotations import sync_options as annotation_sync_options
 from adk_gitops.errors import AdkGitopsError, ManifestError
 from adk_gitops.manifests import Resource, load_stream
 
@@ -158,12 +161,48 @@ def _sync_options(spec: Mapping[str, Any]) -> list[str]:
     return [str(o) for o in options] if isinstance(options, list) else []
 
 
-def sync_options(res: Resource) -> list[str]:
-    """The sync options of an Application, or of the ones an ApplicationSet's template makes."""
+def app_spec(res: Resource) -> dict[str, Any]:
+    """The spec of an Application, or of the ones an ApplicationSet's template makes."""
     spec = _mapping(res.body.get("spec"))
     if res.kind == "ApplicationSet":
         spec = _mapping(_mapping(spec.get("template")).get("spec"))
-    return _sync_options(spec)
+    return spec
+
+
+def sync_options(res: Resource) -> list[str]:
+    """The sync options of an Application, or of the ones an ApplicationSet's template makes."""
+    return _sync_options(app_spec(res))
+
+
+class Pruning(StrEnum):
+    """What the next sync does with an object no longer in the Application's manifests."""
+
+    AUTOMATED = "automated"  # automated sync with automated.prune: deleted at the next sync
+    NOT_AUTOMATED = "not-automated"  # automated sync without prune: left until a sync with prune
+    MANUAL = "manual"  # no automated sync: deleted when someone syncs with prune
+    KEPT = "kept"  # Prune=false on the object or the Application: never pruned
+    CONFIRM = "confirm"  # Prune=confirm: pruned once someone confirms it
+
+
+def pruning(app: Resource, removed: Resource) -> Pruning:
+    """How the Application ``app`` treats ``removed``, an object it no longer renders:
+    the object's own ``Prune=`` sync option, else the Application's (gitops-engine
+    sync_context.go isPruningDisabled, objRequiresPruneConfirmation; argo-cd
+    controller/sync.go WithDefaultPruneOption), then ``automated.prune`` when
+    automated sync is on (types.go IsAutomatedSyncEnabled: ``automated`` set and
+    ``enabled`` not false; appcontroller.go autoSync: ``Prune: GetPrune()``)."""
+    spec = app_spec(app)
+    option = option_value(annotation_sync_options(removed), "Prune")
+    if option is None:
+        option = option_value(_sync_options(spec), "Prune")
+    if option == "false":
+        return Pruning.KEPT
+    if option == "confirm":
+        return Pruning.CONFIRM
+    automated = _mapping(spec.get("syncPolicy")).get("automated")
+    if not isinstance(automated, dict) or automated.get("enabled") is False:
+        return Pruning.MANUAL
+    return Pruning.AUTOMATED if automated.get("prune") is True else Pruning.NOT_AUTOMATED
 
 
 def applications_index(

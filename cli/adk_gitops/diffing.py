@@ -24,11 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from adk_gitops import k8s
+from adk_gitops.applications import Pruning, pruning
 from adk_gitops.changes import git
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.manifests import Resource
@@ -36,6 +37,10 @@ from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
 from adk_gitops.rules._helpers import is_migration_job, main_container
 from adk_gitops.syncplan import build_plan
 from adk_gitops.targets import Target, discover
+
+if TYPE_CHECKING:
+    from adk_gitops.checkconfig import CheckConfig
+    from adk_gitops.rules._context import RepoIndex
 
 # kustomize's name hash: the first 10 hex digits of a sha256 with 0, 1, 3, a, e written
 # g, h, k, m, t (sigs.k8s.io/kustomize/api hasher/hasher.go encode).
@@ -224,7 +229,12 @@ SyncErrors = Callable[[Side], tuple[str, ...]]
 
 
 def impacts_of(
-    label: str, before: Side, after: Side, changes: Sequence[ObjectChange], errors_of: SyncErrors
+    label: str,
+    before: Side,
+    after: Side,
+    changes: Sequence[ObjectChange],
+    errors_of: SyncErrors,
+    application_of: Callable[[Side], Resource | None] = lambda side: None,
 ) -> tuple[ImpactLine, ...]:
     lines: list[ImpactLine] = []
     if before.error or after.error:
@@ -293,22 +303,42 @@ def impacts_of(
             )
     if before.exists:
         added = [str(c.key) for c in changes if c.status is Status.ADDED]
-        removed = [str(c.key) for c in changes if c.status is Status.REMOVED]
         if added:
             lines.append(ImpactLine(Impact.OBJECTS_ADDED, f"{len(added)} added: {', '.join(added)}"))
-        if removed:
+        # The next sync follows the Application after the change (it is applied first).
+        app = application_of(after) or application_of(before)
+        fates: dict[str, list[str]] = {}
+        for change in changes:
+            if change.status is Status.REMOVED and change.before is not None:
+                fate = _FATES[pruning(app, change.before)] if app is not None else _NO_APPLICATION
+                fates.setdefault(fate, []).append(str(change.key))
+        for fate, keys in fates.items():
             lines.append(
-                ImpactLine(
-                    Impact.OBJECTS_REMOVED,
-                    f"{len(removed)} removed: {', '.join(removed)} (deleted only if the Application prunes)",
-                )
+                ImpactLine(Impact.OBJECTS_REMOVED, f"{len(keys)} removed: {', '.join(keys)} ({fate})")
             )
     return tuple(lines)
 
 
-def environment_diff(label: str, before: Side, after: Side, errors_of: SyncErrors) -> EnvironmentDiff:
+# What the next sync does with an object the change removes (applications.pruning).
+_FATES = {
+    Pruning.AUTOMATED: "deleted by the next automated sync: automated.prune",
+    Pruning.NOT_AUTOMATED: "left in the cluster: automated sync does not prune; a sync with prune deletes it",
+    Pruning.MANUAL: "deleted when someone syncs with prune: the Application does not sync automatically",
+    Pruning.KEPT: "kept in the cluster: Prune=false",
+    Pruning.CONFIRM: "deleted once someone confirms the prune: Prune=confirm",
+}
+_NO_APPLICATION = "deleted only if the Application prunes"
+
+
+def environment_diff(
+    label: str,
+    before: Side,
+    after: Side,
+    errors_of: SyncErrors,
+    application_of: Callable[[Side], Resource | None] = lambda side: None,
+) -> EnvironmentDiff:
     changes = () if before.error or after.error else changes_of(label, before, after)
-    impacts = impacts_of(label, before, after, changes, errors_of)
+    impacts = impacts_of(label, before, after, changes, errors_of, application_of)
     return EnvironmentDiff(label, impacts, changes, before.error, after.error)
 
 
@@ -358,33 +388,42 @@ def extract(root: Path, commit: str, into: Path) -> Path:
     return into
 
 
-def sync_judge(root: Path) -> SyncErrors:
-    """What ``plan`` reports as error-level sync findings for one side of an overlay
-    in the tree at ``root`` (rule: message), judged with that tree's Applications and
-    configuration, which are read once (a diff of 100 environments judges 200 sides)."""
-    from adk_gitops import checkconfig
-    from adk_gitops.engine import run_rules
-    from adk_gitops.model import Severity
-    from adk_gitops.rules import SYNC_RULES
-    from adk_gitops.rules._context import Context, repo_index
+@dataclass(frozen=True)
+class Tree:
+    """One side's repository as ``diff`` judges it: its check configuration and its
+    Applications, read once (a diff of 100 environments judges 200 sides)."""
 
-    config = checkconfig.load(root)
-    index = repo_index(root, config.repo_url)
+    root: Path
+    config: CheckConfig
+    index: RepoIndex
 
-    def judge(side: Side) -> tuple[str, ...]:
+    def application(self, side: Side) -> Resource | None:
+        """The Application (or ApplicationSet) deploying this side's folder, if any."""
+        if not side.exists or side.path is None:
+            return None
+        _, _, found = self.index.deployment(side.path)
+        return found.resource if found is not None else None
+
+    def errors(self, side: Side) -> tuple[str, ...]:
+        """What ``plan`` reports as error-level sync findings for this side (rule: message)."""
+        from adk_gitops.engine import run_rules
+        from adk_gitops.model import Severity
+        from adk_gitops.rules import SYNC_RULES
+        from adk_gitops.rules._context import Context
+
         if not side.exists or side.error or side.path is None:
             return ()
         if not (side.path / "kustomization.yaml").is_file():
             return ()  # argocd/: not an overlay
-        label = side.path.relative_to(root).as_posix()
-        create, destination, found = index.deployment(side.path)
+        label = side.path.relative_to(self.root).as_posix()
+        create, destination, found = self.index.deployment(side.path)
         ctx = Context(
             label,
             side.resources,
-            repo=index,
+            repo=self.index,
             default_file=label,
-            settings=config.for_target(label),
-            adk_selector=config.adk_selector,
+            settings=self.config.for_target(label),
+            adk_selector=self.config.adk_selector,
             create_namespace=create,
             destination_namespace=destination,
             application=found,
@@ -392,7 +431,14 @@ def sync_judge(root: Path) -> SyncErrors:
         errors = (f for f in run_rules(ctx, SYNC_RULES) if f.severity is Severity.ERROR and not f.suppressed)
         return tuple(sorted({f"{f.rule}: {f.message}" for f in errors}))
 
-    return judge
+
+def tree(root: Path) -> Tree:
+    """The tree at ``root``, with its configuration and Applications read."""
+    from adk_gitops import checkconfig
+    from adk_gitops.rules._context import repo_index
+
+    config = checkconfig.load(root)
+    return Tree(root, config, repo_index(root, config.repo_url))
 
 
 def diff_repository(
@@ -439,14 +485,21 @@ def diff_repository(
                 return Side(False)
             return Side(True, found.resources, found.error, tree, found.target.path)
 
-        judges = {base_root: sync_judge(base_root), root: sync_judge(root)}
+        trees = {base_root: tree(base_root), root: tree(root)}
 
         def errors_of(s: Side) -> tuple[str, ...]:
-            return judges[s.root](s) if s.root is not None else ()
+            return trees[s.root].errors(s) if s.root is not None else ()
+
+        def application_of(s: Side) -> Resource | None:
+            return trees[s.root].application(s) if s.root is not None else None
 
         environments = tuple(
             environment_diff(
-                label, side(before.get(label), base_root), side(after.get(label), root), errors_of
+                label,
+                side(before.get(label), base_root),
+                side(after.get(label), root),
+                errors_of,
+                application_of,
             )
             for label in ordered
         )

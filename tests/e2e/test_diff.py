@@ -112,6 +112,39 @@ def test_a_new_and_a_removed_environment(cli: CliRunner, repo: Path) -> None:
     golden("new-and-removed.txt", out)
 
 
+def test_removed_objects_say_what_the_next_sync_does_with_them(cli: CliRunner, repo: Path) -> None:
+    """Two objects on main that the pull request removes: the Application now prunes
+    automatically, and one object carries Prune=false (gitops-engine keeps it)."""
+    overlay = repo / "overlays/postgres"
+    (overlay / "extra.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep-me\n"
+        "  annotations: {argocd.argoproj.io/sync-options: Prune=false}\ndata: {a: b}\n"
+    )
+    edit(
+        overlay / "kustomization.yaml", lambda t: t.replace("resources:\n", "resources:\n  - extra.yaml\n", 1)
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two ConfigMaps")
+    git(repo, "branch", "-f", "main")
+    (overlay / "extra.yaml").unlink()
+    edit(overlay / "kustomization.yaml", lambda t: t.replace("  - extra.yaml\n", "", 1))
+    edit(
+        repo / "argocd/apps/postgres.yaml",
+        lambda t: t.replace("  syncPolicy:\n", "  syncPolicy:\n    automated: {prune: true}\n", 1),
+    )
+    git(repo, "commit", "-qam", "drop them, prune automatically")
+    code, out, err = diff(cli, repo, "-o", "json")
+    assert code == 1, err
+    (env,) = [e for e in json.loads(out)["environments"] if e["target"] == "overlays/postgres"]
+    removed = [i["text"] for i in env["impacts"] if i["impact"] == "objects-removed"]
+    assert removed == [
+        "1 removed: ConfigMap/extra -n adk-agent-postgres "
+        "(deleted by the next automated sync: automated.prune)",
+        "1 removed: ConfigMap/keep-me -n adk-agent-postgres (kept in the cluster: Prune=false)",
+    ]
+
+
 def test_a_component_change_reaches_every_environment_and_masks_secret_values(
     cli: CliRunner, repo: Path
 ) -> None:
