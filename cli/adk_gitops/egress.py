@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from adk_gitops.egress_forwarder import pipe
+from adk_gitops.egress_forwarder import relay
 
 HTTPS_PORT = 443
 MAX_BYTES = 512 * 2**20  # a remote base is kilobytes; a chart repository's index a few MiB
@@ -137,7 +137,6 @@ class Filter:
             threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
 
     def _tunnel(self, client: socket.socket) -> None:
-        upstream: socket.socket | None = None
         try:
             client.settimeout(_HEAD_TIMEOUT_S)
             target = self._admit(_read_head(client))
@@ -154,12 +153,7 @@ class Filter:
             return
         upstream.settimeout(_IDLE_TIMEOUT_S)
         client.settimeout(_IDLE_TIMEOUT_S)
-        back = threading.Thread(target=pipe, args=(upstream, client, self._take), daemon=True)
-        back.start()
-        pipe(client, upstream, self._take)
-        back.join()
-        client.close()
-        upstream.close()
+        relay(client, upstream, self._take)
 
     def _admit(self, head: bytes) -> tuple[str, int]:
         line = head.split(b"\r\n", 1)[0].decode("latin-1")

@@ -42,6 +42,17 @@ def pipe(source: socket.socket, sink: socket.socket, take: Callable[[int], bool]
                 end.shutdown(socket.SHUT_RDWR)
 
 
+def relay(client: socket.socket, upstream: socket.socket, take: Callable[[int], bool] | None = None) -> None:
+    """Carry bytes both ways between two connected sockets until both directions end,
+    then close them (``take``: as for ``pipe``, asked in both directions)."""
+    back = threading.Thread(target=pipe, args=(upstream, client, take), daemon=True)
+    back.start()
+    pipe(client, upstream, take)
+    back.join()
+    client.close()
+    upstream.close()
+
+
 def _carry(client: socket.socket, path: str) -> None:
     upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -50,12 +61,7 @@ def _carry(client: socket.socket, path: str) -> None:
         client.close()
         upstream.close()
         return
-    back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
-    back.start()
-    pipe(client, upstream)
-    back.join()
-    client.close()
-    upstream.close()
+    relay(client, upstream)
 
 
 def _serve(listener: socket.socket, path: str) -> None:
