@@ -34,6 +34,15 @@ HEAVY = (
 
 
 @pytest.fixture()
+def root(tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped example as the working directory of a user whose renderer is the real one."""
+    repo = copy_example(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
+    return repo
+
+
+@pytest.fixture()
 def started(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every kustomize build started from here on (the real one, counted)."""
     builds: list[Path] = []
@@ -93,12 +102,7 @@ def test_the_head_start_imports_nothing_heavy(tmp_path: Path, renderer: Renderer
     assert not list((root / "overlays").glob(".adk-gitops-batch-*"))  # discarded: its folder removed
 
 
-def test_check_takes_the_head_start_it_would_have_started(
-    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch, started: list[Path]
-) -> None:
-    root = copy_example(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
+def test_check_takes_the_head_start_it_would_have_started(root: Path, started: list[Path]) -> None:
     head = prestart.begin(["check", "overlays/postgres"])
     assert head is not None and not head.ended and len(started) == 1
     command_renderer, _ = configure(root)
@@ -175,15 +179,8 @@ def test_check_help_loads_no_rules_schemas_or_pydantic() -> None:
     ],
 )
 def test_a_change_that_reaches_one_overlay_gets_a_head_start(
-    tmp_path: Path,
-    renderer: Renderer,
-    monkeypatch: pytest.MonkeyPatch,
-    changed: list[str],
-    overlay: str | None,
+    root: Path, changed: list[str], overlay: str | None
 ) -> None:
-    root = copy_example(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
     head = prestart.begin(["check", "--changed", *changed])
     try:
         assert (head.overlays[0].relative_to(root).as_posix() if head else None) == overlay
@@ -192,14 +189,9 @@ def test_a_change_that_reaches_one_overlay_gets_a_head_start(
             head.discard()
 
 
-def test_check_changed_takes_the_head_start(
-    tmp_path: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch, started: list[Path]
-) -> None:
+def test_check_changed_takes_the_head_start(root: Path, started: list[Path]) -> None:
     from adk_gitops import changes
 
-    root = copy_example(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("ADK_GITOPS_KUSTOMIZE", renderer.executable)
     head = prestart.begin(["check", "--changed", "overlays/postgres/values.yaml"])
     assert head is not None and len(started) == 1
     targets = changes.affected(discover(root), [Path("overlays/postgres/values.yaml")], root)
