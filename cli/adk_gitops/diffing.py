@@ -226,6 +226,7 @@ def _template(res: Resource | None) -> Any:
 
 
 SyncErrors = Callable[[Side], tuple[str, ...]]
+ApplicationOf = Callable[[Side], Resource | None]  # the Application deploying a side, if any
 
 
 def impacts_of(
@@ -234,7 +235,7 @@ def impacts_of(
     after: Side,
     changes: Sequence[ObjectChange],
     errors_of: SyncErrors,
-    application_of: Callable[[Side], Resource | None] = lambda side: None,
+    application_of: ApplicationOf,
 ) -> tuple[ImpactLine, ...]:
     lines: list[ImpactLine] = []
     if before.error or after.error:
@@ -335,7 +336,7 @@ def environment_diff(
     before: Side,
     after: Side,
     errors_of: SyncErrors,
-    application_of: Callable[[Side], Resource | None] = lambda side: None,
+    application_of: ApplicationOf,
 ) -> EnvironmentDiff:
     changes = () if before.error or after.error else changes_of(label, before, after)
     impacts = impacts_of(label, before, after, changes, errors_of, application_of)
