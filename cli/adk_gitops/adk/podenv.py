@@ -21,10 +21,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adk_gitops import k8s
-from adk_gitops.annotations import hook_info
+from adk_gitops.argocd.annotations import hook_info
 from adk_gitops.errors import PodEnvError
-from adk_gitops.manifests import Resource
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
 
 # A C identifier is what envFrom accepts as a variable name (kubelet skips others).
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
@@ -186,10 +186,10 @@ def find_workload(resources: Sequence[Resource], kind: str, name: str | None = N
 def prepare(resource: Resource, store: SecretStore, container_name: str | None = None) -> PreparedProcess:
     """The argv and environment of a workload's main container, or of the named
     one (an init container too: the app's schema gate)."""
-    pod = k8s.pod_spec(resource)
+    pod = podspec.pod_spec(resource)
     if pod is None:
         raise PodEnvError(f"{resource.id} has no pod template")
-    candidates = [c for c in k8s.containers(pod) if container_name is not None or not c.init]
+    candidates = [c for c in podspec.containers(pod) if container_name is not None or not c.init]
     chosen = [c for c in candidates if container_name is None or c.name == container_name][:1]
     if not chosen:
         raise PodEnvError(f"{resource.id} has no container {container_name!r}")

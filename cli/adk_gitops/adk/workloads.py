@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from adk_gitops import k8s
-from adk_gitops.manifests import Resource
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
 
 APP_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Rollout", "DeploymentConfig"}
@@ -76,7 +76,7 @@ def selected(res: Resource, selector: Mapping[str, str]) -> bool:
     """Whether ``res`` or its pod template carries every label of ``selector``."""
     if not selector:
         return False
-    spec = k8s.pod_spec(res)
+    spec = podspec.pod_spec(res)
     template_labels: Mapping[str, Any] = {}
     template = (
         (res.body.get("spec") or {}).get("template") if isinstance(res.body.get("spec"), dict) else None
@@ -89,7 +89,7 @@ def selected(res: Resource, selector: Mapping[str, str]) -> bool:
 
 def is_adk_workload(res: Resource, selector: Mapping[str, str] = {}) -> bool:
     """A long-running workload that serves an ADK agent (not a hook)."""
-    from adk_gitops.annotations import hook_info
+    from adk_gitops.argocd.annotations import hook_info
 
     if res.kind not in APP_KINDS or hook_info(res).is_hook:
         return False
@@ -97,8 +97,8 @@ def is_adk_workload(res: Resource, selector: Mapping[str, str] = {}) -> bool:
         return True
     if (res.metadata.get("labels") or {}).get("app.kubernetes.io/managed-by") == "adk-cli":
         return True
-    spec = k8s.pod_spec(res)
-    return any(_serves_adk(c.body) for c in (k8s.containers(spec) if spec else ()))
+    spec = podspec.pod_spec(res)
+    return any(_serves_adk(c.body) for c in (podspec.containers(spec) if spec else ()))
 
 
 def adk_workloads(resources: Iterable[Resource], selector: Mapping[str, str] = {}) -> list[Resource]:
@@ -109,8 +109,8 @@ def session_database_urls(res: Resource) -> Sequence[str]:
     """The session-store URIs an ADK workload is given (``--session_service_uri``,
     or a ``*SESSION_SERVICE_URI`` / ``DATABASE_URL`` variable; references count)."""
     found: list[str] = []
-    spec = k8s.pod_spec(res)
-    for container in k8s.containers(spec) if spec else ():
+    spec = podspec.pod_spec(res)
+    for container in podspec.containers(spec) if spec else ():
         for word in argv(container.body):
             if word.startswith(("--session_service_uri=", "--session_db_url=")):
                 found.append(word.split("=", 1)[1])
@@ -137,8 +137,8 @@ def session_store(res: Resource) -> SessionStore:
     urls = session_database_urls(res)
     if any(not url.startswith(_NO_DATABASE) for url in urls):
         return SessionStore.DATABASE
-    spec = k8s.pod_spec(res)
-    containers = [c.body for c in k8s.containers(spec)] if spec else []
+    spec = podspec.pod_spec(res)
+    containers = [c.body for c in podspec.containers(spec)] if spec else []
     if any(_DB_ENV.fullmatch(name) for c in containers for name in _env_names(c)):
         return SessionStore.DATABASE
     if urls:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 
 HOOK = "argocd.argoproj.io/hook"
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"

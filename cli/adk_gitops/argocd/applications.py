@@ -15,10 +15,10 @@ from posixpath import normpath
 from typing import Any
 
 from adk_gitops import CONFIG_FILE, bounded
-from adk_gitops.annotations import option_value
-from adk_gitops.annotations import sync_options as annotation_sync_options
+from adk_gitops.argocd.annotations import option_value
+from adk_gitops.argocd.annotations import sync_options as annotation_sync_options
 from adk_gitops.errors import AdkGitopsError, ManifestError
-from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.kube.manifests import Resource, load_stream
 
 # Namespaces no environment may deploy into: Kubernetes' own, and (per repository)
 # Argo CD's. Two Applications with the resources finalizer in one namespace own the
@@ -328,7 +328,7 @@ def application_for(overlay: Path, index: Sequence[AppInfo] | None = None) -> Ap
 
 def argocd_objects(root: Path) -> Iterator[tuple[Path, Resource]]:
     """Every readable object under ``root/argocd`` (symlinks out of the repository skipped)."""
-    from adk_gitops.guard import outside_reason
+    from adk_gitops.kustomize.guard import outside_reason
 
     real_root = root.resolve()
     for file in sorted((root / "argocd").rglob("*.y*ml")):

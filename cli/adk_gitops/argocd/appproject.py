@@ -31,8 +31,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from adk_gitops.manifests import Resource
-from adk_gitops.scopes import Scope, ScopeIndex
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.scopes import Scope, ScopeIndex
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 IN_CLUSTER_NAME = "in-cluster"

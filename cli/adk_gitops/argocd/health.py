@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 
 _ENGINE = "gitops-engine pkg/health"
 _LUA = "Argo CD resource_customizations"

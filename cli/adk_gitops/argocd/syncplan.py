@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
-from adk_gitops import k8s
-from adk_gitops.annotations import delete_policies, hook_info, sync_wave
-from adk_gitops.appproject import Refusal, operation_message
-from adk_gitops.health import health_check, produced_secret
-from adk_gitops.manifests import Resource, ResourceId
+from adk_gitops.argocd.annotations import delete_policies, hook_info, sync_wave
+from adk_gitops.argocd.appproject import Refusal, operation_message
+from adk_gitops.argocd.health import health_check, produced_secret
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource, ResourceId
 
 
 class Phase(StrEnum):
@@ -345,13 +345,13 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
         for task in step.tasks:
             if not task.hook:
                 continue
-            pod = k8s.pod_spec(task.resource)
+            pod = podspec.pod_spec(task.resource)
             if pod is None:
                 continue
             yield from _hook_namespace_problem(plan, task, namespaces)
             yield from _never_completes(task, pod)
             seen: set[tuple[str, str]] = set()
-            for dep in k8s.pod_dependencies(pod):
+            for dep in podspec.pod_dependencies(pod):
                 if (dep.kind, dep.name) in seen or (dep.kind == "ServiceAccount" and dep.name == "default"):
                     continue
                 seen.add((dep.kind, dep.name))
@@ -366,7 +366,7 @@ def _first_sync_problems(plan: SyncPlan, resources: Sequence[Resource]) -> Itera
 
 def _deadline(task: Task) -> int | None:
     res = task.resource
-    pod = k8s.pod_spec(res)
+    pod = podspec.pod_spec(res)
     spec = res.body.get("spec")
     holder = spec if res.kind == "Job" and isinstance(spec, Mapping) else (pod.spec if pod else {})
     deadline = holder.get("activeDeadlineSeconds")
@@ -382,7 +382,7 @@ def _outcome(task: Task) -> str:
 
 
 def _dependency_problem(
-    task: Task, n: int, step: Step, dep: k8s.Dependency, found: int | None, plan: SyncPlan
+    task: Task, n: int, step: Step, dep: podspec.Dependency, found: int | None, plan: SyncPlan
 ) -> Iterable[Problem]:
     """``found``: the dependency's first step, None if rendered but never applied, NOT_RENDERED."""
     rid = task.resource.id
@@ -426,7 +426,7 @@ def _dependency_problem(
 
 
 def _produced_problem(
-    task: Task, n: int, step: Step, dep: k8s.Dependency, found: int, producer: Resource, plan: SyncPlan
+    task: Task, n: int, step: Step, dep: podspec.Dependency, found: int, producer: Resource, plan: SyncPlan
 ) -> Iterable[Problem]:
     """A Secret a controller creates: in time if its producer is applied in an earlier
     step (whose health Argo CD waits for) or the same one (the pod retries until the
@@ -445,15 +445,15 @@ def _produced_problem(
         )
 
 
-def _never_completes(task: Task, pod: k8s.PodSpec) -> Iterable[Problem]:
+def _never_completes(task: Task, pod: podspec.PodSpec) -> Iterable[Problem]:
     """A hook Job or Pod with a plain sidecar that serves forever never completes."""
     if task.resource.kind not in ("Job", "Pod"):
         return
-    regular = [c for c in k8s.containers(pod) if not c.init]
+    regular = [c for c in podspec.containers(pod) if not c.init]
     if len(regular) < 2:
         return
     for container in regular:
-        if _LONG_RUNNING.search(str(container.body.get("image", ""))) and not k8s.stopped_by_peer(
+        if _LONG_RUNNING.search(str(container.body.get("image", ""))) and not podspec.stopped_by_peer(
             pod, container
         ):
             yield Problem(

@@ -15,9 +15,10 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from adk_gitops import CONFIG_FILE, bounded, guard, kustomization
+from adk_gitops import CONFIG_FILE, bounded
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.targets.discover import Target, TargetKind
 
 GIT_TIMEOUT_S = 60.0
 
@@ -75,7 +76,7 @@ def show(root: Path, ref: str, name: str, *, what: str) -> str | None:
 def git(root: Path, *args: str, what: str) -> bytes:
     """Run git in ``root`` with no fsmonitor and a hardened environment (system and
     global configuration ignored, no prompts); a failure is one line naming ``what``."""
-    from adk_gitops.renderer import hardened_env
+    from adk_gitops.kustomize.renderer import hardened_env
 
     argv = ["git", "-c", "core.fsmonitor=false", *args]
     try:

@@ -34,12 +34,13 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded, buildoptions, remotebases, yamlread
+from adk_gitops import CONFIG_FILE, bounded, yamlread
+from adk_gitops.check.model import Severity
+from adk_gitops.check.rules import ALL_RULES, ENGINE_RULES, REMOVED, unknown
+from adk_gitops.check.rules._rule import Rule
+from adk_gitops.check.rules._settings import RuleSettings, TargetSettings
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.model import Severity
-from adk_gitops.rules import ALL_RULES, ENGINE_RULES, REMOVED, unknown
-from adk_gitops.rules._rule import Rule
-from adk_gitops.rules._settings import RuleSettings, TargetSettings
+from adk_gitops.kustomize import buildoptions, remotebases
 
 _BY_ID = {rule.id: rule for rule in ALL_RULES}
 _TOP = {"disable", "rules", "paths", "adk", "repoURL", "hardening", "kustomize"}

@@ -9,8 +9,8 @@ import os
 import subprocess
 import sys
 
-from adk_gitops.rules import CATEGORIES
-from adk_gitops.rules._rule import Rule
+from adk_gitops.check.rules import CATEGORIES
+from adk_gitops.check.rules._rule import Rule
 
 
 def _anchor(text: str) -> str:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from adk_gitops.locate import Location, in_file, locate
-from adk_gitops.manifests import Resource
-from adk_gitops.model import Finding, Severity
-from adk_gitops.rules import ALL_RULES, ENGINE_RULES, get, unknown
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Rule
+from adk_gitops.check.model import Finding, Severity
+from adk_gitops.check.rules import ALL_RULES, ENGINE_RULES, get, unknown
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._rule import Rule
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kustomize.locate import Location, in_file, locate
 
 IGNORE_ANNOTATION = "adk-gitops.io/ignore"
 # Control characters (a terminal's ESC, CR that rewrites a CI log line, NUL that

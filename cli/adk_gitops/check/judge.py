@@ -8,16 +8,18 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from adk_gitops import checkconfig, guard, k8s, kustomization
-from adk_gitops.adk import adk_workloads
-from adk_gitops.checkconfig import CheckConfig
-from adk_gitops.engine import finding, printable, run_rules
-from adk_gitops.manifests import Resource
-from adk_gitops.model import Finding, Report, Severity, TargetResult
-from adk_gitops.rules import get
-from adk_gitops.rules._context import Context, RepoIndex, repo_index
-from adk_gitops.schemas import SchemaSet
-from adk_gitops.targets import Loaded, Target, TargetKind, repo_label
+from adk_gitops.adk.workloads import adk_workloads
+from adk_gitops.check import checkconfig
+from adk_gitops.check.checkconfig import CheckConfig
+from adk_gitops.check.engine import finding, printable, run_rules
+from adk_gitops.check.model import Finding, Report, Severity, TargetResult
+from adk_gitops.check.rules import get
+from adk_gitops.check.rules._context import Context, RepoIndex, repo_index
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.schemas import SchemaSet
+from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.targets.discover import Loaded, Target, TargetKind, repo_label
 from adk_gitops.txn import MANIFEST, interrupted
 
 # What the bases render, and what a repository's argocd/ holds: compiled first.
@@ -135,7 +137,7 @@ def judge(
                 folder=target.path if target.kind is TargetKind.FOLDER else None,
             )
             findings.extend(run_rules(ctx))
-        skipped = any(k8s.pod_spec(r) for r in item.resources) and not adk_workloads(
+        skipped = any(podspec.pod_spec(r) for r in item.resources) and not adk_workloads(
             item.resources, config.adk_selector
         )
         results.append(TargetResult(printable(target.label), len(item.resources), item.rendered_by, skipped))

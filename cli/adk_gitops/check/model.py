@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from adk_gitops.manifests import Resource
+    from adk_gitops.kube.manifests import Resource
 
 
 class Severity(StrEnum):

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adk_gitops import guard
-from adk_gitops.applications import application_for
-from adk_gitops.batch import BatchRun, BatchUnavailable, render_batch
+from adk_gitops.argocd.applications import application_for
+from adk_gitops.check.model import Report, Severity
 from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
-from adk_gitops.inputs import directory_files, load_file, read_stdin
-from adk_gitops.manifests import Resource, load_stream, resources_from
-from adk_gitops.model import Report, Severity
-from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
-from adk_gitops.targets import Loaded, Target, TargetKind, discover, repo_label
+from adk_gitops.kube.manifests import Resource, load_stream, resources_from
+from adk_gitops.kustomize import guard
+from adk_gitops.kustomize.batch import BatchRun, BatchUnavailable, render_batch
+from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
+from adk_gitops.targets.discover import Loaded, Target, TargetKind, discover, repo_label
+from adk_gitops.targets.load import directory_files, load_file, read_stdin
 
 if TYPE_CHECKING:
-    from adk_gitops.checkconfig import CheckConfig
+    from adk_gitops.check.checkconfig import CheckConfig
 
 
 def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -233,10 +233,10 @@ def check(
         # load the configuration, warm the schemas.
         if renderer is not None:
             pool.submit(lambda: renderer.version)
-        from adk_gitops import judging
+        from adk_gitops.check import judge
 
-        resolved = judging.configuration(config)
-        judging.warm_schemas(kubernetes_versions)
+        resolved = judge.configuration(config)
+        judge.warm_schemas(kubernetes_versions)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -257,7 +257,7 @@ def check(
         raise
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
-    return judging.judge(
+    return judge.judge(
         loaded,
         root,
         kubernetes_versions,

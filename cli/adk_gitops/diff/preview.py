@@ -28,19 +28,19 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from adk_gitops import k8s
-from adk_gitops.applications import Pruning, pruning
-from adk_gitops.changes import git
+from adk_gitops.argocd.applications import Pruning, pruning
+from adk_gitops.argocd.syncplan import build_plan
+from adk_gitops.check.changes import git
+from adk_gitops.check.rules._helpers import is_migration_job, main_container
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.manifests import Resource
-from adk_gitops.renderer import BUILD_TIMEOUT_S, Renderer
-from adk_gitops.rules._helpers import is_migration_job, main_container
-from adk_gitops.syncplan import build_plan
-from adk_gitops.targets import Target, discover
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer
+from adk_gitops.targets.discover import Target, discover
 
 if TYPE_CHECKING:
-    from adk_gitops.checkconfig import CheckConfig
-    from adk_gitops.rules._context import RepoIndex
+    from adk_gitops.check.checkconfig import CheckConfig
+    from adk_gitops.check.rules._context import RepoIndex
 
 # kustomize's name hash: the first 10 hex digits of a sha256 with 0, 1, 3, a, e written
 # g, h, k, m, t (sigs.k8s.io/kustomize/api hasher/hasher.go encode).
@@ -282,7 +282,7 @@ def impacts_of(
         for c in changes
         if c.after is not None
         and c.key.kind != "Job"
-        and k8s.pod_spec(c.after) is not None
+        and podspec.pod_spec(c.after) is not None
         and (c.before is None or _template(c.before) != _template(c.after))
     ]
     for change in rollouts:
@@ -407,10 +407,10 @@ class Tree:
 
     def errors(self, side: Side) -> tuple[str, ...]:
         """What ``plan`` reports as error-level sync findings for this side (rule: message)."""
-        from adk_gitops.engine import run_rules
-        from adk_gitops.model import Severity
-        from adk_gitops.rules import SYNC_RULES
-        from adk_gitops.rules._context import Context
+        from adk_gitops.check.engine import run_rules
+        from adk_gitops.check.model import Severity
+        from adk_gitops.check.rules import SYNC_RULES
+        from adk_gitops.check.rules._context import Context
 
         if not side.exists or side.error or side.path is None:
             return ()
@@ -435,8 +435,8 @@ class Tree:
 
 def tree(root: Path) -> Tree:
     """The tree at ``root``, with its configuration and Applications read."""
-    from adk_gitops import checkconfig
-    from adk_gitops.rules._context import repo_index
+    from adk_gitops.check import checkconfig
+    from adk_gitops.check.rules._context import repo_index
 
     config = checkconfig.load(root)
     return Tree(root, config, repo_index(root, config.repo_url))
@@ -453,8 +453,8 @@ def diff_repository(
 ) -> DiffReport:
     """Every environment the change since ``ref``'s merge base affects (or the
     ``paths`` given), rendered at that commit and in the working tree."""
-    from adk_gitops import checker
-    from adk_gitops.changes import affected
+    from adk_gitops.check import pipeline
+    from adk_gitops.check.changes import affected
 
     base_ref = ref or default_base(root)
     commit = merge_base(root, base_ref)
@@ -471,9 +471,9 @@ def diff_repository(
             labels &= wanted
         ordered = sorted(labels)
 
-        def rendered(targets: Mapping[str, Target], tree: Path) -> dict[str, checker.Rendered]:
+        def rendered(targets: Mapping[str, Target], tree: Path) -> dict[str, pipeline.Rendered]:
             chosen = [targets[label] for label in ordered if label in targets]
-            done = checker.render_targets(chosen, renderer, tree, jobs=jobs, render_timeout=render_timeout)
+            done = pipeline.render_targets(chosen, renderer, tree, jobs=jobs, render_timeout=render_timeout)
             return {r.target.label: r for r in done}
 
         with ThreadPoolExecutor(max_workers=2) as pool:  # both sides at once: the renders are the cost
@@ -481,7 +481,7 @@ def diff_repository(
             before = rendered(before_targets, base_root)
             after = later.result()
 
-        def side(found: checker.Rendered | None, tree: Path) -> Side:
+        def side(found: pipeline.Rendered | None, tree: Path) -> Side:
             if found is None:
                 return Side(False)
             return Side(True, found.resources, found.error, tree, found.target.path)

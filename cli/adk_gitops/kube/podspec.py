@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 from adk_gitops.syntax import pointer
 
 # Where each workload kind keeps its pod spec, as JSON pointer segments.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 
 
 class Scope(StrEnum):

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded, remotebases, yamlread
+from adk_gitops import CONFIG_FILE, bounded, yamlread
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.remotebases import RemoteBases
-from adk_gitops.renderer import Renderer, find_renderer
+from adk_gitops.kustomize import remotebases
+from adk_gitops.kustomize.remotebases import RemoteBases
+from adk_gitops.kustomize.renderer import Renderer, find_renderer
 
 LOAD_RESTRICTOR_NONE = ("--load-restrictor", "LoadRestrictionsNone")
 ENABLE_HELM = "--enable-helm"
@@ -138,7 +139,7 @@ def configure(
     settings = load(root, config)
     remote_bases = settings.remote_bases
     if trusted_ref is not None and config is None:
-        from adk_gitops.changes import show
+        from adk_gitops.check.changes import show
 
         text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
         remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from adk_gitops.egress_forwarder import relay
+from adk_gitops.kustomize.egress_forwarder import relay
 
 HTTPS_PORT = 443
 MAX_BYTES = 512 * 2**20  # a remote base is kilobytes; a chart repository's index a few MiB

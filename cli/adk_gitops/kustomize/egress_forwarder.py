@@ -6,7 +6,7 @@ the sandbox's one way out under ``--allow-remote``.
 The sandbox has its own network namespace holding nothing but a loopback device.
 This listens on that loopback, points COMMAND's ``HTTPS_PROXY`` (and every other
 proxy variable) at itself, and carries each connection, byte for byte, to SOCKET:
-a Unix socket bound in from the host, where ``adk_gitops.egress`` decides what may
+a Unix socket bound in from the host, where ``adk_gitops.kustomize.egress`` decides what may
 pass. It decides nothing itself. It exits with COMMAND's status (128 + N when a
 signal N stopped it, as a shell reports it).
 """

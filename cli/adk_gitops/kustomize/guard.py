@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import CONFIG_FILE, kustomization
-from adk_gitops.remotebases import RemoteBases
+from adk_gitops import CONFIG_FILE
+from adk_gitops.kustomize import kustomization
+from adk_gitops.kustomize.remotebases import RemoteBases
 
 
 class Why(StrEnum):

@@ -31,7 +31,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from adk_gitops import bounded, kustomization, yamlread
+from adk_gitops import bounded, yamlread
+from adk_gitops.kustomize import kustomization
 from adk_gitops.syntax import pointer_segments
 
 ORIGIN = "config.kubernetes.io/origin"

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from adk_gitops.egress import remote_host
 from adk_gitops.errors import AdkGitopsError
+from adk_gitops.kustomize.egress import remote_host
 
 WHERE = "check.kustomize.remoteBases"
 _COMMIT = re.compile(r"[0-9a-f]{7,40}")

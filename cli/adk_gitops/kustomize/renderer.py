@@ -39,10 +39,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
-from adk_gitops import egress, guard
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
-from adk_gitops.remotebases import RemoteBases
-from adk_gitops.sandbox import SANDBOX_MEMORY_BYTES, Sandbox, find_sandbox, sandbox_argv, sandbox_env
+from adk_gitops.kustomize import egress, guard
+from adk_gitops.kustomize.remotebases import RemoteBases
+from adk_gitops.kustomize.sandbox import (
+    SANDBOX_MEMORY_BYTES,
+    Sandbox,
+    find_sandbox,
+    sandbox_argv,
+    sandbox_env,
+)
 
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from adk_gitops import egress_forwarder
 from adk_gitops.errors import SandboxUnavailable
+from adk_gitops.kustomize import egress_forwarder
 
 # The sandbox's ceilings: a build's address space (a normal render needs ~200 MiB; a
 # 2 GiB file named by a generator must not take the machine) and its CPU time

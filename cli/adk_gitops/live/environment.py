@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adk_gitops.annotations import hook_info
-from adk_gitops.applications import AppInfo, application_for
+from adk_gitops.argocd.annotations import hook_info
+from adk_gitops.argocd.applications import AppInfo, application_for
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.k8s import pod_dependencies, pod_spec
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.podspec import pod_dependencies, pod_spec
 
 if TYPE_CHECKING:
-    from adk_gitops.renderer import Renderer
+    from adk_gitops.kustomize.renderer import Renderer
 
 IN_CLUSTER = "https://kubernetes.default.svc"  # Argo CD's name for the cluster it runs in
 
@@ -61,7 +61,7 @@ def overlay_path(root: Path, env: str) -> Path:
 
 def load(root: Path, env: str, renderer: Renderer) -> Target:
     """The environment ENV of the repository ``root``, rendered with the real renderer."""
-    from adk_gitops.inputs import read_rendered
+    from adk_gitops.targets.load import read_rendered
 
     overlay = overlay_path(root, env)
     rendered = read_rendered(str(overlay), root, renderer)

@@ -1,7 +1,7 @@
 """What a command checks: the targets of a repository (its overlays, its argocd/
 folder, the paths a user names) and what loading one gives (``Loaded``). Below the
-check pipeline (checker.py, which loads them) and its judge (judging.py, which
-judges them), so neither imports the other for these types."""
+check pipeline (check/pipeline.py, which loads them) and its judge (check/judge.py,
+which judges them), so neither imports the other for these types."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import guard, kustomization
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kustomize import guard, kustomization
 
 
 class TargetKind(StrEnum):

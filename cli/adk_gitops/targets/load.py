@@ -8,12 +8,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import bounded, locate, yamlread
+from adk_gitops import bounded, yamlread
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.guard import outside_reason
-from adk_gitops.kustomization import KUSTOMIZATION_FILES
-from adk_gitops.manifests import Resource, flatten, load_stream, resources_from
-from adk_gitops.renderer import Renderer, find_renderer
+from adk_gitops.kube.manifests import Resource, flatten, load_stream, resources_from
+from adk_gitops.kustomize import locate
+from adk_gitops.kustomize.guard import outside_reason
+from adk_gitops.kustomize.kustomization import KUSTOMIZATION_FILES
+from adk_gitops.kustomize.renderer import Renderer, find_renderer
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def is_kustomization_dir(path: Path) -> bool:
 
 def _recurse(path: Path) -> bool:
     """Whether the Application that deploys this directory reads it recursively."""
-    from adk_gitops.applications import application_for
+    from adk_gitops.argocd.applications import application_for
 
     found = application_for(path)
     return found.recurse if found else False

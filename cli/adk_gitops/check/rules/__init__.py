@@ -8,7 +8,7 @@ import importlib
 import pkgutil
 from typing import cast
 
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _discover() -> tuple[Rule, ...]:

@@ -1,12 +1,12 @@
-"""Argo CD Applications of a target (their paths: adk_gitops.applications)."""
+"""Argo CD Applications of a target (their paths: adk_gitops.argocd.applications)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.applications import AppInfo, destination, is_application, source_paths
-from adk_gitops.manifests import Resource
-from adk_gitops.rules._context import Context
+from adk_gitops.argocd.applications import AppInfo, destination, is_application, source_paths
+from adk_gitops.check.rules._context import Context
+from adk_gitops.kube.manifests import Resource
 
 __all__ = ["applications", "deployed_applications", "source_paths"]
 

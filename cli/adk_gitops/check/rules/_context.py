@@ -8,17 +8,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adk_gitops import appproject
-from adk_gitops.adk import adk_workloads
-from adk_gitops.appproject import AppProject, Refusal
-from adk_gitops.manifests import Resource
-from adk_gitops.rules._settings import TargetSettings
-from adk_gitops.syncplan import SyncPlan, build_plan
+from adk_gitops.adk.workloads import adk_workloads
+from adk_gitops.argocd import appproject
+from adk_gitops.argocd.appproject import AppProject, Refusal
+from adk_gitops.argocd.syncplan import SyncPlan, build_plan
+from adk_gitops.check.rules._settings import TargetSettings
+from adk_gitops.kube.manifests import Resource
 
 if TYPE_CHECKING:
-    from adk_gitops.applications import AppInfo
-    from adk_gitops.rules._rule import Rule
-    from adk_gitops.schemas import SchemaSet
+    from adk_gitops.argocd.applications import AppInfo
+    from adk_gitops.check.rules._rule import Rule
+    from adk_gitops.kube.schemas import SchemaSet
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def repo_index(
 ) -> RepoIndex:
     """The repository around the targets, read once per run: its Applications (written
     and generated) and AppProjects under ``argocd/``."""
-    from adk_gitops.applications import applications_index, argocd_objects, own_repo_url
+    from adk_gitops.argocd.applications import applications_index, argocd_objects, own_repo_url
 
     objects = list(argocd_objects(root))  # read and parsed once, for both
     projects = appproject.projects_of(res for _, res in objects)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.model import Violation
-from adk_gitops.rules._context import Context
+from adk_gitops.check.model import Violation
+from adk_gitops.check.rules._context import Context
 
 
 def no_check(ctx: Context) -> Iterator[Violation]:

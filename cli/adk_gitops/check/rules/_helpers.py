@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from adk_gitops import k8s
-from adk_gitops.adk import argv
-from adk_gitops.manifests import Resource
-from adk_gitops.migration import strategy_of
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
+from adk_gitops.adk.migration import strategy_of
+from adk_gitops.adk.workloads import argv
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
@@ -51,24 +51,24 @@ def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
             yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name, resource=res)
 
 
-def pods(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec]]:
+def pods(ctx: Context) -> Iterator[tuple[Resource, podspec.PodSpec]]:
     for res in ctx.resources:
-        spec = k8s.pod_spec(res)
+        spec = podspec.pod_spec(res)
         if spec is not None:
             yield res, spec
 
 
-def containers(ctx: Context) -> Iterator[tuple[Resource, k8s.PodSpec, k8s.Container]]:
+def containers(ctx: Context) -> Iterator[tuple[Resource, podspec.PodSpec, podspec.Container]]:
     for res, spec in pods(ctx):
-        for container in k8s.containers(spec):
+        for container in podspec.containers(spec):
             yield res, spec, container
 
 
-def main_container(res: Resource) -> k8s.Container | None:
-    spec = k8s.pod_spec(res)
+def main_container(res: Resource) -> podspec.Container | None:
+    spec = podspec.pod_spec(res)
     if spec is None:
         return None
-    return next((c for c in k8s.containers(spec) if not c.init), None)
+    return next((c for c in podspec.containers(spec) if not c.init), None)
 
 
 def is_migration_job(res: Resource) -> bool:
@@ -79,8 +79,8 @@ def is_migration_job(res: Resource) -> bool:
     labels = res.metadata.get("labels") or {}
     if labels.get("app.kubernetes.io/component") == "migration":
         return True
-    spec = k8s.pod_spec(res)
-    for c in k8s.containers(spec) if spec else ():
+    spec = podspec.pod_spec(res)
+    for c in podspec.containers(spec) if spec else ():
         words = argv(c.body)
         if words and words[0].rsplit("/", 1)[-1] == "adk" and "migrate" in words[1:3]:
             return True
@@ -94,7 +94,7 @@ def migration_jobs(ctx: Context) -> list[Resource]:
 
 
 def adk_apps(ctx: Context) -> list[Resource]:
-    """The target's ADK workloads (``adk_gitops.adk``, with the repository's selector)."""
+    """The target's ADK workloads (``adk_gitops.adk.workloads``, with the repository's selector)."""
     return list(ctx.adk_workloads)
 
 
@@ -104,7 +104,7 @@ GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 PROXY_IMAGE = re.compile(r"(^|/)(cloud-sql-proxy|cloudsql-proxy|gce-proxy)(:|@|$)")
 
 
-def is_cloudsql_proxy(container: k8s.Container) -> bool:
+def is_cloudsql_proxy(container: podspec.Container) -> bool:
     return bool(PROXY_IMAGE.search(str(container.body.get("image", ""))))
 
 
@@ -128,7 +128,7 @@ def _authority(rest: str) -> str:
     return rest if end < 0 else rest[:end]
 
 
-def db_urls(container: k8s.Container) -> Iterator[DbUrl]:
+def db_urls(container: podspec.Container) -> Iterator[DbUrl]:
     """Database URLs written literally in env values, command or args."""
     body = container.body
     places: list[tuple[str, str]] = []
@@ -146,7 +146,7 @@ def db_urls(container: k8s.Container) -> Iterator[DbUrl]:
             yield DbUrl(pointer, match.group(0), userinfo, host, int(port) if port.isdigit() else None)
 
 
-def env_value(container: k8s.Container, name: str) -> str | None:
+def env_value(container: podspec.Container, name: str) -> str | None:
     for env in container.body.get("env") or []:
         if env.get("name") == name and "value" in env:
             return str(env["value"])
@@ -157,7 +157,7 @@ def env_value(container: k8s.Container, name: str) -> str | None:
 _INHERITED = ("runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile")
 
 
-def effective_security(pod: k8s.PodSpec, container: k8s.Container) -> dict[str, Any]:
+def effective_security(pod: podspec.PodSpec, container: podspec.Container) -> dict[str, Any]:
     """The securityContext the kubelet applies to this container."""
     pod_sc = pod.spec.get("securityContext") or {}
     merged = {k: pod_sc[k] for k in _INHERITED if k in pod_sc}

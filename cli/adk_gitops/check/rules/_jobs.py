@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from adk_gitops.annotations import hook_info
-from adk_gitops.manifests import Resource
-from adk_gitops.rules._context import Context
+from adk_gitops.argocd.annotations import hook_info
+from adk_gitops.check.rules._context import Context
+from adk_gitops.kube.manifests import Resource
 
 
 def hook_jobs(ctx: Context) -> Iterator[tuple[Resource, dict[str, Any]]]:

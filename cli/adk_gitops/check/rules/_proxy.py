@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from adk_gitops import k8s
-from adk_gitops.adk import argv
-from adk_gitops.rules._helpers import env_value
+from adk_gitops.adk.workloads import argv
+from adk_gitops.check.rules._helpers import env_value
+from adk_gitops.kube import podspec
 
 POSTGRES_DEFAULT_PORT = 5432
 
 
-def positional_args(proxy: k8s.Container) -> list[tuple[int, str]]:
+def positional_args(proxy: podspec.Container) -> list[tuple[int, str]]:
     """(index in args, value) of the instance connection names. Flags with a
     separate value (``--port 5432``) are skipped with their value."""
     args = [str(a) for a in proxy.body.get("args") or []]
@@ -34,7 +34,7 @@ _FLAGS_WITH_VALUE = frozenset({
 })  # fmt: skip
 
 
-def _v1_instances(proxy: k8s.Container) -> list[tuple[str, str]]:
+def _v1_instances(proxy: podspec.Container) -> list[tuple[str, str]]:
     """Proxy v1 (``/cloud_sql_proxy -instances=P:R:I=tcp:5432,P:R:J``), in command or
     args: each name without its ``=tcp:PORT`` / ``=unix:PATH`` listener."""
     found: list[tuple[str, str]] = []
@@ -52,7 +52,7 @@ def _v1_instances(proxy: k8s.Container) -> list[tuple[str, str]]:
     return found
 
 
-def instance_names(proxy: k8s.Container) -> list[tuple[str, str]]:
+def instance_names(proxy: podspec.Container) -> list[tuple[str, str]]:
     """(pointer, name) of every instance the proxy serves: positional args (v2),
     ``-instances=`` (v1) or CSQL_PROXY_INSTANCE_CONNECTION_NAME. A ``?port=N`` query is kept."""
     names = [(f"{proxy.pointer}/args/{i}", value) for i, value in positional_args(proxy)]
@@ -63,7 +63,7 @@ def instance_names(proxy: k8s.Container) -> list[tuple[str, str]]:
     return names
 
 
-def listen_ports(proxy: k8s.Container) -> set[int]:
+def listen_ports(proxy: podspec.Container) -> set[int]:
     """The ports the proxy listens on: ``--port`` (v2), each ``=tcp:PORT`` of
     ``-instances=`` (v1), ``CSQL_PROXY_PORT``, else PostgreSQL's 5432."""
     words = argv(proxy.body)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
 
 CheckFn = Callable[[Context], Iterator[Violation]]
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")

@@ -1,5 +1,5 @@
 """The configuration in force for one target, as rules and the engine read it
-(parsed and validated by ``adk_gitops.checkconfig``)."""
+(parsed and validated by ``adk_gitops.check.checkconfig``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from adk_gitops.model import Severity
+from adk_gitops.check.model import Severity
 
 if TYPE_CHECKING:
-    from adk_gitops.rules._rule import Rule
+    from adk_gitops.check.rules._rule import Rule
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import adk_apps, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import adk_apps, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for app in adk_apps(ctx):
-        pod = k8s.pod_spec(app)
-        for container in k8s.containers(pod) if pod else ():
+        pod = podspec.pod_spec(app)
+        for container in podspec.containers(pod) if pod else ():
             for i, env in enumerate(container.body.get("env") or []):
                 if env.get("name") != "ADK_AUTO_MIGRATE_DB":
                     continue

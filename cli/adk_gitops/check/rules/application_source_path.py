@@ -32,12 +32,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from adk_gitops.applications import repository_key, sources
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._apps import applications
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.argocd.applications import repository_key, sources
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._apps import applications
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -62,7 +62,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 def _is_folder(root: Path, path: str) -> bool:
     """Whether ``path`` is a folder of the repository, through no link that leaves it."""
-    from adk_gitops.guard import outside_reason
+    from adk_gitops.kustomize.guard import outside_reason
 
     folder = root / path
     return not outside_reason(folder, root.resolve()) and folder.is_dir()

@@ -34,16 +34,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from adk_gitops import bounded
-from adk_gitops.applications import destination, source_paths, system_namespace
+from adk_gitops.argocd.applications import destination, source_paths, system_namespace
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._apps import applications
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._rule import Category, Rule
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.guard import outside_reason
-from adk_gitops.inputs import load_file
-from adk_gitops.manifests import Resource
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._apps import applications
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kustomize.guard import outside_reason
+from adk_gitops.targets.load import load_file
 
 _ARGOCD_KINDS = frozenset({"Application", "ApplicationSet", "AppProject"})
 

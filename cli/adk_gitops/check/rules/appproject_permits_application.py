@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.appproject import DEFAULT_PROJECT, application_refusals, project_name
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._apps import applications
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.argocd.appproject import DEFAULT_PROJECT, application_refusals, project_name
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._apps import applications
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

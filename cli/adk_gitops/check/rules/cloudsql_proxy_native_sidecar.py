@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, is_cloudsql_proxy, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import containers, is_cloudsql_proxy, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -49,7 +49,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 f"{container.pointer}/restartPolicy",
                 "proxy init container without restartPolicy: Always blocks the pod forever",
             )
-        elif res.kind in ("Job", "CronJob") and not k8s.stopped_by_peer(pod, container):
+        elif res.kind in ("Job", "CronJob") and not podspec.stopped_by_peer(pod, container):
             yield violation(res, container.pointer, "proxy in containers: the Job never completes")
 
 

@@ -26,19 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import db_urls, env_value, is_cloudsql_proxy, pods, violation
-from adk_gitops.rules._proxy import POSTGRES_DEFAULT_PORT, listen_ports
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import db_urls, env_value, is_cloudsql_proxy, pods, violation
+from adk_gitops.check.rules._proxy import POSTGRES_DEFAULT_PORT, listen_ports
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod in pods(ctx):
-        all_containers = list(k8s.containers(pod))
+        all_containers = list(podspec.containers(pod))
         ports = {port for c in all_containers if is_cloudsql_proxy(c) for port in listen_ports(c)}
         if not ports:
             continue

@@ -28,18 +28,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import GSA_ANNOTATION as ANNOTATION
-from adk_gitops.rules._helpers import is_cloudsql_proxy, pods, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import GSA_ANNOTATION as ANNOTATION
+from adk_gitops.check.rules._helpers import is_cloudsql_proxy, pods, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 from adk_gitops.syntax import GSA
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod in pods(ctx):
-        if not any(is_cloudsql_proxy(c) for c in k8s.containers(pod)):
+        if not any(is_cloudsql_proxy(c) for c in podspec.containers(pod)):
             continue
         sa_name = str(pod.spec.get("serviceAccountName") or "default")
         sa = ctx.find("ServiceAccount", sa_name, res.namespace)

@@ -29,11 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.manifests import Resource
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import (
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import (
     GSA_ANNOTATION,
     adk_apps,
     is_cloudsql_proxy,
@@ -41,7 +39,9 @@ from adk_gitops.rules._helpers import (
     migration_jobs,
     violation,
 )
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
 
 
 def _secrets(res: Resource) -> dict[str, str]:
@@ -49,7 +49,7 @@ def _secrets(res: Resource) -> dict[str, str]:
     main = main_container(res)
     found: dict[str, str] = {}
     if main is not None:
-        for dep in k8s.container_dependencies(main):
+        for dep in podspec.container_dependencies(main):
             if dep.kind == "Secret":
                 found.setdefault(dep.name, dep.pointer)
     return found
@@ -58,10 +58,10 @@ def _secrets(res: Resource) -> dict[str, str]:
 def _iam_account(ctx: Context, res: Resource) -> str | None:
     """The Google service account a pod logs in to Cloud SQL as, when its proxy
     uses IAM database authentication."""
-    pod = k8s.pod_spec(res)
+    pod = podspec.pod_spec(res)
     if pod is None or not any(
         is_cloudsql_proxy(c) and "--auto-iam-authn" in [str(a) for a in c.body.get("args") or []]
-        for c in k8s.containers(pod)
+        for c in podspec.containers(pod)
     ):
         return None
     sa = ctx.find("ServiceAccount", str(pod.spec.get("serviceAccountName") or "default"), res.namespace)

@@ -30,12 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.adk import argv
-from adk_gitops.migration import Strategy, strategy_of, sync_driver
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import (
+from adk_gitops.adk.migration import Strategy, strategy_of, sync_driver
+from adk_gitops.adk.workloads import argv
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import (
     adk_apps,
     db_urls,
     is_cloudsql_proxy,
@@ -43,7 +42,8 @@ from adk_gitops.rules._helpers import (
     migration_jobs,
     violation,
 )
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -53,8 +53,8 @@ def _check(ctx: Context) -> Iterator[Violation]:
         if main is not None and strategy_of(argv(main.body)) is Strategy.PREPARE_TABLES:
             checked.append(job)
     for res in checked:
-        spec = k8s.pod_spec(res)
-        for container in k8s.containers(spec) if spec else ():
+        spec = podspec.pod_spec(res)
+        for container in podspec.containers(spec) if spec else ():
             if container.init or is_cloudsql_proxy(container):
                 continue
             for url in db_urls(container):

@@ -30,15 +30,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.podenv import references
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.adk.podenv import references
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import containers, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
-def _defined(container: k8s.Container, ctx: Context, namespace: str) -> set[str] | None:
+def _defined(container: podspec.Container, ctx: Context, namespace: str) -> set[str] | None:
     """Names the container defines; None when an envFrom source is not rendered (unknown keys)."""
     names = {str(e.get("name")) for e in container.body.get("env") or []}
     for source in container.body.get("envFrom") or []:
@@ -58,7 +58,7 @@ _VARIABLE = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
 
 
-def _shell_script_index(container: k8s.Container) -> tuple[str, int] | None:
+def _shell_script_index(container: podspec.Container) -> tuple[str, int] | None:
     """(field, index) of the script a ``sh -c SCRIPT`` container runs, if any: there an
     undefined ``$(…)`` is the shell's command substitution, left for it on purpose."""
     words = [("command", i, str(a)) for i, a in enumerate(container.body.get("command") or [])]

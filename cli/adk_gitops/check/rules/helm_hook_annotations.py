@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.annotations import (
+from adk_gitops.argocd.annotations import (
     HELM_DELETE_POLICY,
     HELM_HOOK,
     HELM_WEIGHT,
@@ -35,11 +35,11 @@ from adk_gitops.annotations import (
     hook_info,
     sync_wave,
 )
-from adk_gitops.manifests import Resource
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube.manifests import Resource
 from adk_gitops.syntax import annotation_pointer
 
 

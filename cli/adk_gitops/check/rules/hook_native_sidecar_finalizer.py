@@ -30,18 +30,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.annotations import hook_info
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.argocd.annotations import hook_info
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import pods, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod in pods(ctx):
         if res.kind == "Job" and hook_info(res).types:
-            for container in k8s.containers(pod):
+            for container in podspec.containers(pod):
                 if container.native_sidecar:
                     yield violation(
                         res,

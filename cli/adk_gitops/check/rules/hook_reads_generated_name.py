@@ -27,12 +27,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.annotations import hook_info
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.argocd.annotations import hook_info
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import pods, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 # kustomize's hash suffix: 10 hex characters with 0, 1, 3, a, e replaced by g, h, k, m, t
 # (kubernetes-sigs/kustomize api/hasher/hasher.go, encode).
@@ -43,7 +43,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
     for res, pod in pods(ctx):
         if not hook_info(res).types:
             continue
-        for dep in k8s.pod_dependencies(pod):
+        for dep in podspec.pod_dependencies(pod):
             if dep.kind not in ("ConfigMap", "Secret") or not HASHED.search(dep.name):
                 continue
             target = ctx.find(dep.kind, dep.name, res.namespace)

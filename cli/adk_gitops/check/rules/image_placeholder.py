@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Category, Rule, RuleOption
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import containers, violation
+from adk_gitops.check.rules._rule import Category, Rule, RuleOption
 
 
 def placeholders(ctx: Context) -> frozenset[str]:

@@ -23,17 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._jobs import hook_jobs
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._jobs import hook_jobs
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
     for job, _ in hook_jobs(ctx):
-        pod = k8s.pod_spec(job)
+        pod = podspec.pod_spec(job)
         policy = pod.spec.get("restartPolicy", "Always") if pod else "Always"
         if policy not in ("Never", "OnFailure"):
             yield violation(

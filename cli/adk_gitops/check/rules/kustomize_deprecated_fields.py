@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops import guard, kustomization
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kustomize import guard, kustomization
 
 REPLACEMENTS = {
     "commonLabels": "labels (with includeSelectors: false)",

@@ -33,11 +33,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from adk_gitops.adk import SessionStore, session_store
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import adk_apps, migration_jobs, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.adk.workloads import SessionStore, session_store
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import adk_apps, migration_jobs, violation
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

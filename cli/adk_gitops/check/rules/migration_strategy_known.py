@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.adk import argv
-from adk_gitops.migration import strategy_of
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import adk_apps, main_container, migration_jobs, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.adk.migration import strategy_of
+from adk_gitops.adk.workloads import argv
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import adk_apps, main_container, migration_jobs, violation
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.k8s import NATIVE_SIDECARS_ON_BY_DEFAULT
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import containers, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import containers, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube.podspec import NATIVE_SIDECARS_ON_BY_DEFAULT
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from adk_gitops import k8s
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import pods, violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import pods, violation
+from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube import podspec
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
@@ -47,7 +47,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                     f"{pod.pointer}/volumes/{i}/hostPath",
                     f"volume {volume.get('name')!r} mounts the node's filesystem",
                 )
-        for container in k8s.containers(pod):
+        for container in podspec.containers(pod):
             if (container.body.get("securityContext") or {}).get("privileged") is True:
                 yield violation(
                     res,

@@ -38,11 +38,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from adk_gitops.applications import sync_options
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._helpers import violation
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.argocd.applications import sync_options
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._helpers import violation
+from adk_gitops.check.rules._rule import Category, Rule
 
 MAX_DATA_BYTES = 1024 * 1024  # core.MaxSecretSize
 MAX_OBJECT_BYTES = 1572864  # etcd's default --max-request-bytes (below the API server's 3 MiB)

@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._rule import Category, Rule
 
 _LOOSE = re.compile(r"[\s#\x00-\x1f\x7f-\x9f]")
 

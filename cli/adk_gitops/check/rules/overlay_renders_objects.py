@@ -30,9 +30,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:

@@ -26,9 +26,9 @@ configMapGenerator:
 
 from __future__ import annotations
 
-from adk_gitops.model import Severity
-from adk_gitops.rules._engine_rules import no_check
-from adk_gitops.rules._rule import Category, Rule
+from adk_gitops.check.model import Severity
+from adk_gitops.check.rules._engine_rules import no_check
+from adk_gitops.check.rules._rule import Category, Rule
 
 RULE = Rule(
     category=Category.ENGINE,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 from adk_gitops.syntax import pointer
 
 MIN_VERSION = (1, 28)
@@ -123,7 +123,7 @@ def _add_format_bounds(node: Any) -> None:
 def _enums() -> dict[str, Any]:
     """The server's enum values per minor (kubernetes-enums.json, built from each
     release's generated OpenAPI by scripts/gen-kubernetes-enums.py)."""
-    text = importlib.resources.files("adk_gitops.schemas").joinpath("kubernetes-enums.json").read_text()
+    text = importlib.resources.files("adk_gitops.kube.schemas").joinpath("kubernetes-enums.json").read_text()
     enums: dict[str, Any] = json.loads(text)["enums"]
     return enums
 
@@ -197,7 +197,11 @@ def _schema_keys(node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, .
 
 @cache
 def _argocd_schemas() -> dict[str, Any]:
-    text = importlib.resources.files("adk_gitops.schemas").joinpath("argocd.json").read_text(encoding="utf-8")
+    text = (
+        importlib.resources.files("adk_gitops.kube.schemas")
+        .joinpath("argocd.json")
+        .read_text(encoding="utf-8")
+    )
     doc: dict[str, Any] = json.loads(text)
     return doc
 
@@ -249,7 +253,7 @@ def _cache_dir() -> Path:
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
     digest.update(
-        importlib.resources.files("adk_gitops.schemas").joinpath("kubernetes-enums.json").read_bytes()
+        importlib.resources.files("adk_gitops.kube.schemas").joinpath("kubernetes-enums.json").read_bytes()
     )
     root = _schema_root()  # kubernetes-validate's data: where it is, and its release
     digest.update(str(root).encode())

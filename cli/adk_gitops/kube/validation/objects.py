@@ -13,7 +13,7 @@ Written from the server's own validation, in its words where possible:
   validateRestartPolicy, ValidateService);
 - workloads: kubernetes/pkg/apis/apps/validation/validation.go
   (ValidateDeploymentSpec) and pkg/apis/batch/validation/validation.go
-  (validateJobSpec; validateScheduleFormat and validateTimeZone, in cronspec.py);
+  (validateJobSpec; validateScheduleFormat and validateTimeZone, in validation/cron.py);
 - CIDRs: k8s.io/utils/net ParseCIDRSloppy (Service loadBalancerSourceRanges,
   NetworkPolicy ipBlock).
 
@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from adk_gitops import cronspec, k8s
-from adk_gitops.manifests import Resource
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.validation import cron
 from adk_gitops.syntax import pointer
 
 INT32_MAX = 2**31 - 1
@@ -254,7 +255,7 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
     yield from _labels(meta, ("metadata",))
     for kind, path in _COUNTS:
         if res.kind == kind:
-            why = _int_range(k8s.at_path(res.body, path), 0, INT32_MAX)
+            why = _int_range(podspec.at_path(res.body, path), 0, INT32_MAX)
             if why:
                 yield ApiProblem(pointer(*path), why)
     if res.kind == "Deployment":
@@ -267,10 +268,12 @@ def syntax_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _cron_job(res.body)
     if res.kind == "NetworkPolicy":
         yield from _network_policy(res.body)
-    template_path = k8s.POD_SPEC_PATHS.get(res.kind, ())[:-1]
+    template_path = podspec.POD_SPEC_PATHS.get(res.kind, ())[:-1]
     if template_path:  # a workload's pod template (a Pod's own metadata was checked above)
-        yield from _labels(k8s.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata"))
-    spec = k8s.pod_spec(res) if res.kind in k8s.BUILTIN_POD_KINDS else None
+        yield from _labels(
+            podspec.at_path(res.body, (*template_path, "metadata")), (*template_path, "metadata")
+        )
+    spec = podspec.pod_spec(res) if res.kind in podspec.BUILTIN_POD_KINDS else None
     if spec is not None:
         yield from _pod_syntax(spec)
 
@@ -293,14 +296,14 @@ def _labels(meta: Any, at: tuple[str, ...]) -> Iterator[ApiProblem]:
 
 
 def _cron_job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    name = k8s.mapping(body.get("metadata")).get("name")
+    name = podspec.mapping(body.get("metadata")).get("name")
     if isinstance(name, str) and len(name) > 52:  # its Jobs append 11 characters to it
         yield ApiProblem("/metadata/name", f"Invalid value: {name!r}: must be no more than 52 characters")
-    spec = k8s.mapping(body.get("spec"))
+    spec = podspec.mapping(body.get("spec"))
     schedule = spec.get("schedule")
     zone = spec.get("timeZone")
     if isinstance(schedule, str):
-        why = cronspec.schedule_problem(schedule)
+        why = cron.schedule_problem(schedule)
         if why:
             yield ApiProblem("/spec/schedule", f"Invalid value: {schedule!r}: {why}")
         # Every minor rejects both; TZ alone is refused on create only from 1.29.
@@ -310,7 +313,7 @@ def _cron_job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
                 f"Invalid value: {schedule!r}: cannot use both timeZone field and TZ or CRON_TZ in schedule",
             )
     if isinstance(zone, str):
-        why = cronspec.time_zone_problem(zone)
+        why = cron.time_zone_problem(zone)
         if why:
             yield ApiProblem("/spec/timeZone", f"Invalid value: {zone!r}: {why}")
 
@@ -380,11 +383,11 @@ def _strict_subset(inner: str, outer: str) -> bool:
 
 
 def _network_policy(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    spec = k8s.mapping(body.get("spec"))
+    spec = podspec.mapping(body.get("spec"))
     for direction, peers in (("ingress", "from"), ("egress", "to")):
-        for i, rule in enumerate(k8s.mappings(spec.get(direction))):
-            for j, peer in enumerate(k8s.mappings(rule.get(peers))):
-                block = k8s.mapping(peer.get("ipBlock"))
+        for i, rule in enumerate(podspec.mappings(spec.get(direction))):
+            for j, peer in enumerate(podspec.mappings(rule.get(peers))):
+                block = podspec.mapping(peer.get("ipBlock"))
                 at = ("spec", direction, i, peers, j, "ipBlock")
                 cidr = block.get("cidr")
                 if isinstance(cidr, str):
@@ -432,7 +435,7 @@ def _pod_security_labels(meta: Mapping[str, Any]) -> Iterator[ApiProblem]:
 
 
 def _rolling_update(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    update = k8s.at_path(body, ("spec", "strategy", "rollingUpdate"))
+    update = podspec.at_path(body, ("spec", "strategy", "rollingUpdate"))
     if not isinstance(update, Mapping):
         return
     for field in ("maxSurge", "maxUnavailable"):
@@ -511,7 +514,7 @@ def _ids(context: Any, at: str, fields: tuple[str, ...]) -> Iterator[ApiProblem]
             yield ApiProblem(f"{at}/{field}", why)
 
 
-def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
+def _pod_syntax(spec: podspec.PodSpec) -> Iterator[ApiProblem]:
     # terminationGracePeriodSeconds is not judged: no minor rejects a negative value
     # (ValidatePodSpec only requires it; a negative one is accepted and later read as 1,
     # core/validation/validation.go ValidatePodUpdate).
@@ -523,12 +526,12 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
         why = dns1123_label(name) if isinstance(name, str) and name else None
         if why:
             yield ApiProblem(pointer(*spec.path, "volumes", i, "name"), f"Invalid value: {name!r}: {why}")
-        size = k8s.at_path(volume, ("emptyDir", "sizeLimit"))
+        size = podspec.at_path(volume, ("emptyDir", "sizeLimit"))
         if size is not None:
             problem = _quantity_problem(size, pointer(*spec.path, "volumes", i, "emptyDir", "sizeLimit"))
             if problem:
                 yield problem
-    for container in k8s.containers(spec):
+    for container in podspec.containers(spec):
         body = container.body
         yield from _ids(body.get("securityContext"), f"{container.pointer}/securityContext", _ID_FIELDS)
         name = body.get("name")
@@ -548,7 +551,7 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                 if why:
                     yield ApiProblem(f"{at}/name", f"Invalid value: {name!r}: {why}")
         for group in ("requests", "limits"):
-            amounts = k8s.at_path(body, ("resources", group))
+            amounts = podspec.at_path(body, ("resources", group))
             if not isinstance(amounts, Mapping):
                 continue
             for resource, value in amounts.items():
@@ -557,7 +560,7 @@ def _pod_syntax(spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                     yield problem
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             for field in _PROBE_FIELDS:
-                why = _int_range(k8s.at_path(body, (probe, field)), 0, INT32_MAX)
+                why = _int_range(podspec.at_path(body, (probe, field)), 0, INT32_MAX)
                 if why:
                     yield ApiProblem(f"{container.pointer}/{probe}/{field}", why)
 
@@ -567,7 +570,7 @@ INIT_RESTART_POLICY_REFUSED: tuple[int, int | None] = (29, 33)  # the minors tha
 
 def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
     """Required fields, cross-field and uniqueness rules of one object."""
-    spec = k8s.pod_spec(res) if res.kind in k8s.BUILTIN_POD_KINDS else None
+    spec = podspec.pod_spec(res) if res.kind in podspec.BUILTIN_POD_KINDS else None
     if spec is not None:
         yield from _pod_consistency(res, spec)
     if res.kind == "Deployment":
@@ -579,7 +582,7 @@ def consistency_problems(res: Resource) -> Iterator[ApiProblem]:
         yield from _service_consistency(res.body)
 
 
-def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
+def _pod_consistency(res: Resource, spec: podspec.PodSpec) -> Iterator[ApiProblem]:
     names: set[str] = set()
     volumes = {str(v.get("name")) for _, v in _items(spec.spec.get("volumes"))}
     if res.kind == "StatefulSet":
@@ -594,7 +597,7 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
         if vname in seen_volumes:
             yield ApiProblem(pointer(*spec.path, "volumes", i, "name"), f'Duplicate value: "{vname}"')
         seen_volumes.add(vname)
-    for container in k8s.containers(spec):
+    for container in podspec.containers(spec):
         body = container.body
         name = body.get("name")
         if isinstance(name, str) and name:
@@ -666,8 +669,8 @@ def _pod_consistency(res: Resource, spec: k8s.PodSpec) -> Iterator[ApiProblem]:
                     "Invalid value: may not be specified when `value` is not empty",
                 )
         for field in ("cpu", "memory"):
-            request = quantity(k8s.at_path(body, ("resources", "requests", field)))
-            limit = quantity(k8s.at_path(body, ("resources", "limits", field)))
+            request = quantity(podspec.at_path(body, ("resources", "requests", field)))
+            limit = quantity(podspec.at_path(body, ("resources", "limits", field)))
             if request is not None and limit is not None and request > limit:
                 yield ApiProblem(
                     f"{container.pointer}/resources/requests/{field}",
@@ -717,7 +720,7 @@ def _deployment(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
 
 
 def _selector_matches(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
-    selector = k8s.at_path(body, ("spec", "selector"))
+    selector = podspec.at_path(body, ("spec", "selector"))
     if not isinstance(selector, Mapping):
         return  # the schema requires it
     match = selector.get("matchLabels")
@@ -725,7 +728,7 @@ def _selector_matches(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
     if not match and not expressions:
         yield ApiProblem("/spec/selector", "Invalid value: empty selector is invalid for deployment")
         return
-    labels = k8s.at_path(body, ("spec", "template", "metadata", "labels"))
+    labels = podspec.at_path(body, ("spec", "template", "metadata", "labels"))
     labels = labels if isinstance(labels, Mapping) else {}
     if isinstance(match, Mapping) and any(labels.get(k) != v for k, v in match.items()):
         yield ApiProblem(
@@ -754,7 +757,7 @@ def _job(body: Mapping[str, Any]) -> Iterator[ApiProblem]:
         and spec.get("parallelism") is not None
     ):
         yield ApiProblem("/spec/completions", "Required value: when completion mode is Indexed")
-    policy = k8s.at_path(spec, ("template", "spec", "restartPolicy"))
+    policy = podspec.at_path(spec, ("template", "spec", "restartPolicy"))
     if spec.get("podFailurePolicy") is not None and policy != "Never":
         yield ApiProblem(
             "/spec/template/spec/restartPolicy",
