@@ -37,27 +37,27 @@ INNER_BEGIN, INNER_END = "<!-- inner:begin -->", "<!-- inner:end -->"
 CHECK_PROBE = """
 import resource, sys, time
 from pathlib import Path
-from adk_gitops import checker, judging
-from adk_gitops.targets import discover
+from adk_gitops.check import judge, pipeline
+from adk_gitops.targets.discover import discover
 root = Path(sys.argv[1])
 spent = [0.0]
-run_rules = judging.run_rules  # the rules run in check's second half (judging.py)
+run_rules = judge.run_rules  # the rules run in check's second half (check/judge.py)
 def timed_rules(ctx):
     start = time.perf_counter()
     try:
         return run_rules(ctx)
     finally:
         spent[0] += time.perf_counter() - start
-judging.run_rules = timed_rules
+judge.run_rules = timed_rules
 start = time.perf_counter()
-report = checker.check(discover(root), kubernetes_versions=("1.34",), repo_root=root)
+report = pipeline.check(discover(root), kubernetes_versions=("1.34",), repo_root=root)
 end = time.perf_counter()
 print(end - start, spent[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(report.findings))
 """
 SCHEMA_PROBE = """
 import sys
-from adk_gitops.manifests import load_stream
-from adk_gitops.schemas import SchemaSet
+from adk_gitops.kube.manifests import load_stream
+from adk_gitops.kube.schemas import SchemaSet
 schemas = SchemaSet(("1.34",))
 errors = sum(1 for r in load_stream(open(sys.argv[1]).read()) for _ in schemas.validate(r))
 sys.exit(1 if errors else 0)
@@ -104,7 +104,7 @@ def median(samples: list[float]) -> float:
 
 
 def bench(n: int, reps: int, work: Path) -> dict[str, float]:
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
 
     renderer = find_renderer()
     root = work / f"fleet-{n}"
@@ -162,7 +162,7 @@ def bench(n: int, reps: int, work: Path) -> dict[str, float]:
 
 
 def machine() -> str:
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
 
     cpu = platform.processor() or platform.machine()
     return (
@@ -212,7 +212,7 @@ def table(results: list[dict[str, float]]) -> str:
 
 def best_render(renderer: object, overlays: list[Path], root: Path) -> float:
     """The best render-only strategy: check's own batching, without rules or reports."""
-    from adk_gitops.batch import render_batch
+    from adk_gitops.kustomize.batch import render_batch
 
     workers = os.cpu_count() or 1
     chunks = [overlays[i::workers] for i in range(workers)]
@@ -241,7 +241,7 @@ def peak_rss_of(argv: list[str], cwd: Path) -> tuple[float, float]:
 
 def inner_loop(work: Path, reps: int) -> dict[str, float]:
     """The loop people feel: one overlay, one changed file, and a fleet of 1,000."""
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
 
     renderer = find_renderer()
     adk = str(Path(sys.executable).with_name("adk-gitops"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``cli/adk_gitops/schemas/argocd.json`` from Argo CD's own CRDs.
+"""Build ``cli/adk_gitops/kube/schemas/argocd.json`` from Argo CD's own CRDs.
 
 The CRDs (Application, AppProject, ApplicationSet) come from the pinned
 ``github.com/argoproj/argo-cd/v3`` module zip on the Go module proxy
@@ -34,7 +34,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _generate  # a sibling module of these scripts
 
-from adk_gitops.schemas import DEFAULT_VERSION, _definitions, _inline
+from adk_gitops.kube.schemas import DEFAULT_VERSION, _definitions, _inline
 
 MODULE = "github.com/argoproj/argo-cd/v3"
 VERSION = "v3.6.1"
@@ -45,7 +45,7 @@ CRDS = {
     "ApplicationSet": "applicationset-crd.yaml",
 }
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
-TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/schemas/argocd.json"
+TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/kube/schemas/argocd.json"
 
 
 def module_zip() -> bytes:

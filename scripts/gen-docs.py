@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adk_gitops.docgen import rules_markdown, top_level_help
+from adk_gitops.check.docgen import rules_markdown, top_level_help
 from adk_gitops.entry import HELP_FILE, HELP_WIDTH
 
 target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``cli/adk_gitops/schemas/kubernetes-enums.json``: the enum values the
+"""Build ``cli/adk_gitops/kube/schemas/kubernetes-enums.json``: the enum values the
 Kubernetes API server publishes in its OpenAPI v3 (``/openapi/v3``), for every
 supported minor.
 
@@ -45,7 +45,7 @@ RELEASES: dict[str, tuple[str, str]] = {
     "1.37": ("v1.37.2", "dcfaeb46861398df1c931948c9775b31cbe6eba35cc97ed1bb87106ab7327b9e"),
 }
 SOURCE = "pkg/generated/openapi/zz_generated.openapi.go"
-TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/schemas/kubernetes-enums.json"
+TARGET = Path(__file__).resolve().parent.parent / "cli/adk_gitops/kube/schemas/kubernetes-enums.json"
 
 # `"k8s.io/api/core/v1.Container": schema_k8sio_api_core_v1_Container(ref),` and, from
 # 1.35, `corev1.Container{}.OpenAPIModelName(): schema_k8sio_api_core_v1_Container(ref),`

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adk_gitops.errors import RendererNotFound
-from adk_gitops.manifests import Resource, load_stream
-from adk_gitops.renderer import Renderer, find_renderer
+from adk_gitops.kube.manifests import Resource, load_stream
+from adk_gitops.kustomize.renderer import Renderer, find_renderer
 from tests.e2e.support import postgres
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the module loads with the standard library alone
-    from adk_gitops.batch import BatchRun
+    from adk_gitops.kustomize.batch import BatchRun
 
 # check's options that do not change what is rendered, and whether each takes a value.
 _NEUTRAL = {
@@ -72,10 +72,10 @@ def begin(argv: list[str]) -> BatchRun | None:
     found = planned(argv)
     if found is None or not found[0] or (not found[1] and len(found[0]) != 1):
         return None
-    from adk_gitops import guard, kustomization
-    from adk_gitops.batch import start_batch
-    from adk_gitops.buildoptions import configure
-    from adk_gitops.renderer import BUILD_TIMEOUT_S
+    from adk_gitops.kustomize import guard, kustomization
+    from adk_gitops.kustomize.batch import start_batch
+    from adk_gitops.kustomize.buildoptions import configure
+    from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S
 
     try:
         words, changed = found
@@ -99,8 +99,8 @@ def begin(argv: list[str]) -> BatchRun | None:
 def _the_overlay_changed(files: list[str], root: Path) -> Path | None:
     """The one overlay a change to ``files`` affects (changes.affected, as check
     computes it; the kustomizations it parses stay cached for check), or None."""
-    from adk_gitops import changes
-    from adk_gitops.targets import TargetKind, discover
+    from adk_gitops.check import changes
+    from adk_gitops.targets.discover import TargetKind, discover
 
     picked = changes.affected(discover(root), [Path(f) for f in files], root)
     overlays = [t.path for t in picked if t.kind is TargetKind.KUSTOMIZATION and t.path is not None]

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adk_gitops import checker
-from adk_gitops.manifests import Resource, load_stream
-from adk_gitops.model import Severity
-from adk_gitops.schemas import DEFAULT_VERSION
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.check import pipeline
+from adk_gitops.check.model import Severity
+from adk_gitops.kube.manifests import Resource, load_stream
+from adk_gitops.kube.schemas import DEFAULT_VERSION
+from adk_gitops.targets.discover import Target, TargetKind
 from tests.cluster.conftest import ApiServer
 from tests.conftest import FIXTURES
 
@@ -58,7 +58,7 @@ RELEASES = {DEFAULT_VERSION: "v1.34.4", "1.36": "v1.36.3"}
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_check_and_the_api_server_agree(request: pytest.FixtureRequest, minor: str, path: Path) -> None:
     apiserver: ApiServer = request.getfixturevalue(SERVERS[minor])
-    report = checker.check(
+    report = pipeline.check(
         [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=(minor,),
         repo_root=path.parent,

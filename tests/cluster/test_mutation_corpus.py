@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from adk_gitops import checker
-from adk_gitops.model import Severity
-from adk_gitops.schemas import DEFAULT_VERSION
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.check import pipeline
+from adk_gitops.check.model import Severity
+from adk_gitops.kube.schemas import DEFAULT_VERSION
+from adk_gitops.targets.discover import Target, TargetKind
 from tests.cluster.conftest import ApiServer
 
 pytestmark = pytest.mark.e2e
@@ -427,7 +427,7 @@ MUTATIONS: dict[str, tuple[dict[str, Any], Edit]] = {
         SERVICE,
         both(setting("spec", "type", value="LoadBalancer"), setting("spec", "clusterIP", value="None")),
     ),
-    # Schedules, time zones and CIDRs (cronspec.py; ParseCIDRSloppy).
+    # Schedules, time zones and CIDRs (kube/validation/cron.py; ParseCIDRSloppy).
     "unchanged cronjob": (CRONJOB, lambda o: None),
     "cron schedule in words": (CRONJOB, setting("spec", "schedule", value="every 5 minutes")),
     "cron hour 24": (CRONJOB, setting("spec", "schedule", value="0 24 * * *")),
@@ -546,7 +546,7 @@ def _server(apiserver: ApiServer, text: str) -> bool:
 def _check(text: str, tmp: Path) -> bool:
     path = tmp / "object.yaml"
     path.write_text(text)
-    report = checker.check(
+    report = pipeline.check(
         [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=tmp,

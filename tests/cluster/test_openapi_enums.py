@@ -1,4 +1,4 @@
-"""The enum data check uses (cli/adk_gitops/schemas/kubernetes-enums.json, read by
+"""The enum data check uses (cli/adk_gitops/kube/schemas/kubernetes-enums.json, read by
 scripts/gen-kubernetes-enums.py from the release's generated Go) is what the real
 API server of that release publishes at /openapi/v3."""
 
@@ -34,7 +34,7 @@ def _served_enums(server: ApiServer) -> tuple[set[str], dict[tuple[str, str], tu
 
 def test_generated_enums_equal_the_servers_openapi_v3(apiserver: ApiServer) -> None:
     names, served = _served_enums(apiserver)
-    data = json.loads((REPO / "cli/adk_gitops/schemas/kubernetes-enums.json").read_text())
+    data = json.loads((REPO / "cli/adk_gitops/kube/schemas/kubernetes-enums.json").read_text())
     assert data["sources"][SERVER_MINOR].startswith("k8s.io/kubernetes@v1.34.4 ")
     ours = {
         (name, field): (enum["values"], enum["items"])

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
+from adk_gitops.kube.manifests import load_stream
 from adk_gitops.live import api
 from adk_gitops.live.preflight import Verdict, version_check
-from adk_gitops.manifests import load_stream
 from tests.cluster.conftest import ApiServer
 from tests.conftest import REPO, copy_example
 
@@ -108,7 +108,9 @@ def test_secret_present_everything_accepted_is_ready(
     code, out, err = _preflight(argocd_crds, _example(tmp_path, namespace), "-o", "json")
     assert code == 0, out
     doc = json.loads(out)
-    jsonschema.validate(doc, json.loads((REPO / "cli/adk_gitops/schemas/output-preflight.json").read_text()))
+    jsonschema.validate(
+        doc, json.loads((REPO / "cli/adk_gitops/reporters/schemas/output-preflight.json").read_text())
+    )
     assert doc["schema_version"] == 1 and doc["ready"] is True
     assert doc["server_version"] == "v1.34.4"
     verdicts = {(c["topic"], c["subject"]): c["verdict"] for c in doc["checks"]}
@@ -243,7 +245,7 @@ def test_version_too_old_for_a_native_sidecar_from_the_real_version(
     """The version check is fed the real server's /version answer; an older
     server is that same answer with its minor set to 28 (no 1.28 server can be
     built here: emulation reaches back three minors)."""
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
 
     real = dict(api.connect(apiserver.kubeconfig, None).version())
     cloudsql = load_stream(find_renderer().build(copy_example(tmp_path) / "overlays/cloudsql"))

@@ -1,11 +1,11 @@
-"""The scope table the AppProject rules use (cli/adk_gitops/scopes.py) agrees with
+"""The scope table the AppProject rules use (cli/adk_gitops/kube/scopes.py) agrees with
 what the real kube-apiserver serves in API discovery, which is where Argo CD learns
 whether a kind is namespaced (controller/sync.go validateSyncPermissions)."""
 
 from __future__ import annotations
 
+from adk_gitops.kube.scopes import BUILTIN_GROUPS, CLUSTER_SCOPED, Scope, ScopeIndex
 from adk_gitops.live import api
-from adk_gitops.scopes import BUILTIN_GROUPS, CLUSTER_SCOPED, Scope, ScopeIndex
 from tests.cluster.conftest import ApiServer
 
 

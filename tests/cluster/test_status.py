@@ -31,12 +31,12 @@ import pytest
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
-from adk_gitops.manifests import load_stream
+from adk_gitops.kube.manifests import load_stream
 from tests.cluster.conftest import ApiServer
 from tests.conftest import REPO, copy_example
 
 _numbers = itertools.count()
-SCHEMA = json.loads((REPO / "cli/adk_gitops/schemas/output-status.json").read_text())
+SCHEMA = json.loads((REPO / "cli/adk_gitops/reporters/schemas/output-status.json").read_text())
 JOB = "adk-agent-db-migration"
 
 

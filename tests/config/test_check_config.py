@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adk_gitops import checkconfig, checker
+from adk_gitops.check import checkconfig, pipeline
+from adk_gitops.check.model import Severity
 from adk_gitops.commands.app import app
-from adk_gitops.model import Severity
-from adk_gitops.schemas import DEFAULT_VERSION
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.kube.schemas import DEFAULT_VERSION
+from adk_gitops.targets.discover import Target, TargetKind
 from tests.conftest import FIXTURES, copy_example
 
 RULES = FIXTURES / "rules"
@@ -23,7 +23,7 @@ RULES = FIXTURES / "rules"
 def findings(
     case: Path, rule: str, config: checkconfig.CheckConfig | None = None
 ) -> list[tuple[str, Severity]]:
-    report = checker.check(
+    report = pipeline.check(
         [Target(case.name, case, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=case.parent,
@@ -145,7 +145,7 @@ HARDENING = ("run-as-non-root", "drop-all-capabilities", "no-privilege-escalatio
 
 def _hardening(config: checkconfig.CheckConfig | None = None) -> dict[str, set[Severity]]:
     case = FIXTURES / "hardening/mixed.yaml"
-    report = checker.check(
+    report = pipeline.check(
         [Target(case.name, case, TargetKind.FILE)],
         kubernetes_versions=(DEFAULT_VERSION,),
         repo_root=case.parent,
@@ -184,7 +184,7 @@ def test_hardening_elsewhere_is_one_line_of_text(cli: CliRunner, tmp_path: Path)
 
 
 def test_a_removed_rule_says_what_replaced_it() -> None:
-    from adk_gitops.engine import parse_suppressions
+    from adk_gitops.check.engine import parse_suppressions
 
     with pytest.raises(checkconfig.CheckConfigError) as raised:
         checkconfig.parse({"rules": {"db-secret-consistent": {"severity": "info"}}}, "adk-gitops.yaml")

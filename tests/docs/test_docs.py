@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adk_gitops.docgen import rules_markdown
-from adk_gitops.renderer import Renderer
-from adk_gitops.rules import ALL_RULES
+from adk_gitops.check.docgen import rules_markdown
+from adk_gitops.check.rules import ALL_RULES
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import REPO
 
 
@@ -26,7 +26,7 @@ def test_rules_reference_is_generated_from_the_docstrings() -> None:
 
 def test_the_stored_help_is_typers_own() -> None:
     """entry.py answers --help from a file, before Typer loads: it must be Typer's text."""
-    from adk_gitops.docgen import top_level_help
+    from adk_gitops.check.docgen import top_level_help
     from adk_gitops.entry import HELP_FILE, HELP_WIDTH
 
     assert HELP_FILE.read_text() == top_level_help(HELP_WIDTH), (
@@ -37,7 +37,7 @@ def test_the_stored_help_is_typers_own() -> None:
 @pytest.mark.parametrize(("columns", "stored"), [("80", True), ("200", True), ("60", False)])
 def test_adk_gitops_help_is_the_same_either_way(columns: str, stored: bool) -> None:
     """The console script, as a user runs it: the same text whichever path answers."""
-    from adk_gitops.docgen import top_level_help
+    from adk_gitops.check.docgen import top_level_help
     from adk_gitops.entry import HELP_WIDTH
 
     script = Path(sys.executable).with_name("adk-gitops")
@@ -94,7 +94,7 @@ def test_the_pre_commit_hook_runs(renderer: Renderer) -> None:
         "adk-gitops.yaml",
     ):
         assert pattern.search(path), path
-    assert not pattern.search("README.md") and not pattern.search("cli/adk_gitops/checker.py")
+    assert not pattern.search("README.md") and not pattern.search("cli/adk_gitops/check/pipeline.py")
     argv = shlex.split(hook["entry"])
     assert argv[0] == "adk-gitops"
     executable = Path(sys.executable).with_name("adk-gitops")

@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import REPO, copy_example
 
 pytestmark = pytest.mark.e2e

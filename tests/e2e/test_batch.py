@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import checker
-from adk_gitops.batch import BATCH_PREFIX, render_batch
+from adk_gitops.check import pipeline
 from adk_gitops.envgen import flow, service
 from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.spec import EnvInput
 from adk_gitops.errors import RenderError
-from adk_gitops.manifests import parse_documents
-from adk_gitops.renderer import Renderer
-from adk_gitops.targets import Target, discover
+from adk_gitops.kube.manifests import parse_documents
+from adk_gitops.kustomize.batch import BATCH_PREFIX, render_batch
+from adk_gitops.kustomize.renderer import Renderer
+from adk_gitops.targets.discover import Target, discover
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +73,7 @@ def test_a_broken_overlay_fails_the_batch_and_check_falls_back(fleet: Path, rend
     (fleet / "overlays/qa/values.yaml").unlink()
     with pytest.raises(RenderError):
         render_batch(renderer, overlays(fleet), fleet)
-    report = checker.check(
+    report = pipeline.check(
         overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
     )
     assert [(f.overlay, f.rule) for f in report.findings if f.severity == "error"] == [
@@ -88,7 +88,7 @@ def test_colliding_objects_fall_back_too(fleet: Path, renderer: Renderer) -> Non
     kustomization.write_text(kustomization.read_text().replace("adk-agent-perf", "adk-agent-dev"))
     with pytest.raises(RenderError):
         render_batch(renderer, overlays(fleet), fleet)  # two overlays render the same objects
-    report = checker.check(
+    report = pipeline.check(
         overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
     )
     assert not report.failed
@@ -97,7 +97,7 @@ def test_colliding_objects_fall_back_too(fleet: Path, renderer: Renderer) -> Non
 def test_batched_and_unbatched_checks_agree(fleet: Path, renderer: Renderer) -> None:
     targets = discover(fleet)
     runs = [
-        checker.check(targets, kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer, batch=b)
+        pipeline.check(targets, kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer, batch=b)
         for b in (True, False)
     ]
     assert runs[0].findings == runs[1].findings

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from adk_gitops import __version__
 from adk_gitops.commands.app import app
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e

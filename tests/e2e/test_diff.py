@@ -17,8 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
-from adk_gitops.diffing import DiffReport, EnvironmentDiff, Impact
-from adk_gitops.renderer import Renderer
+from adk_gitops.diff.preview import DiffReport, EnvironmentDiff, Impact
+from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.reporters.diff import diff_markdown
 from tests.conftest import REPO, copy_example
 
@@ -78,7 +78,9 @@ def test_an_image_bump_runs_the_migration_before_the_rollout(cli: CliRunner, rep
     code, out, _ = diff(cli, repo, "--fail-on-impact", "migration", "-o", "json")
     assert code == 1
     doc = json.loads(out)
-    jsonschema.validate(doc, json.loads((REPO / "cli/adk_gitops/schemas/output-diff.json").read_text()))
+    jsonschema.validate(
+        doc, json.loads((REPO / "cli/adk_gitops/reporters/schemas/output-diff.json").read_text())
+    )
     assert [e["target"] for e in doc["environments"]] == ["overlays/postgres"]  # cloudsql is not affected
     impacts = [i["impact"] for i in doc["environments"][0]["impacts"]]
     assert impacts == ["migration", "rollout"]
@@ -213,7 +215,7 @@ def test_a_bad_revision_is_one_line_and_exit_2(cli: CliRunner, repo: Path) -> No
 def test_markdown_is_capped_without_breaking_a_fence() -> None:
     """A huge diff: each section is cut to its share, the code fence stays closed, and
     a backtick run inside the diff cannot close the fence early."""
-    from adk_gitops.diffing import ImpactLine, ObjectChange, ObjectKey, Status
+    from adk_gitops.diff.preview import ImpactLine, ObjectChange, ObjectKey, Status
 
     lines = tuple(f"+line {i} ```` with backticks" for i in range(5000))
     change = ObjectChange(ObjectKey("", "ConfigMap", "ns", "big"), Status.CHANGED, None, None, lines)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 from tests.cluster.conftest import installed
 from tests.conftest import require
 from tests.security.conftest import run_cli, user_env

@@ -24,10 +24,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 import yaml
 
-from adk_gitops import podenv
+from adk_gitops.adk import podenv
+from adk_gitops.adk.migration import MIGRATION_LOCK, Strategy, strategy_of
 from adk_gitops.errors import PodEnvError
-from adk_gitops.manifests import Resource, load_stream
-from adk_gitops.migration import MIGRATION_LOCK, Strategy, strategy_of
+from adk_gitops.kube.manifests import Resource, load_stream
 from tests.conftest import REPO, AdkCli, RecordProperty, RenderFn
 from tests.e2e.conftest import SUPPORT
 from tests.e2e.support.postgres import IAM_APP_USER, IAM_USER, PostgresServer

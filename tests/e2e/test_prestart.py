@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from adk_gitops import checker, prestart
-from adk_gitops.buildoptions import configure
-from adk_gitops.renderer import Renderer, Running
-from adk_gitops.targets import discover, targets_from_args
+from adk_gitops import prestart
+from adk_gitops.check import pipeline
+from adk_gitops.kustomize.buildoptions import configure
+from adk_gitops.kustomize.renderer import Renderer, Running
+from adk_gitops.targets.discover import discover, targets_from_args
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +29,8 @@ HEAVY = (
     "pydantic",
     "jsonschema",
     "jsonschema_rs",
-    "adk_gitops.rules",
-    "adk_gitops.checker",
+    "adk_gitops.check.rules",
+    "adk_gitops.check.pipeline",
 )
 
 
@@ -107,7 +108,7 @@ def test_check_takes_the_head_start_it_would_have_started(root: Path, started: l
     assert head is not None and not head.ended and len(started) == 1
     command_renderer, _ = configure(root)
     targets = targets_from_args(["overlays/postgres"], root)
-    report = checker.check(
+    report = pipeline.check(
         targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
     )
     assert len(started) == 1  # no second kustomize: the head start's output was used
@@ -117,7 +118,7 @@ def test_check_takes_the_head_start_it_would_have_started(root: Path, started: l
     # the run renders as always.
     other = prestart.begin(["check", "overlays/postgres"])
     assert other is not None and len(started) == 2
-    again = checker.check(
+    again = pipeline.check(
         targets,
         kubernetes_versions=("1.34",),
         repo_root=root,
@@ -190,13 +191,13 @@ def test_a_change_that_reaches_one_overlay_gets_a_head_start(
 
 
 def test_check_changed_takes_the_head_start(root: Path, started: list[Path]) -> None:
-    from adk_gitops import changes
+    from adk_gitops.check import changes
 
     head = prestart.begin(["check", "--changed", "overlays/postgres/values.yaml"])
     assert head is not None and len(started) == 1
     targets = changes.affected(discover(root), [Path("overlays/postgres/values.yaml")], root)
     command_renderer, _ = configure(root)
-    report = checker.check(
+    report = pipeline.check(
         targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
     )
     assert len(started) == 1 and head.ended and head.running.proc.returncode == 0

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from adk_gitops import k8s
-from adk_gitops.manifests import Resource
-from adk_gitops.migration import Strategy, is_lock_wrapper, strategy_of
-from adk_gitops.syncplan import build_plan
+from adk_gitops.adk.migration import Strategy, is_lock_wrapper, strategy_of
+from adk_gitops.argocd.syncplan import build_plan
+from adk_gitops.kube import podspec
+from adk_gitops.kube.manifests import Resource
 from tests.conftest import REPO, RenderFn
 
 pytestmark = pytest.mark.e2e
@@ -34,13 +34,13 @@ def one(resources: tuple[Resource, ...], kind: str, name: str | None = None) -> 
 
 
 def main_container(res: Resource) -> Mapping[str, Any]:
-    pod = k8s.pod_spec(res)
+    pod = podspec.pod_spec(res)
     assert pod is not None
-    return next(c for c in k8s.containers(pod) if not c.init).body
+    return next(c for c in podspec.containers(pod) if not c.init).body
 
 
 def pod(res: Resource) -> Mapping[str, Any]:
-    spec = k8s.pod_spec(res)
+    spec = podspec.pod_spec(res)
     assert spec is not None
     return spec.spec
 
@@ -95,12 +95,12 @@ def test_every_container_runs_as_a_numeric_non_root_user(overlay: tuple[str, tup
     """runAsNonRoot alone refuses `adk deploy gke` images (USER myuser is not numeric)."""
     _, resources = overlay
     for res in resources:
-        spec = k8s.pod_spec(res)
+        spec = podspec.pod_spec(res)
         if spec is None:
             continue
         pod_sc = spec.spec.get("securityContext", {})
         assert pod_sc.get("seccompProfile") == {"type": "RuntimeDefault"}, res.id
-        for c in k8s.containers(spec):
+        for c in podspec.containers(spec):
             sc = {**pod_sc, **c.body.get("securityContext", {})}
             assert sc["runAsNonRoot"] is True, (res.id, c.name)
             assert isinstance(sc["runAsUser"], int) and sc["runAsUser"] > 0, (res.id, c.name)
@@ -155,11 +155,11 @@ def test_app_never_migrates_and_is_probed_on_health(overlay: tuple[str, tuple[Re
 
 
 def _url_strings(res: Resource) -> list[tuple[Mapping[str, Any], str]]:
-    spec = k8s.pod_spec(res)
+    spec = podspec.pod_spec(res)
     out: list[tuple[Mapping[str, Any], str]] = []
     if spec is None:
         return out
-    for c in k8s.containers(spec):
+    for c in podspec.containers(spec):
         texts = [*c.body.get("command", []), *c.body.get("args", [])]
         texts += [e.get("value", "") for e in c.body.get("env", [])]
         out += [(c.body, t) for t in texts if "://" in t]

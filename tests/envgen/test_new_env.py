@@ -14,9 +14,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from adk_gitops import scaffold
 from adk_gitops.commands.app import app
-from adk_gitops.renderer import Renderer
+from adk_gitops.envgen import scaffold
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e

@@ -9,16 +9,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from adk_gitops.engine import run_rules
-from adk_gitops.manifests import load_stream
-from adk_gitops.model import Severity, Violation
-from adk_gitops.rules import ALL_RULES, CATEGORIES, ENGINE_RULES, get
-from adk_gitops.rules._context import Context
-from adk_gitops.rules._rule import DOC_SECTIONS, Category, Rule
+from adk_gitops.check.engine import run_rules
+from adk_gitops.check.model import Severity, Violation
+from adk_gitops.check.rules import ALL_RULES, CATEGORIES, ENGINE_RULES, get
+from adk_gitops.check.rules._context import Context
+from adk_gitops.check.rules._rule import DOC_SECTIONS, Category, Rule
+from adk_gitops.kube.manifests import load_stream
 from tests.conftest import FIXTURES, REPO
 
 KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
-RULES_DIR = REPO / "cli" / "adk_gitops" / "rules"
+RULES_DIR = REPO / "cli" / "adk_gitops" / "check" / "rules"
 
 
 def test_ids_are_unique_kebab_case_and_name_their_module() -> None:
@@ -26,7 +26,7 @@ def test_ids_are_unique_kebab_case_and_name_their_module() -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     for rule in ALL_RULES:
         assert KEBAB.fullmatch(rule.id), rule.id
-        module = importlib.import_module(f"adk_gitops.rules.{rule.id.replace('-', '_')}")
+        module = importlib.import_module(f"adk_gitops.check.rules.{rule.id.replace('-', '_')}")
         assert module.RULE is rule
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import checker
-from adk_gitops.model import Finding
-from adk_gitops.renderer import Renderer
-from adk_gitops.schemas import DEFAULT_VERSION
-from adk_gitops.targets import Target, TargetKind, discover
+from adk_gitops.check import pipeline
+from adk_gitops.check.model import Finding
+from adk_gitops.kube.schemas import DEFAULT_VERSION
+from adk_gitops.kustomize.renderer import Renderer
+from adk_gitops.targets.discover import Target, TargetKind, discover
 from tests.conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
@@ -61,7 +61,7 @@ def run_case(case: Path, rule: str, versions: tuple[str, ...], request: pytest.F
     else:
         renderer = request.getfixturevalue("renderer")
         targets = [Target(case.name, case, TargetKind.KUSTOMIZATION)]
-    report = checker.check(targets, kubernetes_versions=versions, repo_root=root, renderer=renderer)
+    report = pipeline.check(targets, kubernetes_versions=versions, repo_root=root, renderer=renderer)
     crashes = [f.message for f in report.findings if f.rule == "internal-error"]
     assert crashes == [], "no rule may crash on any fixture"
     return sorted(located(f) for f in report.findings if f.rule == rule)

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from adk_gitops import scaffold
 from adk_gitops.commands.app import app
-from adk_gitops.renderer import Renderer
-from adk_gitops.scaffold import shipped_manifests
+from adk_gitops.envgen import scaffold
+from adk_gitops.envgen.scaffold import shipped_manifests
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import REPO
 
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent"

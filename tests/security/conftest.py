@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 
 
 def run_cli(

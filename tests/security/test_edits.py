@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli, user_env
 
@@ -37,7 +37,7 @@ def in_mounts(
 ) -> subprocess.CompletedProcess[str]:
     """This interpreter run with ``python_args`` as a user would, in a mount namespace of
     bubblewrap's where ``mounts`` change the view (a read-only folder, a tiny disk)."""
-    from adk_gitops.sandbox import find_sandbox
+    from adk_gitops.kustomize.sandbox import find_sandbox
 
     return subprocess.run(
         [find_sandbox().bwrap, "--dev-bind", "/", "/", *mounts, "--", sys.executable, *python_args],

@@ -1,5 +1,5 @@
 """``--allow-remote`` keeps the sandbox's empty network namespace: its one way out is
-the host-side filter (adk_gitops.egress) behind the in-sandbox forwarder, which admits
+the host-side filter (adk_gitops.kustomize.egress) behind the in-sandbox forwarder, which admits
 an https CONNECT to a host a remote reference names, at a public address, and nothing
 else. Each attack below ran against the previous main, where ``--allow-remote`` shared
 the host's network (a listener on the host's loopback was reached); here nothing
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import egress
 from adk_gitops.errors import RenderError
-from adk_gitops.renderer import Renderer, hardened_env
-from adk_gitops.sandbox import find_sandbox, sandbox_argv, sandbox_env
+from adk_gitops.kustomize import egress
+from adk_gitops.kustomize.renderer import Renderer, hardened_env
+from adk_gitops.kustomize.sandbox import find_sandbox, sandbox_argv, sandbox_env
 from tests.security.conftest import run_cli, user_env
 from tests.security.test_sandbox import sandbox_available  # noqa: F401 (autouse: fail in CI without it)
 

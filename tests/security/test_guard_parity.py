@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import guard, kustomization
 from adk_gitops.errors import RenderError
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.kustomize.renderer import Renderer
 
 pytestmark = pytest.mark.e2e
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli, user_env
 

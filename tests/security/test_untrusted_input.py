@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adk_gitops.renderer import Renderer
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.kustomize.renderer import Renderer
+from adk_gitops.targets.discover import Target, TargetKind
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli as adk_gitops
 from tests.security.conftest import user_env
@@ -483,8 +483,8 @@ def test_9_control_characters_keep_every_format_valid(
 def test_10_plan_time_grows_linearly_not_quadratically() -> None:
     """10,000 objects took 106 s when each lookup scanned the plan. A ratio, not a
     time: ten times the objects may cost at most ~40 times (quadratic is 100)."""
-    from adk_gitops.manifests import load_stream
-    from adk_gitops.syncplan import build_plan
+    from adk_gitops.argocd.syncplan import build_plan
+    from adk_gitops.kube.manifests import load_stream
 
     def fleet(n: int) -> list[dict[str, object]]:
         docs: list[dict[str, object]] = []
@@ -527,11 +527,11 @@ def test_10_plan_time_grows_linearly_not_quadratically() -> None:
 
 def test_wrong_types_everywhere_crash_no_rule() -> None:
     """Lists where mappings belong, numbers where strings do: findings, never a rule crash."""
-    from adk_gitops import checker
+    from adk_gitops.check import pipeline
     from tests.conftest import FIXTURES
 
     path = FIXTURES / "odd" / "wrong-types.yaml"
-    report = checker.check(
+    report = pipeline.check(
         [Target(path.name, path, TargetKind.FILE)],
         kubernetes_versions=("1.34",),
         repo_root=path.parent,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from adk_gitops.annotations import atoi, csv, delete_policies, hook_info, sync_options, sync_wave
-from adk_gitops.manifests import Resource, load_stream
+from adk_gitops.argocd.annotations import atoi, csv, delete_policies, hook_info, sync_options, sync_wave
+from adk_gitops.kube.manifests import Resource, load_stream
 
 
 def res(**annotations: str) -> Resource:

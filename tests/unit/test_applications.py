@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.applications import Pruning, pruning
-from adk_gitops.manifests import load_stream
+from adk_gitops.argocd.applications import Pruning, pruning
+from adk_gitops.kube.manifests import load_stream
 
 APP = """apiVersion: argoproj.io/v1alpha1
 kind: Application

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.appproject import (
+from adk_gitops.argocd.appproject import (
     AppProject,
     Destination,
     Restriction,

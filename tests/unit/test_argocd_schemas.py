@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.manifests import load_stream
-from adk_gitops.schemas import SchemaSet
+from adk_gitops.kube.manifests import load_stream
+from adk_gitops.kube.schemas import SchemaSet
 
 ENGINES = ["rs", "python"]
 
@@ -51,7 +51,7 @@ spec:
 
 @pytest.fixture(params=ENGINES, autouse=True)
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("adk_gitops.schemas.default_engine", lambda: request.param)
+    monkeypatch.setattr("adk_gitops.kube.schemas.default_engine", lambda: request.param)
     return str(request.param)
 
 

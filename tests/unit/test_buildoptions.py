@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import buildoptions
-from adk_gitops.buildoptions import BuildOptionsError, parse
+from adk_gitops.kustomize import buildoptions
+from adk_gitops.kustomize.buildoptions import BuildOptionsError, parse
 
 NONE = ("--load-restrictor", "LoadRestrictionsNone")
 

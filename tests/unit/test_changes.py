@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops import changes
+from adk_gitops.check import changes
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.targets import discover
+from adk_gitops.targets.discover import discover
 from tests.conftest import REPO
 
 
@@ -71,7 +71,7 @@ def test_changed_since_lists_what_the_change_touched(tmp_path: Path) -> None:
 def test_graphs_shared_through_a_memo_equal_graphs_walked_alone(tmp_path: Path) -> None:
     """Two kustomizations including each other (a cycle kustomize refuses) and a third
     including both: each graph is the same whether the memo was filled by another."""
-    from adk_gitops import guard, kustomization
+    from adk_gitops.kustomize import guard, kustomization
 
     for name, includes in (("a", ["../b"]), ("b", ["../a"]), ("c", ["../a", "../b"])):
         (tmp_path / name).mkdir()

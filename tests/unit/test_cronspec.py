@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.cronspec import schedule_problem, time_zone_problem
+from adk_gitops.kube.validation.cron import schedule_problem, time_zone_problem
 
 
 @pytest.mark.parametrize(

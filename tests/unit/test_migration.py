@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.migration import Strategy, explain_failure, strategy_of, strategy_of_components, sync_driver
+from adk_gitops.adk.migration import (
+    Strategy,
+    explain_failure,
+    strategy_of,
+    strategy_of_components,
+    sync_driver,
+)
 
 PREPARE = ["python", "-c", "from google.adk.sessions.database_session_service import DatabaseSessionService\n"
            "... DatabaseSessionService(db_url=u).prepare_tables()"]  # fmt: skip

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from adk_gitops import podenv
+from adk_gitops.adk import podenv
 from adk_gitops.errors import PodEnvError
-from adk_gitops.manifests import load_stream
+from adk_gitops.kube.manifests import load_stream
 
 ENV = {"VAR_A": "A", "VAR_B": "B", "VAR_EMPTY": "", "PASS": "p$(VAR_A)"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.check.model import Finding, Report, Severity, TargetResult
 from adk_gitops.redact import mask, printable, safe
 from adk_gitops.reporters.check_text import render
 

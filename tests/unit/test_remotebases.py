@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adk_gitops.remotebases import RemoteBases, RemoteBasesError, parse, pinned
+from adk_gitops.kustomize.remotebases import RemoteBases, RemoteBasesError, parse, pinned
 
 DOTS = "under https://github.com/my-org/platform-bases/* but with a '.' or '..' segment, which could leave it"
 LIST = parse(

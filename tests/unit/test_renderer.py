@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adk_gitops.errors import RendererNotFound
-from adk_gitops.renderer import _stopped, explain_failure, find_renderer, summarize_kustomize_error
+from adk_gitops.kustomize.renderer import _stopped, explain_failure, find_renderer, summarize_kustomize_error
 
 
 def exe(directory: Path, name: str) -> Path:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.manifests import load_stream
-from adk_gitops.schemas import NoSchema, SchemaSet, SchemaVersionError, normalize_version
+from adk_gitops.kube.manifests import load_stream
+from adk_gitops.kube.schemas import NoSchema, SchemaSet, SchemaVersionError, normalize_version
 
 JOB = """
 apiVersion: batch/v1
@@ -33,7 +33,7 @@ ENGINES = ["rs", "python"]
 @pytest.fixture(params=ENGINES, autouse=True)
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs with both validators: jsonschema-rs and python-jsonschema."""
-    monkeypatch.setattr("adk_gitops.schemas.default_engine", lambda: request.param)
+    monkeypatch.setattr("adk_gitops.kube.schemas.default_engine", lambda: request.param)
     return str(request.param)
 
 
@@ -164,7 +164,7 @@ def test_a_boolean_where_a_string_belongs_names_yaml_1_1() -> None:
 def test_inlined_schemas_are_cached_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A kind's inlined schema is written once, read back as built, and rebuilt when
     the cached file is damaged (a killed write, a full disk)."""
-    from adk_gitops import schemas
+    from adk_gitops.kube import schemas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     schemas._cache_dir.cache_clear()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from adk_gitops.manifests import Resource, load_stream
-from adk_gitops.syncplan import SyncPlan, build_plan
+from adk_gitops.argocd.syncplan import SyncPlan, build_plan
+from adk_gitops.kube.manifests import Resource, load_stream
 
 
 def obj(

@@ -6,14 +6,7 @@ import ast
 
 import pytest
 
-from adk_gitops.syntax import (
-    CONNECTION_NAME,
-    GSA,
-    annotation_pointer,
-    pointer,
-    pointer_segments,
-    split_image,
-)
+from adk_gitops.syntax import CONNECTION_NAME, GSA, annotation_pointer, pointer, pointer_segments, split_image
 from tests.conftest import REPO
 
 
@@ -49,4 +42,6 @@ def test_envgen_never_imports_a_rule_module() -> None:
     for path in (REPO / "cli/adk_gitops/envgen").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith("adk_gitops.rules"), f"{path.name} imports {node.module}"
+                assert not node.module.startswith("adk_gitops.check.rules"), (
+                    f"{path.name} imports {node.module}"
+                )

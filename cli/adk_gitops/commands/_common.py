@@ -13,7 +13,7 @@ import typer
 from adk_gitops.errors import AdkGitopsError
 
 if TYPE_CHECKING:
-    from adk_gitops.renderer import Renderer
+    from adk_gitops.kustomize.renderer import Renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -57,7 +57,7 @@ def renderer_for(
 ) -> Renderer:
     """The renderer a command's --allow-remote, --no-sandbox and --config ask for
     (buildoptions.configure), its notices said on stderr."""
-    from adk_gitops.buildoptions import configure
+    from adk_gitops.kustomize.buildoptions import configure
 
     renderer, notices = configure(
         root,
@@ -74,7 +74,7 @@ def renderer_for(
 
 def repo_root(repo: Path | None) -> Path:
     """The repository a command works in: --repo, or the one around the working directory."""
-    from adk_gitops.guard import find_root
+    from adk_gitops.kustomize.guard import find_root
 
     if repo is None:
         return find_root(Path.cwd())

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from adk_gitops.checkconfig import CheckConfig
+    from adk_gitops.check.checkconfig import CheckConfig
 
+from adk_gitops.check.model import Severity
 from adk_gitops.commands._common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -25,7 +26,6 @@ from adk_gitops.commands._common import (
     say,
     write_output,
 )
-from adk_gitops.model import Severity
 
 PROGRESS_MIN_TARGETS = 4
 
@@ -105,10 +105,11 @@ def check(
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or no renderer.
     """
 
-    from adk_gitops import checker, schemas
-    from adk_gitops.batch import BatchRun
+    from adk_gitops.check import pipeline
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.targets import discover, targets_from_args
+    from adk_gitops.kube import schemas
+    from adk_gitops.kustomize.batch import BatchRun
+    from adk_gitops.targets.discover import discover, targets_from_args
 
     root = repo_root(repo)
     with domain_errors():
@@ -116,7 +117,7 @@ def check(
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
         discovered = discover(root)
         if changed or changed_from:
-            from adk_gitops import changes
+            from adk_gitops.check import changes
 
             files = (
                 [Path(p) for p in paths or []] if changed else changes.changed_since(root, str(changed_from))
@@ -138,7 +139,7 @@ def check(
                 trusted_ref=changed_from,
             )
         with _progress(len(targets)) as advance:
-            report = checker.check(
+            report = pipeline.check(
                 targets,
                 kubernetes_versions=versions,
                 fail_on=fail_on,
@@ -153,8 +154,8 @@ def check(
                 head_start=ctx.obj if isinstance(ctx.obj, BatchRun) else None,
             )
     # The reporters (SARIF's rule catalogue among them) load after kustomize has run.
+    from adk_gitops.check.rules import ALL_RULES
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
-    from adk_gitops.rules import ALL_RULES
 
     color = (
         output is None
@@ -174,7 +175,7 @@ def check(
 
 
 def _load_config(root: Path, explicit: Path | None) -> CheckConfig:
-    from adk_gitops import checkconfig
+    from adk_gitops.check import checkconfig
 
     return checkconfig.load(root, explicit)
 

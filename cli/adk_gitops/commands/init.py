@@ -35,8 +35,8 @@ def init(
     """Scaffold a GitOps repository for an ADK agent: bases, components, config,
     Argo CD project and app of apps, CI workflow, pre-commit hook, README."""
     from adk_gitops.envgen.apply import write
+    from adk_gitops.envgen.scaffold import PLACEHOLDER_REPO_URL, ScaffoldOptions, git_origin, plan_init
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.scaffold import PLACEHOLDER_REPO_URL, ScaffoldOptions, git_origin, plan_init
     from adk_gitops.txn import locked
 
     url = repo_url or (git_origin(directory) if directory.is_dir() else None) or PLACEHOLDER_REPO_URL

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from adk_gitops.adk.migration import Strategy
 from adk_gitops.commands._common import EXIT_CLEAN, RepoOpt, domain_errors, repo_root, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, report
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
-from adk_gitops.migration import Strategy
 
 
 class ObjectFormat(StrEnum):
@@ -104,7 +104,7 @@ def new_env(
     from adk_gitops.envgen import flow, service
     from adk_gitops.envgen.apply import ChangeStatus
     from adk_gitops.envgen.spec import EnvInput
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
     from adk_gitops.txn import locked
 
     flags = EnvInput(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from adk_gitops.check.model import Severity
 from adk_gitops.commands._common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -18,7 +19,6 @@ from adk_gitops.commands._common import (
     say,
     write_output,
 )
-from adk_gitops.model import Severity
 
 
 class PlanFormat(StrEnum):
@@ -58,12 +58,12 @@ def plan(
     one does, 2 on errors.
     """
 
-    from adk_gitops import checkconfig
-    from adk_gitops.engine import run_rules
-    from adk_gitops.inputs import read_rendered
+    from adk_gitops.check import checkconfig
+    from adk_gitops.check.engine import run_rules
+    from adk_gitops.check.rules import SYNC_RULES, get
+    from adk_gitops.check.rules._context import Context, repo_index
     from adk_gitops.reporters.plan import plan_json, plan_text
-    from adk_gitops.rules import SYNC_RULES, get
-    from adk_gitops.rules._context import Context, repo_index
+    from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():

@@ -39,13 +39,15 @@ def preflight(
     Exit 0 ready, 1 not ready (each reason on one line with its fix), 2 cannot
     connect or bad usage.
     """
-    from adk_gitops.live import api, target
+    from adk_gitops.live import api, environment
     from adk_gitops.live.preflight import run
     from adk_gitops.reporters.preflight import preflight_json, preflight_text
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox))
+        where = environment.load(
+            root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+        )
         report = run(api.connect(kubeconfig, context), where)
     text = preflight_json(report) if output_format is LiveFormat.json else preflight_text(report)
     write_output(text, output)

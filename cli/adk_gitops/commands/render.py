@@ -25,7 +25,7 @@ def render(
 ) -> None:
     """Print the rendered manifests of an overlay, exactly as Argo CD would build them."""
 
-    from adk_gitops.inputs import is_kustomization_dir, read_rendered
+    from adk_gitops.targets.load import is_kustomization_dir, read_rendered
 
     if not path.is_dir():
         fail(f"{path}: not a directory (a kustomization, or a directory of manifests)")
@@ -39,7 +39,7 @@ def render(
         say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return
     from adk_gitops.errors import RenderError
-    from adk_gitops.renderer import UnsafeInput, explain_failure
+    from adk_gitops.kustomize.renderer import UnsafeInput, explain_failure
 
     with domain_errors():
         renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)

@@ -28,7 +28,7 @@ def list_rules() -> None:
 
 
 def _list() -> None:
-    from adk_gitops.rules import CATEGORIES
+    from adk_gitops.check.rules import CATEGORIES
 
     lines = []
     for category, rules in CATEGORIES:
@@ -43,13 +43,13 @@ def explain(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. hook-dependency-order.")],
 ) -> None:
     """Print a rule's documentation: What it does, Why is this bad?, Example, Use instead."""
-    from adk_gitops.rules import get
+    from adk_gitops.check.rules import get
 
     try:
         rule = get(rule_id)
     except KeyError:
         fail(f"no such rule: {rule_id!r} (see `adk-gitops rules`)")
-    from adk_gitops.docgen import options_markdown
+    from adk_gitops.check.docgen import options_markdown
 
     scope = "; ADK workloads only" if rule.adk else ""
     typer.echo(

@@ -41,11 +41,11 @@ def run_hook(
     expanded exactly as Kubernetes does. Exits with the container's exit code.
     """
 
-    from adk_gitops import podenv
+    from adk_gitops.adk import podenv
+    from adk_gitops.adk.migration import explain_failure
     from adk_gitops.errors import PodEnvError
-    from adk_gitops.inputs import read_rendered
-    from adk_gitops.manifests import Resource, load_stream
-    from adk_gitops.migration import explain_failure
+    from adk_gitops.kube.manifests import Resource, load_stream
+    from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():

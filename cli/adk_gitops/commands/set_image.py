@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from adk_gitops.adk.migration import Strategy
 from adk_gitops.commands._common import RepoOpt, domain_errors, repo_root, say
 from adk_gitops.commands._envs import DryRunOpt, NoValidateOpt, report
-from adk_gitops.migration import Strategy
 
 if TYPE_CHECKING:
     from adk_gitops.envgen.apply import FileChange
@@ -111,7 +111,7 @@ def _edit(
     """Plan an edit of one environment under the repository lock, check and write
     it, then report how it went."""
     from adk_gitops.envgen import flow
-    from adk_gitops.renderer import find_renderer
+    from adk_gitops.kustomize.renderer import find_renderer
     from adk_gitops.txn import locked
 
     root = repo_root(repo)

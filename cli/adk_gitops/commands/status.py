@@ -57,13 +57,15 @@ def status(
     bad usage, 3 still in progress.
     """
     from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.live import api, target
+    from adk_gitops.live import api, environment
     from adk_gitops.live.status import Phase, collect
     from adk_gitops.reporters.status import status_json, status_text
 
     root = repo_root(repo)
     with domain_errors():
-        where = target.load(root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox))
+        where = environment.load(
+            root, env, renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
+        )
         if where.application is None and not where.hook_jobs:
             raise AdkGitopsError(
                 f"{env}: nothing to report on: no Argo CD Application in argocd/ syncs this overlay "

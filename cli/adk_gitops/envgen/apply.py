@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from adk_gitops import bounded, checkconfig, checker, txn
+from adk_gitops import bounded, txn
+from adk_gitops.check import checkconfig, pipeline
+from adk_gitops.check.model import Report
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.model import Report
-from adk_gitops.renderer import Renderer
-from adk_gitops.schemas import DEFAULT_VERSION
-from adk_gitops.targets import Target, TargetKind
+from adk_gitops.kube.schemas import DEFAULT_VERSION
+from adk_gitops.kustomize.renderer import Renderer
+from adk_gitops.targets.discover import Target, TargetKind
 
 # What a temporary copy needs to render an overlay.
 COPIED = ("bases", "components")
@@ -101,7 +102,7 @@ def validate(
         ]
         # Findings name files relative to the copy's root: the repository's own paths.
         config = checkconfig.load(root)  # the repository's own rule settings
-        return checker.check(
+        return pipeline.check(
             targets, kubernetes_versions=versions, repo_root=copy, renderer=renderer, config=config
         )
     finally:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops import CONFIG_FILE, bounded, yamlread
+from adk_gitops.adk.migration import DEFAULT as DEFAULT_MIGRATION
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.migration import DEFAULT as DEFAULT_MIGRATION
 
 
 class ConfigError(AdkGitopsError):

@@ -8,10 +8,10 @@ import io
 from typing import Any
 
 from adk_gitops import yamlread
+from adk_gitops.adk.migration import COMPONENTS, SCHEMA_GATE, Strategy, component_name
 from adk_gitops.envgen.reader import image_entry
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.migration import COMPONENTS, SCHEMA_GATE, Strategy, component_name
 from adk_gitops.syntax import ImageRef
 
 
@@ -144,8 +144,8 @@ def allow_environment(text: str, project: str, server: str, namespace: str, sour
     the model ``check`` uses)."""
     from ruamel.yaml.comments import CommentedMap
 
-    from adk_gitops.appproject import AppProject, destination_cluster
-    from adk_gitops.manifests import Resource
+    from adk_gitops.argocd.appproject import AppProject, destination_cluster
+    from adk_gitops.kube.manifests import Resource
 
     rt, doc = _load(text, source)
     if not isinstance(doc, dict) or doc.get("kind") != "AppProject":

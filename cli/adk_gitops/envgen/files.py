@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import re
 
+from adk_gitops.adk.migration import COMPONENTS, SCHEMA_GATE
 from adk_gitops.envgen.choices import Registration, SyncPolicy
 from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, NOTIFY_TRIGGERS, EnvSpec
-from adk_gitops.migration import COMPONENTS, SCHEMA_GATE
 
 # Plain YAML scalars only where no YAML reader could take them for a bool,
 # null or number (1.10, 706798e8, on, ~): everything else is double-quoted.

@@ -9,9 +9,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import txn
+from adk_gitops.check.model import Report
 from adk_gitops.envgen.apply import ChangeStatus, FileChange, unified_diff, validate, write
-from adk_gitops.model import Report
-from adk_gitops.renderer import Renderer
+from adk_gitops.kustomize.renderer import Renderer
 
 
 class Outcome(StrEnum):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from adk_gitops.adk.migration import strategy_of_components
 from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.config import ConfigError, read_yaml
 from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, parse_image
-from adk_gitops.migration import strategy_of_components
 from adk_gitops.syntax import ImageRef
 
 

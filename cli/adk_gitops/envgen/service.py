@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import kustomization, yamlread
-from adk_gitops.applications import (
+from adk_gitops import yamlread
+from adk_gitops.adk.migration import Strategy
+from adk_gitops.argocd.applications import (
     argocd_objects,
     destination,
     is_application,
@@ -20,7 +21,7 @@ from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for
 from adk_gitops.envgen.choices import Db, Registration
 from adk_gitops.envgen.config import ConfigError, load_config, read_yaml, validate
 from adk_gitops.envgen.spec import EnvInput, EnvSpec, parse_image, resolve
-from adk_gitops.migration import Strategy
+from adk_gitops.kustomize import kustomization
 from adk_gitops.syntax import ImageRef
 
 PROJECT_FILE = "argocd/project.yaml"

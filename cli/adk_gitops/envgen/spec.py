@@ -10,9 +10,9 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from adk_gitops.adk.migration import Strategy
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.envgen.config import ConfigError, RepoConfig
-from adk_gitops.migration import Strategy
 from adk_gitops.syntax import CONNECTION_NAME, DIGEST, GSA, REPOSITORY, TAG, ImageRef, split_image
 
 # The placeholder image name in bases/adk-agent; an env's images: entry rewrites it.

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from adk_gitops.annotations import hook_info
-from adk_gitops.apivalidation import PSA_PREFIX
-from adk_gitops.k8s import NATIVE_SIDECARS_ON_BY_DEFAULT, containers, pod_spec
+from adk_gitops.argocd.annotations import hook_info
+from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.podspec import NATIVE_SIDECARS_ON_BY_DEFAULT, containers, pod_spec
+from adk_gitops.kube.validation.objects import PSA_PREFIX
 from adk_gitops.live.api import Cluster, Response, keys_of
-from adk_gitops.live.target import SecretRef, Target, secret_refs
-from adk_gitops.manifests import Resource
+from adk_gitops.live.environment import SecretRef, Target, secret_refs
 
 PSA_ENFORCE = PSA_PREFIX + "enforce"
 # pod-security-admission/admission/admission.go: warnings on workload objects read

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from adk_gitops.k8s import mapping, mappings
+from adk_gitops.kube.podspec import mapping, mappings
 from adk_gitops.live.api import Cluster
 from adk_gitops.live.diagnoses import Diagnosis, Observation, Source, diagnose
-from adk_gitops.live.target import Target
+from adk_gitops.live.environment import Target
 
 APPLICATION = ("argoproj.io/v1alpha1", "Application")
 # The Job controller labels its pods with the Job's name (batch/v1, 1.27+ prefix).

@@ -3,7 +3,7 @@ finding (``::error``, ``::warning``, ``::notice``)."""
 
 from __future__ import annotations
 
-from adk_gitops.model import Report, Severity
+from adk_gitops.check.model import Report, Severity
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adk_gitops.model import Finding, Report, Severity
+from adk_gitops.check.model import Finding, Report, Severity
 
 SCHEMA_VERSION = 1
 

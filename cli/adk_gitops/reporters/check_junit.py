@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from adk_gitops.model import Finding, Report
+from adk_gitops.check.model import Finding, Report
 
 
 def _case_name(f: Finding) -> str:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from adk_gitops import __version__
-from adk_gitops.model import Finding, Report, Severity
-from adk_gitops.rules._rule import Rule
+from adk_gitops.check.model import Finding, Report, Severity
+from adk_gitops.check.rules._rule import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

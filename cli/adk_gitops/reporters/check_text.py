@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from adk_gitops.model import Finding, Report, Severity
+from adk_gitops.check.model import Finding, Report, Severity
 
 NO_ADK = "no ADK workload: ADK rules skipped"
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -21,8 +21,8 @@ def _where(f: Finding) -> str:
 def _relaxed_hardening(f: Finding) -> bool:
     """A Pod Security finding below its rule's severity: on a workload that runs no
     ADK agent (rules/_helpers.py hardened), summed up in one line."""
-    from adk_gitops.rules import ALL_RULES
-    from adk_gitops.rules._helpers import HARDENING_RULES
+    from adk_gitops.check.rules import ALL_RULES
+    from adk_gitops.check.rules._helpers import HARDENING_RULES
 
     if f.rule not in HARDENING_RULES or f.suppressed:
         return False

@@ -6,10 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adk_gitops.model import Finding
+from adk_gitops.argocd.syncplan import Step, SyncPlan, Task, Wait, WaitKind
+from adk_gitops.check.model import Finding
 from adk_gitops.redact import safe
 from adk_gitops.reporters.check_json import finding_json
-from adk_gitops.syncplan import Step, SyncPlan, Task, Wait, WaitKind
 
 SCHEMA_VERSION = 3  # 3: first_sync "refused" and refused (the AppProject); 2: findings replace problems
 
@@ -86,7 +86,7 @@ def _task_line(task: Task) -> str:
 
 
 def _hook_waits(tasks: Sequence[Task]) -> tuple[Wait, ...]:
-    from adk_gitops.health import health_check
+    from adk_gitops.argocd.health import health_check
 
     return tuple(
         Wait(WaitKind.HOOK, t.resource.id, check) for t in tasks if (check := health_check(t.resource))

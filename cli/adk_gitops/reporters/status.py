@@ -1,5 +1,5 @@
 """``adk-gitops status`` output: a compact view for people, JSON
-(schema_version 1, docs in cli/adk_gitops/schemas/output-status.json) for tools.
+(schema_version 1, docs in cli/adk_gitops/reporters/schemas/output-status.json) for tools.
 Pure functions of a report."""
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from adk_gitops.manifests import load_stream
-from adk_gitops.syncplan import SyncPlan, Verdict, build_plan
+from adk_gitops.argocd.syncplan import SyncPlan, Verdict, build_plan
+from adk_gitops.kube.manifests import load_stream
 from tests.cluster.argocd.conftest import ArgoCD
 from tests.cluster.argocd.support.watch import Recorder
 from tests.cluster.conftest import TOKEN

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from adk_gitops import podenv
+from adk_gitops.adk import podenv
 from adk_gitops.commands.app import app
 from tests.cluster.argocd.conftest import ArgoCD
 from tests.cluster.argocd.support.kubelet import TestKubelet

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 
 from adk_gitops import __version__
-from adk_gitops.model import Finding, Report, Severity, TargetResult
+from adk_gitops.check.model import Finding, Report, Severity, TargetResult
+from adk_gitops.check.rules import ALL_RULES
+from adk_gitops.check.rules._rule import Category, Rule
 from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
-from adk_gitops.rules import ALL_RULES
-from adk_gitops.rules._rule import Category, Rule
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "reporters"

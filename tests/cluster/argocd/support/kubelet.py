@@ -1,7 +1,7 @@
 """The kubelet's part, played by the test: no container runtime runs here, so for
 each pod the real Job controller creates, this runs the pod's main container
 *command* on this machine, with the environment the kubelet would build
-(adk_gitops.podenv: Secret keys, $(VAR) expansion) against the real PostgreSQL, and
+(adk_gitops.adk.podenv: Secret keys, $(VAR) expansion) against the real PostgreSQL, and
 reports the real exit code through the pod's status, as the kubelet does. Only
 pods it is given a runner for are run; the others stay Pending (no node)."""
 
@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from adk_gitops import podenv
+from adk_gitops.adk import podenv
 from adk_gitops.errors import PodEnvError
-from adk_gitops.manifests import Resource
+from adk_gitops.kube.manifests import Resource
 from tests.cluster.conftest import ApiServer
 
 Runner = Callable[[podenv.PreparedProcess], int]  # runs the main container; its exit code

@@ -1,0 +1,1 @@
+"""The check pipeline: load, judge, rules, findings. May import: targets and everything below it."""

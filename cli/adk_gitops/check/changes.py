@@ -1,0 +1,98 @@
+"""Which targets a change affects, for a pre-commit-fast ``check``.
+
+An overlay is affected when a changed file is in its kustomization graph: its own
+files, the bases and components it includes and every file they read (patches,
+generator inputs, values). So a changed base re-checks every overlay that uses
+it, and a changed values file only its environment. ``argocd/`` is affected when
+a file under it changed. ``adk-gitops.yaml`` holds the check configuration: a
+change to it affects everything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from adk_gitops import CONFIG_FILE, bounded
+from adk_gitops.errors import AdkGitopsError
+from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.targets.discover import Target, TargetKind
+
+GIT_TIMEOUT_S = 60.0
+
+
+def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> list[Target]:
+    """The targets a change to the files ``changed`` affects, in order."""
+    real_root = root.resolve()
+    paths = {(p if p.is_absolute() else root / p).resolve() for p in changed}
+    if (real_root / CONFIG_FILE) in paths:
+        return list(targets)
+    argocd = real_root / "argocd"
+    picked: list[Target] = []
+    memo: dict[Path, frozenset[Path]] = {}  # the shared bases and components, walked once
+    for target in targets:
+        if target.path is None:
+            continue
+        if target.kind is TargetKind.KUSTOMIZATION:
+            graph = kustomization.graph_files(target.path, is_remote=guard.is_remote, memo=memo)
+            if graph & paths:
+                picked.append(target)
+        elif target.path.resolve() == argocd and any(p.is_relative_to(argocd) for p in paths):
+            picked.append(target)
+    return picked
+
+
+def changed_since(root: Path, ref: str) -> list[Path]:
+    """Files that differ between ``ref`` and HEAD (``git diff REF...HEAD``: the
+    change a pull request makes). Tree to tree: git reads no working tree, runs no
+    fsmonitor, external diff or textconv; system and global config are ignored."""
+    if ref.startswith("-") or not ref.strip():
+        raise AdkGitopsError(f"--changed-from {ref!r}: not a git revision")
+    args = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", f"{ref}...HEAD", "--"]
+    names = git(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
+    return [root / name for name in names if name]
+
+
+def show(root: Path, ref: str, name: str, *, what: str) -> str | None:
+    """The text of the file ``name`` at the root of ``ref``'s tree; None if it has none.
+    Read from git's object store (no working tree, checkout or filter runs); a
+    failure is one line naming ``what`` (the option that gave the ref)."""
+    if ref.startswith("-") or not ref.strip():
+        raise AdkGitopsError(f"{what}: not a git revision")
+    listed = git(root, "ls-tree", "--name-only", ref, "--", name, what=what)
+    if not listed.strip():
+        return None
+    blob = git(root, "cat-file", "blob", f"{ref}:{name}", what=what)
+    if len(blob) > bounded.MAX_CONFIG_BYTES:
+        raise AdkGitopsError(f"{ref}:{name}: larger than {bounded.MAX_CONFIG_BYTES // 2**20} MiB")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AdkGitopsError(f"{ref}:{name}: not UTF-8 text") from None
+
+
+def git(root: Path, *args: str, what: str) -> bytes:
+    """Run git in ``root`` with no fsmonitor and a hardened environment (system and
+    global configuration ignored, no prompts); a failure is one line naming ``what``."""
+    from adk_gitops.kustomize.renderer import hardened_env
+
+    argv = ["git", "-c", "core.fsmonitor=false", *args]
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=root,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+            env=hardened_env(os.environ, allow_remote=False),
+        )
+    except FileNotFoundError:
+        raise AdkGitopsError(f"{what}: needs git on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise AdkGitopsError(f"{what}: git did not answer within {GIT_TIMEOUT_S:.0f}s") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AdkGitopsError(f"{what}: {message[-1] if message else 'git failed'}")
+    return proc.stdout

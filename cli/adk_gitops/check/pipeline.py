@@ -1,0 +1,267 @@
+"""``check``'s pipeline: targets -> render (in parallel) -> rules -> report.
+
+A target that fails to build is recorded as a ``render-failed`` finding and the
+others still run; only a missing renderer or bad options stop the run."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adk_gitops.argocd.applications import application_for
+from adk_gitops.check.model import Report, Severity
+from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
+from adk_gitops.kube.manifests import Resource, load_stream, resources_from
+from adk_gitops.kustomize import guard
+from adk_gitops.kustomize.batch import BatchRun, BatchUnavailable, render_batch
+from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
+from adk_gitops.targets.discover import Loaded, Target, TargetKind, discover, repo_label
+from adk_gitops.targets.load import directory_files, load_file, read_stdin
+
+if TYPE_CHECKING:
+    from adk_gitops.check.checkconfig import CheckConfig
+
+
+def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffixes))
+    return sorted(found)
+
+
+def _load(
+    target: Target, renderer: Renderer | None, root: Path, deadline: float, early: BatchRun | None = None
+) -> Loaded:
+    try:
+        if target.kind is TargetKind.KUSTOMIZATION:
+            assert renderer is not None and target.path is not None
+            remaining = deadline - time.monotonic()
+            try:  # a batch of one: the same wrapper, so findings know their source files
+                if early is not None:
+                    (docs,) = early.result()
+                else:
+                    (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
+            except BatchUnavailable:
+                text = renderer.build(target.path, root=root, timeout=remaining)
+                return Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
+            bodies = [body for body, _ in docs]
+            rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
+            return Loaded(target, rendered, "", renderer.description)
+        if target.kind is TargetKind.STDIN:
+            return Loaded(target, load_stream(read_stdin(), source="-"), "", "")
+        assert target.path is not None
+        if target.kind is TargetKind.FILE:
+            files = [target.path]
+        elif target.label == "argocd" and target.path == root / "argocd":
+            files = _files(target.path, (".yaml", ".yml"))  # this layout's Argo CD objects, every folder
+        else:
+            app = application_for(target.path)
+            files = directory_files(target.path, target.label, recurse=bool(app and app.recurse))
+        resources: list[Resource] = []
+        refused: list[guard.Refusal] = []
+        for file in files:
+            why = guard.outside_reason(file, root.resolve())
+            if why:
+                refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
+                continue
+            resources.extend(load_file(file, repo_label(file, root)))
+        return Loaded(target, tuple(resources), "", "", tuple(refused))
+    except UnsafeInput as exc:
+        return Loaded(target, (), "", "", exc.refusals)
+    except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
+        return Loaded(target, (), str(exc), "")
+    except OSError as exc:  # e.g. an unreadable folder while listing it
+        return Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
+
+
+ProgressFn = Callable[[str], None]
+MIN_BATCH = 4  # below this, one process per overlay is as fast
+
+
+def _adopted(
+    head_start: BatchRun | None,
+    targets: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    timeout: float,
+) -> BatchRun | None:
+    """The head start when it is this run's one render, else None (and it is stopped)."""
+    if head_start is None:
+        return None
+    overlays = [t.path for t in targets if t.kind is TargetKind.KUSTOMIZATION and t.path is not None]
+    if len(overlays) == 1 and renderer is not None and head_start.matches(renderer, overlays, root, timeout):
+        renderer.processes.adopt(head_start.running)
+        head_start.running.renderer = renderer
+        return head_start
+    head_start.discard()
+    return None
+
+
+def _load_chunk(
+    chunk: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    deadline: float,
+    early: BatchRun | None = None,
+) -> list[Loaded] | None:
+    """Render a chunk of overlays in one kustomize process. None when the batch
+    failed for a reason one render per overlay would pin down; a batch that ran
+    out of time fails every overlay in it (the run's deadline is spent). ``early``:
+    the run's one overlay, already rendering."""
+    if len(chunk) == 1 or renderer is None:
+        return [_load(t, renderer, root, deadline, early) for t in chunk]
+    try:
+        outputs = render_batch(
+            renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
+        )
+    except RenderTimeout as exc:
+        return [Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
+    except RenderError:
+        return None
+    return [
+        Loaded(
+            t,
+            resources_from([b for b, _ in docs], t.default_file, [o for _, o in docs]),
+            "",
+            renderer.description,
+        )
+        for t, docs in zip(chunk, outputs, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One target's objects as ``check`` loads them, or why it could not."""
+
+    target: Target
+    resources: tuple[Resource, ...]
+    error: str  # "" when rendered
+
+
+def render_targets(
+    targets: Sequence[Target],
+    renderer: Renderer | None,
+    root: Path,
+    *,
+    jobs: int | None = None,
+    render_timeout: float = BUILD_TIMEOUT_S,
+) -> list[Rendered]:
+    """Every target rendered (or read) exactly as ``check`` does it, in parallel
+    batches with one deadline; in the order given."""
+    workers = max(1, jobs or os.cpu_count() or 1)
+    deadline = time.monotonic() + render_timeout
+    loaded: dict[int, Loaded] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = {
+            pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
+            for chunk in _chunks(targets, workers, renderer is not None)
+        }
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                items = future.result()
+                if items is None:
+                    for target in chunk:
+                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
+                    continue
+                for item in items:
+                    loaded[id(item.target)] = item
+    out = []
+    for target in targets:
+        item = loaded[id(target)]
+        refused = "; ".join(str(r) for r in item.refusals)
+        out.append(Rendered(target, item.resources, item.error or refused))
+    return out
+
+
+def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
+    overlays = [t for t in targets if t.kind is TargetKind.KUSTOMIZATION]
+    others = [[t] for t in targets if t.kind is not TargetKind.KUSTOMIZATION]
+    if not batch or len(overlays) < MIN_BATCH:
+        return [[t] for t in overlays] + others
+    count = min(workers, max(1, len(overlays) // MIN_BATCH))
+    return [overlays[i::count] for i in range(count)] + others
+
+
+def check(
+    targets: Sequence[Target],
+    *,
+    kubernetes_versions: tuple[str, ...],
+    repo_root: Path,
+    fail_on: Severity = Severity.ERROR,
+    discovered: Sequence[Target] | None = None,
+    renderer: Renderer | None = None,
+    jobs: int | None = None,
+    batch: bool = True,
+    render_timeout: float = BUILD_TIMEOUT_S,
+    config: CheckConfig | Callable[[], CheckConfig] | None = None,
+    on_progress: ProgressFn | None = None,
+    head_start: BatchRun | None = None,
+) -> Report:
+    """Check every target; raise AdkGitopsError only for what stops the whole run.
+    ``discovered``: the repository's overlays when the caller already listed them
+    (``discover``), so a run walks the tree once.
+    Rendering shares one deadline, ``render_timeout`` from now, however many
+    overlays there are; Ctrl-C kills every kustomize process at once. kustomize
+    starts first: the rules, their configuration (``config``, or a function that
+    loads it) and the schemas load while it runs. ``head_start``: the render of the
+    one overlay checked, started before this run (prestart.py); taken when it is the
+    render this run would start, else stopped."""
+    root = repo_root.absolute()
+    needs_renderer = any(t.kind is TargetKind.KUSTOMIZATION for t in targets)
+    if needs_renderer and renderer is None:
+        renderer = find_renderer()
+    early = _adopted(head_start, targets, renderer, root, render_timeout)
+    workers = max(1, jobs or os.cpu_count() or 1)
+    deadline = time.monotonic() + render_timeout
+    by_target: dict[int, Loaded] = {}
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        pending = {
+            pool.submit(_load_chunk, chunk, renderer, root, deadline, early): chunk
+            for chunk in _chunks(targets, workers, batch and renderer is not None)
+        }
+        # While kustomize runs: ask the renderer its version (a process of its own, which
+        # each result names; waited for by a worker, not by this thread), import the rules,
+        # load the configuration, warm the schemas.
+        if renderer is not None:
+            pool.submit(lambda: renderer.version)
+        from adk_gitops.check import judge
+
+        resolved = judge.configuration(config)
+        judge.warm_schemas(kubernetes_versions)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                items = future.result()
+                if items is None:  # the batch failed: one render per overlay, in parallel
+                    for target in chunk:
+                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
+                    continue
+                for item in items:
+                    by_target[id(item.target)] = item
+                    if on_progress is not None:
+                        on_progress(item.target.label)
+    except BaseException:  # Ctrl-C above all: stop kustomize now, not when it finishes
+        if renderer is not None:
+            renderer.processes.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    loaded = [by_target[id(t)] for t in targets]
+    return judge.judge(
+        loaded,
+        root,
+        kubernetes_versions,
+        fail_on,
+        resolved,
+        discover(root) if discovered is None else discovered,
+    )

@@ -1,0 +1,2 @@
+"""What the kube-apiserver refuses, by kind, judged offline (names, quantities, cron, pods,
+workloads, services, networks)."""

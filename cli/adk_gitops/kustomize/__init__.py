@@ -1,0 +1,2 @@
+"""Kustomize: reading kustomizations, the guard, the sandboxed renderer and its batch. May import:
+kube, the root foundations."""
