@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from adk_gitops import git
 from adk_gitops.argocd.applications import Pruning, pruning
 from adk_gitops.argocd.syncplan import build_plan
-from adk_gitops.check.changes import git
 from adk_gitops.check.rules._helpers import is_migration_job, main_container
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube import podspec
@@ -349,13 +349,13 @@ def environment_diff(
 def default_base(root: Path) -> str:
     """The default branch a pull request merges into: origin's HEAD, else main or master."""
     try:
-        head = git(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", what="default branch")
+        head = git.run(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", what="default branch")
         return head.decode().strip().removeprefix("refs/remotes/")
     except AdkGitopsError:
         pass
     for name in ("origin/main", "main", "origin/master", "master"):
         try:
-            git(root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", what=name)
+            git.run(root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", what=name)
             return name
         except AdkGitopsError:
             continue
@@ -366,16 +366,16 @@ def merge_base(root: Path, ref: str) -> str:
     """The commit the change started from: ``git merge-base REF HEAD``."""
     if ref.startswith("-") or not ref.strip():
         raise AdkGitopsError(f"--from {ref!r}: not a git revision")
-    return git(root, "merge-base", ref, "HEAD", what=f"--from {ref}").decode().strip()
+    return git.run(root, "merge-base", ref, "HEAD", what=f"--from {ref}").decode().strip()
 
 
 def changed_files(root: Path, commit: str) -> list[Path]:
     """What differs between ``commit`` and the working tree, untracked files included."""
-    tracked = git(
+    tracked = git.run(
         root, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", commit, "--",
         what="diff",
     )  # fmt: skip
-    untracked = git(root, "ls-files", "--others", "--exclude-standard", what="diff")
+    untracked = git.run(root, "ls-files", "--others", "--exclude-standard", what="diff")
     names = (tracked + b"\n" + untracked).decode("utf-8", "surrogateescape").splitlines()
     return [root / n for n in dict.fromkeys(names) if n]
 
@@ -383,7 +383,7 @@ def changed_files(root: Path, commit: str) -> list[Path]:
 def extract(root: Path, commit: str, into: Path) -> Path:
     """The tree of ``commit`` under ``into`` (``git archive``; links and special files
     refused by tarfile's data filter, so nothing lands outside ``into``)."""
-    data = git(root, "archive", "--format=tar", commit, what=f"archive {commit[:12]}")
+    data = git.run(root, "archive", "--format=tar", commit, what=f"archive {commit[:12]}")
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
     return into

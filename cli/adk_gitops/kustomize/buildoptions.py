@@ -139,7 +139,7 @@ def configure(
     settings = load(root, config)
     remote_bases = settings.remote_bases
     if trusted_ref is not None and config is None:
-        from adk_gitops.check.changes import show
+        from adk_gitops.git import show
 
         text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
         remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases

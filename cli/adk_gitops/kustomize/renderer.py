@@ -39,6 +39,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
+from adk_gitops import git
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
 from adk_gitops.kustomize import egress, guard
 from adk_gitops.kustomize.remotebases import RemoteBases
@@ -53,9 +54,6 @@ from adk_gitops.kustomize.sandbox import (
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
 MAX_OUTPUT_BYTES = 64 * 2**20  # a fleet of 1,000 environments renders to ~20 MB
-# A port nothing listens on: with remote references refused, any HTTP fetch that
-# slipped through fails at once instead of reaching the network.
-_NO_PROXY_ADDRESS = "http://127.0.0.1:9"
 VERSION_TIMEOUT_S = 20.0
 INSTALL_HINT = (
     "no Kustomize renderer found: install kustomize or kubectl, set $ADK_GITOPS_KUSTOMIZE to one, "
@@ -125,39 +123,6 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def hardened_env(environ: Mapping[str, str], *, allow_remote: bool) -> dict[str, str]:
-    """The renderer's environment: the caller's, minus git's own variables, plus
-    a git that ignores system and global config, has no credential helper, never
-    prompts, and may use https only (nothing at all unless remote is allowed)."""
-    env = {k: v for k, v in environ.items() if not k.startswith("GIT_")}
-    extra_config = {
-        "credential.helper": "",
-        "core.askPass": "",
-        "core.sshCommand": "false",
-        "protocol.file.allow": "never",
-        "protocol.ext.allow": "never",
-        "submodule.recurse": "false",
-    }
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_TERMINAL_PROMPT="0",
-        GIT_ASKPASS="false",
-        SSH_ASKPASS="false",
-        GIT_ALLOW_PROTOCOL="https" if allow_remote else "none",
-        GIT_CONFIG_COUNT=str(len(extra_config)),
-    )
-    for i, (key, value) in enumerate(extra_config.items()):
-        env[f"GIT_CONFIG_KEY_{i}"] = key
-        env[f"GIT_CONFIG_VALUE_{i}"] = value
-    if not allow_remote:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            env[name] = _NO_PROXY_ADDRESS
-        for name in ("NO_PROXY", "no_proxy"):
-            env.pop(name, None)
-    return env
-
-
 @dataclass(frozen=True)
 class Renderer:
     """One way to run Kustomize: ``kustomize build DIR`` or ``kubectl kustomize DIR``."""
@@ -198,7 +163,7 @@ class Renderer:
                 text=True,
                 timeout=VERSION_TIMEOUT_S,
                 check=False,
-                env=hardened_env(os.environ, allow_remote=False),
+                env=git.hardened_env(os.environ, allow_remote=False),
             )
         except (OSError, subprocess.TimeoutExpired):
             return "unknown"
@@ -232,7 +197,7 @@ class Renderer:
         )
         if seen.refusals:
             raise UnsafeInput(seen.refusals)
-        env = hardened_env(os.environ, allow_remote=bool(seen.remotes))
+        env = git.hardened_env(os.environ, allow_remote=bool(seen.remotes))
         if self.sandbox is None:
             return self._start([*self.argv_prefix, str(path)], env, path, timeout, None)
         # The real path: inside the sandbox only the repository's real path exists.
