@@ -17,7 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
-from adk_gitops.diff.preview import DiffReport, EnvironmentDiff, Impact
+from adk_gitops.diff.impacts import Impact
+from adk_gitops.diff.preview import DiffReport, EnvironmentDiff
 from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.reporters.diff import diff_markdown
 from tests.conftest import REPO, copy_example
@@ -215,7 +216,8 @@ def test_a_bad_revision_is_one_line_and_exit_2(cli: CliRunner, repo: Path) -> No
 def test_markdown_is_capped_without_breaking_a_fence() -> None:
     """A huge diff: each section is cut to its share, the code fence stays closed, and
     a backtick run inside the diff cannot close the fence early."""
-    from adk_gitops.diff.preview import ImpactLine, ObjectChange, ObjectKey, Status
+    from adk_gitops.diff.impacts import ImpactLine
+    from adk_gitops.diff.objects import ObjectChange, ObjectKey, Status
 
     lines = tuple(f"+line {i} ```` with backticks" for i in range(5000))
     change = ObjectChange(ObjectKey("", "ConfigMap", "ns", "big"), Status.CHANGED, None, None, lines)

@@ -69,7 +69,9 @@ def diff(
     shown like every object; Secret values are masked. Exit 0: no change; 1: a
     change (with --fail-on-impact, only that impact); 2: error.
     """
-    from adk_gitops.diff.preview import Impact, default_base, diff_repository
+    from adk_gitops.diff.impacts import Impact
+    from adk_gitops.diff.preview import diff_repository
+    from adk_gitops.diff.revisions import default_base
     from adk_gitops.reporters.diff import diff_json, diff_markdown, diff_text
 
     root = repo_root(repo)
