@@ -39,7 +39,8 @@ def render(
         say(f"# read {path} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return
     from adk_gitops.errors import RenderError
-    from adk_gitops.kustomize.renderer import UnsafeInput, explain_failure
+    from adk_gitops.kustomize.failures import explain_failure
+    from adk_gitops.kustomize.renderer import UnsafeInput
 
     with domain_errors():
         renderer = renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
