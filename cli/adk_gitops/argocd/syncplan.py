@@ -30,13 +30,24 @@ from adk_gitops.kube import podspec
 from adk_gitops.kube.manifests import Resource, ResourceId
 
 
+class Diagnosis(StrEnum):
+    """What the sync model can find about an environment's sync: a closed set, each
+    judged (and given its severity) by the check rule of the same id."""
+
+    PROJECT_REFUSES_TASK = "appproject-permits-sync"  # controller/sync.go validateSyncPermissions
+    DEPENDENCY_PREEXISTING = "hook-dependency-preexisting"  # a hook needs what no step creates
+    DEPENDENCY_ORDER = "hook-dependency-order"  # a hook needs what a later step creates
+    HOOK_NEVER_COMPLETES = "hook-completes"  # a hook Job whose pod cannot finish
+    HOOK_NAMESPACE_MISSING = "hook-namespace-exists"  # a hook in a namespace nothing creates first
+
+
 @dataclass(frozen=True)
 class Problem:
-    """A fact about the sync order that a rule judges: ``rule`` is the id of the rule
-    that reports it (and sets its severity). ``blocks_first_sync`` facts keep the
+    """A fact about the sync order that a rule judges: ``rule`` is the diagnosis, and
+    the id of the rule that reports it (and sets its severity). ``blocks_first_sync`` facts keep the
     very first sync of an environment from completing."""
 
-    rule: str
+    rule: Diagnosis
     resource: ResourceId
     pointer: str
     message: str
@@ -75,7 +86,9 @@ class SyncPlan:
 
     @property
     def verdict(self) -> Verdict:
-        blocking = [p for p in self.problems if p.blocks_first_sync and p.rule != RULE_PROJECT]
+        blocking = [
+            p for p in self.problems if p.blocks_first_sync and p.rule != Diagnosis.PROJECT_REFUSES_TASK
+        ]
         if self.refused:
             return Verdict.FAILS
         if not blocking:
@@ -125,14 +138,19 @@ def build_plan(
         refused = operation_message(refusals) if refusals else ""
     plan = SyncPlan(steps, on_failure, tuple(not_synced), (), create_namespace, first, refused)
     refused_tasks = [
-        Problem(RULE_PROJECT, r.resource.id, r.pointer, r.message, blocks_first_sync=True, subject=r.resource)
+        Problem(
+            Diagnosis.PROJECT_REFUSES_TASK,
+            r.resource.id,
+            r.pointer,
+            r.message,
+            blocks_first_sync=True,
+            subject=r.resource,
+        )
         for r in refusals
     ]
     return replace(plan, problems=(*refused_tasks, *_first_sync_problems(plan, resources)))
 
 
-# The rule that reports what the AppProject refuses of a sync's tasks.
-RULE_PROJECT = "appproject-permits-sync"
 NOT_RENDERED = -1
 # Containers that serve until stopped: as a plain (non-native) sidecar of a hook Job's
 # pod they keep it running, so the Job never completes.
@@ -203,7 +221,7 @@ def _dependency_problem(
     where = f"{step.phase} wave {step.wave}"
     if found == NOT_RENDERED:
         yield Problem(
-            "hook-dependency-preexisting",
+            Diagnosis.DEPENDENCY_PREEXISTING,
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
@@ -211,7 +229,7 @@ def _dependency_problem(
         )
     elif found is None:
         yield Problem(
-            "hook-dependency-preexisting",
+            Diagnosis.DEPENDENCY_PREEXISTING,
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync",
@@ -229,7 +247,7 @@ def _dependency_problem(
         else:
             outcome = _outcome(task)
         yield Problem(
-            "hook-dependency-order",
+            Diagnosis.DEPENDENCY_ORDER,
             rid,
             dep.pointer,
             f"first sync cannot complete: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
@@ -248,7 +266,7 @@ def _produced_problem(
     if found > n:
         later = plan.steps[found]
         yield Problem(
-            "hook-dependency-order",
+            Diagnosis.DEPENDENCY_ORDER,
             task.resource.id,
             dep.pointer,
             f"first sync cannot complete: Secret {dep.name!r} is created from {producer.kind} "
@@ -271,7 +289,7 @@ def _never_completes(task: Task, pod: podspec.PodSpec) -> Iterable[Problem]:
             pod, container
         ):
             yield Problem(
-                "hook-completes",
+                Diagnosis.HOOK_NEVER_COMPLETES,
                 task.resource.id,
                 container.pointer,
                 f"container {container.name!r} serves until stopped: as a plain sidecar it keeps the "
@@ -288,7 +306,7 @@ def _hook_namespace_problem(plan: SyncPlan, task: Task, namespaces: set[str]) ->
     if not ns or ns == plan.create_namespace or ns in namespaces or ns in created_first:
         return
     yield Problem(
-        "hook-namespace-exists",
+        Diagnosis.HOOK_NAMESPACE_MISSING,
         task.resource.id,
         "/metadata/namespace",
         f"namespace {ns!r} must exist before the first sync: set CreateNamespace=true on the "
