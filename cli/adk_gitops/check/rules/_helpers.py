@@ -17,7 +17,7 @@ from adk_gitops.kube.manifests import Resource
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
-    return Violation(pointer, message, res.kind, res.namespace, res.name, resource=res)
+    return Violation(pointer, message, res.id, resource=res)
 
 
 # Pod Security "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
@@ -49,7 +49,7 @@ def plan_problems(ctx: Context, diagnosis: Diagnosis) -> Iterator[Violation]:
         if problem.rule is diagnosis:
             rid = problem.resource
             res = problem.subject or ctx.find(rid.kind, rid.name, rid.namespace)
-            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name, resource=res)
+            yield Violation(problem.pointer, problem.message, rid, resource=res)
 
 
 def pods(ctx: Context) -> Iterator[tuple[Resource, podspec.PodSpec]]:
