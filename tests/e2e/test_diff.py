@@ -208,6 +208,12 @@ def test_no_change_is_exit_0(cli: CliRunner, repo: Path) -> None:
     assert out.startswith("# diff against main (") and "0 of 0 affected" in out
 
 
+def test_changed_from_names_the_base_as_check_does(cli: CliRunner, repo: Path) -> None:
+    """diff's base is check's --changed-from REF; --from stays its other name."""
+    assert diff(cli, repo, "--changed-from", "main") == diff(cli, repo, "--from", "main")
+    assert diff(cli, repo, "--changed-from", "main")[0] == 0
+
+
 def test_a_bad_revision_is_one_line_and_exit_2(cli: CliRunner, repo: Path) -> None:
     code, out, err = diff(cli, repo, "--from", "no-such-branch")
     assert (code, out) == (2, "") and err.count("\n") == 1 and "--from no-such-branch" in err

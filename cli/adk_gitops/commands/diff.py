@@ -41,7 +41,13 @@ def diff(
     ] = None,
     from_ref: Annotated[
         str | None,
-        typer.Option("--from", help="Diff against REF's merge base with HEAD (default: the default branch)."),
+        typer.Option(
+            "--changed-from",
+            "--from",
+            metavar="REF",
+            help="Diff the change since git REF (its merge base with HEAD), as check --changed-from "
+            "reads it (default: the default branch).",
+        ),
     ] = None,
     output_format: Annotated[
         DiffFormat,

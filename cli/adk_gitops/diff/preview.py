@@ -85,29 +85,16 @@ class Tree:
 
     def errors(self, side: Side) -> tuple[str, ...]:
         """What ``plan`` reports as error-level sync findings for this side (rule: message)."""
-        from adk_gitops.check.engine import run_rules
         from adk_gitops.check.model import Severity
-        from adk_gitops.check.rules import SYNC_RULES
-        from adk_gitops.check.rules._context import Context
+        from adk_gitops.check.syncfindings import sync_findings
 
         if not side.exists or side.error or side.path is None:
             return ()
         if not (side.path / "kustomization.yaml").is_file():
             return ()  # argocd/: not an overlay
         label = side.path.relative_to(self.root).as_posix()
-        create, destination, found = self.index.deployment(side.path)
-        ctx = Context(
-            label,
-            side.resources,
-            repo=self.index,
-            default_file=label,
-            settings=self.config.for_target(label),
-            adk_selector=self.config.adk_selector,
-            create_namespace=create,
-            destination_namespace=destination,
-            application=found,
-        )
-        errors = (f for f in run_rules(ctx, SYNC_RULES) if f.severity is Severity.ERROR and not f.suppressed)
+        judged = sync_findings(label, side.resources, folder=side.path, index=self.index, config=self.config)
+        errors = (f for f in judged.findings if f.severity is Severity.ERROR and not f.suppressed)
         return tuple(sorted({f"{f.rule}: {f.message}" for f in errors}))
 
 
