@@ -104,6 +104,17 @@ def test_a_values_only_change_names_what_changes_and_restarts(cli: CliRunner, re
     assert code == 1  # every sync runs the hook again: the migration line is there, same image
 
 
+def test_an_environment_is_named_by_its_name_or_its_folder(cli: CliRunner, repo: Path) -> None:
+    edit(
+        repo / "overlays/cloudsql/values.yaml",
+        lambda t: t.replace("appDbSecret: adk-agent-db-app", "appDbSecret: agent-db-v2"),
+    )
+    by_folder = diff(cli, repo, "overlays/cloudsql")
+    assert by_folder[0] == 1 and "overlays/cloudsql" in by_folder[1]
+    assert diff(cli, repo, "cloudsql") == by_folder
+    assert diff(cli, repo, "postgres")[0] == 0  # named, and not affected
+
+
 def test_a_new_and_a_removed_environment(cli: CliRunner, repo: Path) -> None:
     run_cli(cli, repo, "new-env", "staging", "--image", f"{IMAGE}:2026.12.0")
     shutil.rmtree(repo / "overlays/cloudsql")

@@ -43,7 +43,8 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Overlay directories, rendered YAML files or - for stdin. Default: every overlay "
+            help="Overlay directories or environment names (overlays/NAME), rendered YAML files or - for "
+            "stdin. Default: every overlay "
             "under overlays/ and the Argo CD manifests under argocd/."
         ),
     ] = None,

@@ -37,7 +37,9 @@ class ImpactChoice(StrEnum):
 def diff(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Overlays (or argocd) to diff; default: every one the change affects."),
+        typer.Argument(
+            help="Overlays or environment names (or argocd) to diff; default: every one the change affects."
+        ),
     ] = None,
     from_ref: Annotated[
         str | None,

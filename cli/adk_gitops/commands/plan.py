@@ -13,6 +13,7 @@ from adk_gitops.commands._common import (
     AllowRemoteOpt,
     NoSandboxOpt,
     RepoOpt,
+    TargetArg,
     domain_errors,
     renderer_for,
     repo_root,
@@ -27,7 +28,7 @@ class PlanFormat(StrEnum):
 
 
 def plan(
-    path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
+    path: TargetArg,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", "-o", help="Output format.")
     ] = PlanFormat.text,
@@ -62,21 +63,23 @@ def plan(
     from adk_gitops.check.rules._context import repo_index
     from adk_gitops.check.syncfindings import sync_findings
     from adk_gitops.reporters.plan import plan_json, plan_text
+    from adk_gitops.targets.discover import STDIN, named
     from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():
         renderer = (
             renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
-            if Path(path).is_dir()
+            if path != "-" and named(path, root).is_dir()
             else None
         )
         rendered = read_rendered(path, root, renderer)
+        folder = None if path == STDIN else named(path, root)
         settings = checkconfig.load(root, config)
     judged = sync_findings(
         rendered.label,
         rendered.resources,
-        folder=Path(path) if path != "-" and Path(path).is_dir() else None,
+        folder=folder if folder is not None and folder.is_dir() else None,
         index=repo_index(root, settings.repo_url),
         config=settings,
         create_namespace=create_namespace,

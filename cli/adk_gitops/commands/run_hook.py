@@ -10,6 +10,7 @@ from adk_gitops.commands._common import (
     AllowRemoteOpt,
     NoSandboxOpt,
     RepoOpt,
+    TargetArg,
     domain_errors,
     renderer_for,
     repo_root,
@@ -18,7 +19,7 @@ from adk_gitops.commands._common import (
 
 
 def run_hook(
-    path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
+    path: TargetArg,
     secret_file: Annotated[
         list[Path] | None,
         typer.Option(help="YAML file of the Secret(s) the pod reads (keep it out of git). Repeatable."),
@@ -45,13 +46,14 @@ def run_hook(
     from adk_gitops.adk.migration import explain_failure
     from adk_gitops.errors import PodEnvError
     from adk_gitops.kube.manifests import Resource, load_stream
+    from adk_gitops.targets.discover import named
     from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():
         renderer = (
             renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
-            if Path(path).is_dir()
+            if path != "-" and named(path, root).is_dir()
             else None
         )
         rendered = read_rendered(path, root, renderer)

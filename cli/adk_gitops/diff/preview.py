@@ -21,7 +21,7 @@ from adk_gitops.diff.objects import ObjectChange, Side, changes_of
 from adk_gitops.diff.revisions import changed_files, default_base, extract, merge_base
 from adk_gitops.kube.manifests import Resource
 from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer
-from adk_gitops.targets.discover import Target, discover
+from adk_gitops.targets.discover import Target, discover, named, repo_label
 
 if TYPE_CHECKING:
     from adk_gitops.check.checkconfig import CheckConfig
@@ -132,7 +132,7 @@ def diff_repository(
         in_base = [base_root / p.relative_to(root) for p in changed]
         labels |= {t.label for t in affected(list(before_targets.values()), in_base, base_root)}
         if paths:
-            wanted = {Path(p).as_posix().rstrip("/") for p in paths}
+            wanted = {repo_label(named(p, root), root).rstrip("/") for p in paths}
             labels &= wanted
         ordered = sorted(labels)
 

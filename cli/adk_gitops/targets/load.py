@@ -15,6 +15,7 @@ from adk_gitops.kustomize import locate
 from adk_gitops.kustomize.guard import outside_reason
 from adk_gitops.kustomize.kustomization import KUSTOMIZATION_FILES
 from adk_gitops.kustomize.renderer import Renderer, find_renderer
+from adk_gitops.targets.discover import STDIN, label_of, resolve
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,10 @@ def read_stdin() -> str:
 def read_rendered(target: str, root: Path, renderer: Renderer | None = None) -> Rendered:
     """Render or read ``target``, which must lie inside the repository ``root``;
     raise AdkGitopsError with a one-line reason."""
-    if target == "-":
-        return Rendered("-", load_stream(read_stdin(), source="<stdin>"), None)
-    path = Path(target)
-    if not path.exists():
-        raise AdkGitopsError(f"{target}: no such file or directory")
-    why = outside_reason(path, root.resolve())
-    if why:
-        raise AdkGitopsError(f"{target}: {why} ({root}); pass --repo to use another repository")
+    if target == STDIN:
+        return Rendered(STDIN, load_stream(read_stdin(), source="<stdin>"), None)
+    path = resolve(target, root)
+    target = label_of(target, path, root)
     if path.is_dir():
         if not is_kustomization_dir(path):
             return Rendered(target, read_directory(path, root, target, recurse=_recurse(path)), None)
