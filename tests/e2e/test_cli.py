@@ -329,3 +329,14 @@ def test_an_unknown_environment_is_one_line(
     result = cli.invoke(app, [command, "nope", "--repo", str(REPO)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("adk-gitops: error: nope: ")
+
+
+def test_plan_reads_an_overlay_as_check_does(cli: CliRunner, renderer: Renderer, tmp_path: Path) -> None:
+    """One loader: a broken overlay's cause is the same sentence from plan as from check."""
+    (tmp_path / "overlays/broken").mkdir(parents=True)
+    (tmp_path / "overlays/broken/kustomization.yaml").write_text("resources: [missing.yaml]\n")
+    checked = cli.invoke(app, ["check", "-o", "json", "broken", "--repo", str(tmp_path)])
+    (finding,) = json.loads(checked.stdout)["findings"]
+    planned = cli.invoke(app, ["plan", "broken", "--repo", str(tmp_path)])
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    assert planned.stderr == f"adk-gitops: error: {finding['message']}\n"

@@ -50,7 +50,7 @@ def discover(root: Path) -> list[Target]:
                 targets.append(Target(repo_label(directory, root), directory, TargetKind.KUSTOMIZATION))
     argocd = root / "argocd"
     if argocd.is_dir():
-        targets.append(_target_for(argocd, repo_label(argocd, root)))
+        targets.append(target_of(argocd, repo_label(argocd, root)))
     return targets
 
 
@@ -109,11 +109,11 @@ def targets_from_args(paths: Sequence[str], root: Path) -> list[Target]:
             out.append(Target(STDIN, None, TargetKind.STDIN))
         else:
             path = resolve(raw, root)
-            out.append(_target_for(path, label_of(raw, path, root)))
+            out.append(target_of(path, label_of(raw, path, root)))
     return out
 
 
-def _target_for(path: Path, label: str) -> Target:
+def target_of(path: Path, label: str) -> Target:
     if path.is_dir():
         if kustomization.kustomization_file(path):
             if kustomization.is_component(path):
