@@ -12,7 +12,7 @@ from typing import Any
 
 from adk_gitops.argocd.applications import Pruning, pruning
 from adk_gitops.check.rules._helpers import is_migration_job, main_container
-from adk_gitops.diff.objects import ObjectChange, Side, Status, key_of
+from adk_gitops.diff.objects import ObjectChange, Side, Status, key_of, shown
 from adk_gitops.kube import podspec
 from adk_gitops.kube.manifests import Resource
 
@@ -92,8 +92,8 @@ def impacts_of(
     if not changes:
         return ()
     if label == "argocd":
-        shown = ", ".join(str(c.key) for c in changes)
-        return (ImpactLine(Impact.CONFIGURATION, f"Argo CD's own objects change: {shown}"),)
+        listed = ", ".join(shown(c.key) for c in changes)
+        return (ImpactLine(Impact.CONFIGURATION, f"Argo CD's own objects change: {listed}"),)
     if not before.exists:
         lines.append(
             ImpactLine(
@@ -139,7 +139,7 @@ def impacts_of(
                 )
             )
     if before.exists:
-        added = [str(c.key) for c in changes if c.status is Status.ADDED]
+        added = [shown(c.key) for c in changes if c.status is Status.ADDED]
         if added:
             lines.append(ImpactLine(Impact.OBJECTS_ADDED, f"{len(added)} added: {', '.join(added)}"))
         # The next sync follows the Application after the change (it is applied first).
@@ -148,7 +148,7 @@ def impacts_of(
         for change in changes:
             if change.status is Status.REMOVED and change.before is not None:
                 fate = _FATES[pruning(app, change.before)] if app is not None else _NO_APPLICATION
-                fates.setdefault(fate, []).append(str(change.key))
+                fates.setdefault(fate, []).append(shown(change.key))
         for fate, keys in fates.items():
             lines.append(
                 ImpactLine(Impact.OBJECTS_REMOVED, f"{len(keys)} removed: {', '.join(keys)} ({fate})")

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from adk_gitops.argocd.syncplan import build_plan
-from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.manifests import Resource, ResourceId
 
 # kustomize's name hash: the first 10 hex digits of a sha256 with 0, 1, 3, a, e written
 # g, h, k, m, t (sigs.k8s.io/kustomize/api hasher/hasher.go encode).
@@ -35,16 +35,15 @@ class Status(StrEnum):
     CHANGED = "changed"
 
 
-@dataclass(frozen=True)
-class ObjectKey:
-    group: str
-    kind: str
-    namespace: str
-    name: str  # generator hash suffix removed
+# How diff matches an object across a change: its ResourceId, the one identity every
+# stage uses, with kustomize's generator hash removed from the name (key_of).
+ObjectKey = ResourceId
 
-    def __str__(self) -> str:
-        where = f" -n {self.namespace}" if self.namespace else ""
-        return f"{self.kind}/{self.name}{where}"
+
+def shown(key: ResourceId) -> str:
+    """An object as a reviewer reads it, kubectl's way: Kind/name -n namespace."""
+    where = f" -n {key.namespace}" if key.namespace else ""
+    return f"{key.kind}/{key.name}{where}"
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,11 @@ def object_diff(
     ``***`` or ``*** (changed)`` on this side."""
     old = _lines(_masked(before, None)) if before is not None else []
     new = _lines(_masked(after, before)) if after is not None else []
-    return tuple(difflib.unified_diff(old, new, f"a/{label}: {key}", f"b/{label}: {key}", n=3, lineterm=""))
+    return tuple(
+        difflib.unified_diff(
+            old, new, f"a/{label}: {shown(key)}", f"b/{label}: {shown(key)}", n=3, lineterm=""
+        )
+    )
 
 
 def _apply_order(resources: Sequence[Resource]) -> dict[ObjectKey, int]:
