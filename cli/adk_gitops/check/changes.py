@@ -11,12 +11,13 @@ change to it affects everything.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import CONFIG_FILE, git
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kustomize import guard, kustomization
-from adk_gitops.targets.discover import Target, TargetKind
+from adk_gitops.targets.discover import Target, TargetKind, discover, targets_from_args
 
 
 def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> list[Target]:
@@ -49,3 +50,31 @@ def changed_since(root: Path, ref: str) -> list[Path]:
     args = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", f"{ref}...HEAD", "--"]
     names = git.run(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
     return [root / name for name in names if name]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What ``check`` checks: ``targets``, out of every target ``discovered`` in the
+    repository, and what a change-based selection says about itself ("" otherwise)."""
+
+    targets: list[Target]
+    discovered: list[Target]
+    note: str = ""
+
+
+def select(
+    root: Path, paths: Sequence[str], *, changed: bool = False, changed_from: str | None = None
+) -> Selection:
+    """The named targets, those a change affects (``changed``: ``paths`` are the changed
+    files, as pre-commit passes them; ``changed_from``: the change since that git ref),
+    or every target of the repository. AdkGitopsError when there is nothing to check."""
+    discovered = discover(root)
+    if changed or changed_from:
+        files = [Path(p) for p in paths] if changed else changed_since(root, str(changed_from))
+        targets = affected(discovered, files, root)
+        note = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
+        return Selection(targets, discovered, note)
+    targets = targets_from_args(paths, root) if paths else discovered
+    if not targets:
+        raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
+    return Selection(targets, discovered)
