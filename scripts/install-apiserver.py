@@ -2,7 +2,7 @@
 """Build the real kube-apiserver and kube-controller-manager the cluster tests
 run, once per version.
 
-``cluster/kubernetes`` is a small Go module (one package per binary): ``k8s.io/kubernetes`` at a pinned
+``tests/servers/kubernetes`` is a small Go module (one package per binary): ``k8s.io/kubernetes`` at a pinned
 release, each ``k8s.io/*`` staging module replaced by its published ``v0.x``
 (the kubernetes module's own go.mod points them at ./staging, which a module
 download does not carry). The version variables of
@@ -26,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CLUSTER = Path(__file__).resolve().parent.parent / "cluster"
+CLUSTER = Path(__file__).resolve().parent.parent / "tests" / "servers"
 # Each release the tests run: its Go module and the binaries built from it. The
 # first is the tests' cluster (the API server and its controllers); the others
 # are API servers alone, for the validation that changed between minors

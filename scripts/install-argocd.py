@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the real Argo CD components the real-Argo CD tests run, once per version.
 
-``cluster/argocd`` is a small Go module: ``github.com/argoproj/argo-cd/v3`` at a
+``tests/servers/argocd`` is a small Go module: ``github.com/argoproj/argo-cd/v3`` at a
 pinned release with argo-cd's own ``replace`` block, and a ``main`` that starts
 the application-controller, the repo-server or the git credential helper by the
 name it runs under (as Argo CD's image does). argo-cd v3.6.1 declares
@@ -26,7 +26,7 @@ from pathlib import Path
 
 VERSION = "v3.6.1"
 TOOLCHAIN = "go1.27.3"
-MODULE = Path(__file__).resolve().parent.parent / "cluster" / "argocd"
+MODULE = Path(__file__).resolve().parent.parent / "tests" / "servers" / "argocd"
 UPSTREAM = "github.com/argoproj/argo-cd/v3"
 COMPONENTS = ("argocd-application-controller", "argocd-repo-server", "argocd-git-ask-pass")
 # What the repo-server and the tests take from the module besides the binary.

@@ -30,3 +30,7 @@ class ManifestError(AdkGitopsError):
 
 class PodEnvError(AdkGitopsError):
     """A container cannot be started the way the kubelet would start it."""
+
+
+class ClusterUnreachable(AdkGitopsError):
+    """No kubeconfig, no such context, or the API server did not answer."""

@@ -85,7 +85,9 @@ def begin(argv: list[str]) -> BatchRun | None:
             if path is None:
                 return None
         else:
-            path = Path(words[0])
+            from adk_gitops.targets.discover import named
+
+            path = named(words[0], root)  # a path, or an environment's name, as check reads it
             if not path.is_dir() or kustomization.kustomization_file(path) is None:
                 return None
             if guard.outside_reason(path, root.resolve()) or kustomization.is_component(path):

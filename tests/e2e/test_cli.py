@@ -292,3 +292,51 @@ def test_build_options_render_as_the_repository_argo_cd_does(
     after = cli.invoke(app, ["render", str(root / "overlays/dev"), "--repo", str(root)])
     assert after.exit_code == 0, after.stderr
     assert "name: c" in after.stdout and "--load-restrictor LoadRestrictionsNone" in after.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "-o", "json", "{}"],
+        ["plan", "{}"],
+        ["render", "{}"],
+    ],
+)
+def test_an_environment_is_named_by_its_name_or_its_folder_alike(
+    cli: CliRunner, renderer: Renderer, argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One loader for every command's target: ``cloudsql`` is ``overlays/cloudsql``."""
+    elsewhere = tmp_path / "elsewhere"  # where no folder named cloudsql exists
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    root = str(REPO)
+    by_name = cli.invoke(app, [a.format("cloudsql") for a in argv] + ["--repo", root])
+    by_folder = cli.invoke(app, [a.format(str(REPO / "overlays/cloudsql")) for a in argv] + ["--repo", root])
+    assert by_name.exit_code == by_folder.exit_code, by_name.stderr
+    assert by_name.exit_code in (0, 1), by_name.stderr
+    if argv[0] == "check":  # the report names the target as its folder, so per-path settings apply alike
+        targets = [t["overlay"] for t in json.loads(by_name.stdout)["summary"]["targets"]]
+        assert targets == ["overlays/cloudsql"]
+    else:
+        assert by_name.stdout.replace(str(REPO) + "/", "") == by_folder.stdout.replace(str(REPO) + "/", "")
+
+
+@pytest.mark.parametrize("command", ["check", "plan", "render"])
+def test_an_unknown_environment_is_one_line(
+    cli: CliRunner, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli.invoke(app, [command, "nope", "--repo", str(REPO)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("adk-gitops: error: nope: ")
+
+
+def test_plan_reads_an_overlay_as_check_does(cli: CliRunner, renderer: Renderer, tmp_path: Path) -> None:
+    """One loader: a broken overlay's cause is the same sentence from plan as from check."""
+    (tmp_path / "overlays/broken").mkdir(parents=True)
+    (tmp_path / "overlays/broken/kustomization.yaml").write_text("resources: [missing.yaml]\n")
+    checked = cli.invoke(app, ["check", "-o", "json", "broken", "--repo", str(tmp_path)])
+    (finding,) = json.loads(checked.stdout)["findings"]
+    planned = cli.invoke(app, ["plan", "broken", "--repo", str(tmp_path)])
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    assert planned.stderr == f"adk-gitops: error: {finding['message']}\n"

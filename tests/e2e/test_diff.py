@@ -17,7 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from adk_gitops.commands.app import app
-from adk_gitops.diff.preview import DiffReport, EnvironmentDiff, Impact
+from adk_gitops.diff.impacts import Impact
+from adk_gitops.diff.preview import DiffReport, EnvironmentDiff
 from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.reporters.diff import diff_markdown
 from tests.conftest import REPO, copy_example
@@ -101,6 +102,17 @@ def test_a_values_only_change_names_what_changes_and_restarts(cli: CliRunner, re
     golden("values-only.txt", out)
     code, _, _ = diff(cli, repo, "--fail-on-impact", "migration")
     assert code == 1  # every sync runs the hook again: the migration line is there, same image
+
+
+def test_an_environment_is_named_by_its_name_or_its_folder(cli: CliRunner, repo: Path) -> None:
+    edit(
+        repo / "overlays/cloudsql/values.yaml",
+        lambda t: t.replace("appDbSecret: adk-agent-db-app", "appDbSecret: agent-db-v2"),
+    )
+    by_folder = diff(cli, repo, "overlays/cloudsql")
+    assert by_folder[0] == 1 and "overlays/cloudsql" in by_folder[1]
+    assert diff(cli, repo, "cloudsql") == by_folder
+    assert diff(cli, repo, "postgres")[0] == 0  # named, and not affected
 
 
 def test_a_new_and_a_removed_environment(cli: CliRunner, repo: Path) -> None:
@@ -207,6 +219,12 @@ def test_no_change_is_exit_0(cli: CliRunner, repo: Path) -> None:
     assert out.startswith("# diff against main (") and "0 of 0 affected" in out
 
 
+def test_changed_from_names_the_base_as_check_does(cli: CliRunner, repo: Path) -> None:
+    """diff's base is check's --changed-from REF; --from stays its other name."""
+    assert diff(cli, repo, "--changed-from", "main") == diff(cli, repo, "--from", "main")
+    assert diff(cli, repo, "--changed-from", "main")[0] == 0
+
+
 def test_a_bad_revision_is_one_line_and_exit_2(cli: CliRunner, repo: Path) -> None:
     code, out, err = diff(cli, repo, "--from", "no-such-branch")
     assert (code, out) == (2, "") and err.count("\n") == 1 and "--from no-such-branch" in err
@@ -215,7 +233,8 @@ def test_a_bad_revision_is_one_line_and_exit_2(cli: CliRunner, repo: Path) -> No
 def test_markdown_is_capped_without_breaking_a_fence() -> None:
     """A huge diff: each section is cut to its share, the code fence stays closed, and
     a backtick run inside the diff cannot close the fence early."""
-    from adk_gitops.diff.preview import ImpactLine, ObjectChange, ObjectKey, Status
+    from adk_gitops.diff.impacts import ImpactLine
+    from adk_gitops.diff.objects import ObjectChange, ObjectKey, Status
 
     lines = tuple(f"+line {i} ```` with backticks" for i in range(5000))
     change = ObjectChange(ObjectKey("", "ConfigMap", "ns", "big"), Status.CHANGED, None, None, lines)

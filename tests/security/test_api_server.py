@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.live import api
+from adk_gitops.errors import ClusterUnreachable
+from adk_gitops.live import api, responses
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli
 
@@ -95,10 +96,10 @@ def test_a_server_that_drips_is_cut_off_at_the_deadline(
 ) -> None:
     # Each byte comes well within urllib3's per-read timeout: only a deadline for the
     # whole answer ends this. 2 s stands in for the shipped 30 s.
-    monkeypatch.setattr(api, "REQUEST_TIMEOUT_S", 2.0)
+    monkeypatch.setattr(responses, "REQUEST_TIMEOUT_S", 2.0)
     cluster = api.connect(_kubeconfig(tmp_path / "kubeconfig", hostile(_drip)), None)
     started = time.monotonic()
-    with pytest.raises(api.ClusterUnreachable, match=r"^http://127\.0\.0\.1:\d+: no complete answer in 2 s$"):
+    with pytest.raises(ClusterUnreachable, match=r"^http://127\.0\.0\.1:\d+: no complete answer in 2 s$"):
         cluster.version()
     assert time.monotonic() - started < 4
 
@@ -106,9 +107,9 @@ def test_a_server_that_drips_is_cut_off_at_the_deadline(
 def test_a_server_that_floods_is_refused_at_the_size_ceiling(
     hostile: Callable[[Behaviour], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "MAX_RESPONSE_BYTES", 8 * 1_048_576)
+    monkeypatch.setattr(responses, "MAX_RESPONSE_BYTES", 8 * 1_048_576)
     cluster = api.connect(_kubeconfig(tmp_path / "kubeconfig", hostile(_flood)), None)
-    with pytest.raises(api.ClusterUnreachable, match=r": answered more than 8388608 bytes$"):
+    with pytest.raises(ClusterUnreachable, match=r": answered more than 8388608 bytes$"):
         cluster.version()
 
 

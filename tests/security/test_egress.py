@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from adk_gitops.errors import RenderError
+from adk_gitops.git import hardened_env
 from adk_gitops.kustomize import egress
-from adk_gitops.kustomize.renderer import Renderer, hardened_env
+from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.kustomize.sandbox import find_sandbox, sandbox_argv, sandbox_env
 from tests.security.conftest import run_cli, user_env
 from tests.security.test_sandbox import sandbox_available  # noqa: F401 (autouse: fail in CI without it)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from adk_gitops.errors import ClusterUnreachable
 from adk_gitops.live import api, kubeconfig
 from tests.conftest import copy_example
 from tests.security.conftest import run_cli
@@ -81,7 +82,7 @@ def test_a_hanging_plugin_is_stopped_at_its_deadline(
     pid_file = tmp_path / "pid"
     plugin = _plugin(tmp_path, f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(3600)")
     started = time.monotonic()
-    with pytest.raises(api.ClusterUnreachable, match=r"gave none in 1 s \(stopped\)$"):
+    with pytest.raises(ClusterUnreachable, match=r"gave none in 1 s \(stopped\)$"):
         api.connect(_kubeconfig(tmp_path, server[0], _exec(plugin)), None)
     assert time.monotonic() - started < 5
     with pytest.raises(ProcessLookupError):  # killed, not left behind
@@ -134,7 +135,7 @@ def test_a_kubeconfig_that_is_no_file_is_refused(tmp_path: Path, what: str) -> N
     if what == "fifo":
         os.mkfifo(path)
     with pytest.raises(
-        api.ClusterUnreachable, match=r"cannot read the kubeconfig: .*not a regular file: refused$"
+        ClusterUnreachable, match=r"cannot read the kubeconfig: .*not a regular file: refused$"
     ):
         api.connect(path, None)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from adk_gitops.kustomize.renderer import Renderer, hardened_env
+from adk_gitops.git import hardened_env
+from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.kustomize.sandbox import SANDBOX_MEMORY_BYTES, find_sandbox, sandbox_argv, sandbox_env
 from tests.conftest import IN_CI, copy_example, require
 from tests.security.conftest import run_cli, user_env
@@ -178,7 +179,7 @@ def test_a_huge_generator_file_meets_the_memory_ceiling(repo: Path, renderer: Re
 def test_the_sandbox_hides_the_callers_environment(repo: Path, renderer: Renderer) -> None:
     """A CI token in the environment never reaches kustomize: an exec plugin or a
     generator could otherwise print it (the sandbox passes a minimal environment)."""
-    from adk_gitops.kustomize.renderer import hardened_env
+    from adk_gitops.git import hardened_env
     from adk_gitops.kustomize.sandbox import sandbox_env
 
     env = sandbox_env(

@@ -1,8 +1,10 @@
-"""The package's import graph has no circle: every import of an adk_gitops module by
-another, at module level or inside a function (a lazy import is still a dependency),
-read with ``ast``; imports under ``if TYPE_CHECKING:`` are annotations only and left
-out. (Issue #27 adds the layers by stage, and this test then holds every edge to
-them.)"""
+"""The package's layers by stage, and the imports that hold to them.
+
+Every import of an adk_gitops module by another, at module level or inside a
+function (a lazy import is still a dependency), is read with ``ast``; imports under
+``if TYPE_CHECKING:`` are annotations only and left out. The graph has no circle, and
+every edge points down ``LAYERS``: a newcomer reads the pipeline from the tree, bottom
+to top. Changing the layering is one edit, to ``LAYERS``."""
 
 from __future__ import annotations
 
@@ -12,6 +14,26 @@ from pathlib import Path
 from tests.conftest import REPO
 
 PACKAGE = REPO / "cli" / "adk_gitops"
+
+# Bottom to top. A module may import its own group and any group on a lower line; the
+# groups on one line are siblings that never import each other.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # The root foundations: errors, bounded reads, strict YAML, names, the edit
+    # transaction, masking, and the package's constants (adk_gitops/__init__.py).
+    ("foundations",),
+    ("kube",),  # Kubernetes objects offline: manifests, pod specs, schemas, API validation
+    ("kustomize",),  # reading kustomizations, the guard, the sandboxed renderer, the batch
+    ("argocd",),  # annotations, health, Applications, AppProjects, the sync model
+    ("adk",),  # ADK workloads, migration strategies, run-hook's pod environment
+    ("targets",),  # what a command reads: discovery and loading
+    ("check",),  # the pipeline, its judge, the rules, findings, config, changes
+    ("diff", "envgen", "live"),  # a change previewed; every write to a repository; the cluster
+    ("reporters",),  # pure functions from a result to text
+    ("commands",),  # Typer: options, one library call, a reporter, an exit code
+    ("startup",),  # the console entry point and kustomize's head start
+)
+FOUNDATIONS = frozenset({"errors", "bounded", "yamlread", "syntax", "txn", "redact", "git", "repoconfig"})
+STARTUP = frozenset({"entry", "__main__", "prestart"})
 
 
 def module_name(path: Path) -> str:
@@ -83,6 +105,56 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def group(module: str) -> str:
+    """The layer group of a module: its top package, or foundations/startup at the root."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "foundations"  # adk_gitops/__init__.py
+    top = parts[1]
+    if top in FOUNDATIONS:
+        return "foundations"
+    if top in STARTUP:
+        return "startup"
+    return top
+
+
+def level(name: str) -> int:
+    return next(i for i, groups in enumerate(LAYERS) if name in groups)
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    """Every edge that does not point down LAYERS (a sibling counts as up)."""
+    return sorted(
+        f"{module} -> {dep}"
+        for module, deps in graph.items()
+        for dep in deps
+        if group(module) != group(dep) and level(group(dep)) >= level(group(module))
+    )
+
+
+def test_every_module_belongs_to_a_layer() -> None:
+    graph = import_graph()
+    groups = {name for line in LAYERS for name in line}
+    assert sorted({group(m) for m in graph} - groups) == []
+    assert sorted(groups - {group(m) for m in graph}) == []  # no stale entry
+
+
+def test_every_import_points_down_the_layers() -> None:
+    assert upward(import_graph()) == []
+
+
+def test_an_upward_or_sibling_import_is_found() -> None:
+    graph = {
+        "adk_gitops.kube.manifests": {"adk_gitops.errors", "adk_gitops.check.model"},
+        "adk_gitops.live.api": {"adk_gitops.envgen.apply", "adk_gitops.kube.manifests"},
+        "adk_gitops.check.judge": {"adk_gitops.check.engine", "adk_gitops.txn"},
+    }
+    assert upward(graph) == [
+        "adk_gitops.kube.manifests -> adk_gitops.check.model",
+        "adk_gitops.live.api -> adk_gitops.envgen.apply",
+    ]
+
+
 def test_the_import_graph_has_no_circle() -> None:
     graph = import_graph()
     assert len(graph) > 100  # the whole package was read
@@ -92,3 +164,15 @@ def test_the_import_graph_has_no_circle() -> None:
 def test_a_circle_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert circles(graph) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adk_gitops.check.model import Finding, Report, Severity, TargetResult
+from adk_gitops.kube.manifests import ResourceId
 from adk_gitops.redact import mask, printable, safe
 from adk_gitops.reporters.check_text import render
 
@@ -37,7 +38,7 @@ def test_printable_shows_controls_and_reordering_characters() -> None:
 
 def test_check_text_never_passes_a_control_sequence_through() -> None:
     finding = Finding(
-        "overlays/x\x1b]8;;http://evil\x07", "ConfigMap", "", "c", "some-rule", "/data",
+        "overlays/x\x1b]8;;http://evil\x07", ResourceId("", "ConfigMap", "", "c"), "some-rule", "/data",
         "value \x1b[2J from https://u:pw@host", Severity.ERROR,
     )  # fmt: skip
     out = render(Report((finding,), (TargetResult("overlays/x", 1, "kustomize"),), ("1.34",)))

@@ -1,2 +1,2 @@
-"""Argo CD read offline: annotations, health, Applications, AppProjects and the sync model. May
-import: kustomize, kube, the root foundations."""
+"""Argo CD read offline: annotations, health, Applications, AppProjects and the sync
+model. (Layers: tests/unit/test_layers.py.)"""

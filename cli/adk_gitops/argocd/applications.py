@@ -14,7 +14,7 @@ from pathlib import Path
 from posixpath import normpath
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded
+from adk_gitops import bounded, repoconfig
 from adk_gitops.argocd.annotations import option_value
 from adk_gitops.argocd.annotations import sync_options as annotation_sync_options
 from adk_gitops.errors import AdkGitopsError, ManifestError
@@ -61,18 +61,10 @@ def own_repo_url(root: Path) -> str:
     ``adk-gitops.yaml``, else ``remote.origin.url`` read from ``.git/config`` as
     text (git itself is never run: a repository's config can make it execute
     commands). Credentials in the URL are dropped. "" when unknown."""
-    from adk_gitops import yamlread
-
-    config = root / CONFIG_FILE
     try:
-        doc = (
-            yamlread.load(bounded.read_text(config, bounded.MAX_CONFIG_BYTES), str(config))
-            if config.is_file()
-            else None
-        )
-    except (OSError, UnicodeDecodeError, yamlread.YamlError):
-        doc = None
-    argocd = doc.get("argocd") if isinstance(doc, dict) else None
+        argocd = repoconfig.read(root).section("argocd")
+    except repoconfig.RepoConfigError:
+        argocd = None
     if isinstance(argocd, dict) and isinstance(argocd.get("repoURL"), str):
         return _without_credentials(argocd["repoURL"])
     try:

@@ -27,10 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from adk_gitops.argocd.globs import deny, filepath_match, glob
 from adk_gitops.kube.manifests import Resource
 from adk_gitops.kube.scopes import Scope, ScopeIndex
 
@@ -120,15 +120,14 @@ class AppProject:
         needs the cluster Secrets)."""
         matched_any = False
         for item in self.destinations:
-            name_ok = cluster.name != "" and _glob(item.name, cluster.name)
-            server_ok = cluster.server != "" and _glob(item.server, cluster.server)
-            namespace_ok = _glob(item.namespace, namespace)
+            name_ok = cluster.name != "" and glob(item.name, cluster.name)
+            server_ok = cluster.server != "" and glob(item.server, cluster.server)
+            namespace_ok = glob(item.namespace, namespace)
             if (server_ok or name_ok) and namespace_ok:
                 matched_any = True
             elif (
-                ((not name_ok and _deny(item.name)) or (not server_ok and _deny(item.server)))
-                and namespace_ok
-            ) or (not namespace_ok and _deny(item.namespace) and server_ok):
+                ((not name_ok and deny(item.name)) or (not server_ok and deny(item.server))) and namespace_ok
+            ) or (not namespace_ok and deny(item.namespace) and server_ok):
                 return False
         return matched_any
 
@@ -139,12 +138,12 @@ class AppProject:
         for pattern in self.source_repos:
             normalized = (
                 "!" + normalize_git_url(pattern.removeprefix("!"))
-                if _deny(pattern)
+                if deny(pattern)
                 else normalize_git_url(pattern)
             )
-            if _glob(normalized, source, "/"):
+            if glob(normalized, source, "/"):
                 matched_any = True
-            elif _deny(normalized):
+            elif deny(normalized):
                 return False
         return matched_any
 
@@ -170,121 +169,11 @@ def destination_cluster(server: str, name: str) -> Destination:
     return Destination(server, name)
 
 
-def _deny(pattern: str) -> bool:
-    return pattern.startswith("!")
-
-
-def _glob(pattern: str, value: str, separators: str = "") -> bool:
-    """util/glob Match via globMatch (app_project_types.go l.441): '!' negates, '*' matches all."""
-    if _deny(pattern):
-        return (
-            not _gobwas(pattern[1:], separators).fullmatch(value) if _valid(pattern[1:], separators) else True
-        )
-    if pattern == "*":
-        return True
-    return _valid(pattern, separators) and bool(_gobwas(pattern, separators).fullmatch(value))
-
-
-def _valid(pattern: str, separators: str) -> bool:
-    try:
-        _gobwas(pattern, separators)
-    except ValueError:
-        return False
-    return True
-
-
-@cache
-def _gobwas(pattern: str, separators: str) -> re.Pattern[str]:
-    """gobwas/glob's syntax as a regular expression: ``*`` (no separator), ``**``
-    (anything), ``?``, ``[abc]``/``[!a-z]``, ``{a,b}`` and ``\\`` escapes. A pattern
-    gobwas cannot compile raises ValueError (Argo CD then treats it as no match)."""
-    single = f"[^{re.escape(separators)}]" if separators else "."
-    out: list[str] = []
-    depth = 0
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if i + 1 >= len(pattern):
-                raise ValueError("trailing escape")
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if ch == "*":
-            if pattern.startswith("**", i):
-                out.append(".*")
-                i += 2
-                continue
-            out.append(f"{single}*")
-        elif ch == "?":
-            out.append(single)
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                raise ValueError("unclosed [")
-            body = pattern[i + 1 : end]
-            negate = body.startswith("!")
-            body = body[1:] if negate else body
-            if not body:
-                raise ValueError("empty class")
-            out.append(f"[{'^' if negate else ''}{re.escape(body).replace(chr(92) + '-', '-')}]")
-            i = end
-        elif ch == "{":
-            depth += 1
-            out.append("(?:")
-        elif ch == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif ch == "," and depth:
-            out.append("|")
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    if depth:
-        raise ValueError("unclosed {")
-    return re.compile("".join(out), re.DOTALL)
-
-
-def _filepath_match(pattern: str, value: str) -> bool:
-    """Go's filepath.Match on Linux: ``*`` and ``?`` never match '/', ``[^...]``
-    negates, a malformed pattern matches nothing."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if i + 1 >= len(pattern):
-                return False
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                return False
-            body = pattern[i + 1 : end]
-            negate = body.startswith("^")
-            body = body[1:] if negate else body
-            out.append(f"[{'^' if negate else ''}{re.escape(body).replace(chr(92) + '-', '-')}]")
-            i = end
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    try:
-        return re.fullmatch("".join(out), value, re.DOTALL) is not None
-    except re.error:
-        return False
-
-
 def _in_list(group: str, kind: str, name: str, items: Iterable[Restriction], *, named: bool) -> bool:
     for item in items:
-        if not (_filepath_match(item.kind, kind) and _filepath_match(item.group, group)):
+        if not (filepath_match(item.kind, kind) and filepath_match(item.group, group)):
             continue
-        if not named or not item.name or _filepath_match(item.name, name):
+        if not named or not item.name or filepath_match(item.name, name):
             return True
     return False
 

@@ -1,117 +1,53 @@
-"""Argo CD's sync order, computed offline from rendered manifests.
-
-A faithful model of gitops-engine's task ordering (``pkg/sync/sync_tasks.go``,
-``hook/``, ``syncwaves/``), with the facts and their sources collected in
-docs/argocd-sync-model.md. ``plan`` prints it; ``check``'s first-sync rule uses it.
+"""Argo CD's sync plan for one environment, computed offline from rendered manifests:
+the ordered steps (``synctasks``, gitops-engine's task ordering), what the AppProject
+refuses before anything is applied, and what keeps the very first sync from
+completing (``Diagnosis``), with the facts and their sources collected in
+docs/argocd-sync-model.md. ``plan`` prints it; ``check``'s sync rules report it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
-from adk_gitops.argocd.annotations import delete_policies, hook_info, sync_wave
 from adk_gitops.argocd.appproject import Refusal, operation_message
-from adk_gitops.argocd.health import health_check, produced_secret
+from adk_gitops.argocd.health import produced_secret
+from adk_gitops.argocd.synctasks import (
+    KIND_RANK,
+    NotSynced,
+    Phase,
+    Step,
+    Task,
+    bubble_dependencies,
+    into_steps,
+    is_namespace,
+    tasks_for,
+)
 from adk_gitops.kube import podspec
 from adk_gitops.kube.manifests import Resource, ResourceId
 
 
-class Phase(StrEnum):
-    PRE_SYNC = "PreSync"
-    SYNC = "Sync"
-    POST_SYNC = "PostSync"
-    SYNC_FAIL = "SyncFail"
+class Diagnosis(StrEnum):
+    """What the sync model can find about an environment's sync: a closed set, each
+    judged (and given its severity) by the check rule of the same id."""
 
-
-PHASE_ORDER: Mapping[Phase, int] = {Phase.PRE_SYNC: -1, Phase.SYNC: 0, Phase.POST_SYNC: 1, Phase.SYNC_FAIL: 2}
-
-# sync_tasks.go kindOrder (copied by gitops-engine from Helm's kind_sorter.go).
-KIND_ORDER: tuple[str, ...] = (
-    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
-    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
-    "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
-    "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
-    "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
-)  # fmt: skip
-# rank = index - len: listed kinds are negative, every other kind (all CRs) is 0 and sorts last.
-KIND_RANK: Mapping[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumerate(KIND_ORDER)}
-
-
-@dataclass(frozen=True)
-class Task:
-    """One apply of one object in one phase."""
-
-    resource: Resource
-    phase: Phase
-    wave: int
-    hook: bool
-    delete_policies: tuple[str, ...] = ()
-    moved_before: ResourceId | None = None  # a Namespace/CRD pulled in front of its first user
-
-    @property
-    def kind_rank(self) -> int:
-        return KIND_RANK.get(self.resource.kind, 0)
-
-    @property
-    def name(self) -> str:
-        """The name Argo CD sorts by. A hook with only ``generateName`` is named
-        ``<generateName><revision[0:7]>-<phase>-<startedAt unix>``, lowercased
-        (sync_context.go getSyncTasks); the revision and time are unknown offline, so
-        placeholders of the same length stand in: a prefix is never compared alone."""
-        meta = self.resource.metadata
-        if meta.get("name") or not meta.get("generateName"):
-            return self.resource.name
-        return f"{meta['generateName']}0000000-{self.phase}-0000000000".lower()
-
-    def sort_key(self) -> tuple[int, int, int, str, str, str]:
-        # Argo CD's key is (phase, wave, kind rank, name) (sync_tasks.go Less); Go's
-        # sort is not stable, so namespace and group only make our output deterministic.
-        res = self.resource
-        return (PHASE_ORDER[self.phase], self.wave, self.kind_rank, self.name, res.namespace, res.group)
-
-
-class WaitKind(StrEnum):
-    HOOK = "hook completion"  # a hook with a health check: until Healthy (Degraded fails the sync)
-    HEALTH = "health"  # a plain resource with a health check: until Healthy
-
-
-@dataclass(frozen=True)
-class Wait:
-    """One object a step waits for, and the health check Argo CD judges it by."""
-
-    kind: WaitKind
-    resource: ResourceId
-    health_check: str
-
-
-@dataclass(frozen=True)
-class Step:
-    """Everything Argo CD applies at one (phase, wave), then what it waits for."""
-
-    phase: Phase
-    wave: int
-    tasks: tuple[Task, ...]
-    waits_for: tuple[Wait, ...]  # () when nothing gates the next step (or the end)
-
-
-@dataclass(frozen=True)
-class NotSynced:
-    resource: Resource
-    reason: str
+    PROJECT_REFUSES_TASK = "appproject-permits-sync"  # controller/sync.go validateSyncPermissions
+    DEPENDENCY_PREEXISTING = "hook-dependency-preexisting"  # a hook needs what no step creates
+    DEPENDENCY_ORDER = "hook-dependency-order"  # a hook needs what a later step creates
+    HOOK_NEVER_COMPLETES = "hook-completes"  # a hook Job whose pod cannot finish
+    HOOK_NAMESPACE_MISSING = "hook-namespace-exists"  # a hook in a namespace nothing creates first
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A fact about the sync order that a rule judges: ``rule`` is the id of the rule
-    that reports it (and sets its severity). ``blocks_first_sync`` facts keep the
+    """A fact about the sync order that a rule judges: ``rule`` is the diagnosis, and
+    the id of the rule that reports it (and sets its severity). ``blocks_first_sync`` facts keep the
     very first sync of an environment from completing."""
 
-    rule: str
+    rule: Diagnosis
     resource: ResourceId
     pointer: str
     message: str
@@ -150,7 +86,9 @@ class SyncPlan:
 
     @property
     def verdict(self) -> Verdict:
-        blocking = [p for p in self.problems if p.blocks_first_sync and p.rule != RULE_PROJECT]
+        blocking = [
+            p for p in self.problems if p.blocks_first_sync and p.rule != Diagnosis.PROJECT_REFUSES_TASK
+        ]
         if self.refused:
             return Verdict.FAILS
         if not blocking:
@@ -186,12 +124,12 @@ def build_plan(
     tasks: list[Task] = []
     not_synced: list[NotSynced] = []
     for res in resources:
-        tasks.extend(_tasks_for(res, not_synced))
+        tasks.extend(tasks_for(res, not_synced))
     tasks.sort(key=Task.sort_key)
-    tasks = _bubble_dependencies(tasks)
+    tasks = bubble_dependencies(tasks)
     on_failure = tuple(t for t in tasks if t.phase is Phase.SYNC_FAIL)
-    first = tuple(t for t in tasks if _is_namespace(t, destination_namespace))
-    steps = _steps([t for t in tasks if t.phase is not Phase.SYNC_FAIL and t not in first])
+    first = tuple(t for t in tasks if is_namespace(t, destination_namespace))
+    steps = into_steps([t for t in tasks if t.phase is not Phase.SYNC_FAIL and t not in first])
     if invalid_spec:
         # controller/sync.go SyncAppState: the conditions end the operation (OperationError),
         # formatted by util/argo FormatAppConditions as "Type: message", joined by ";".
@@ -200,123 +138,17 @@ def build_plan(
         refused = operation_message(refusals) if refusals else ""
     plan = SyncPlan(steps, on_failure, tuple(not_synced), (), create_namespace, first, refused)
     refused_tasks = [
-        Problem(RULE_PROJECT, r.resource.id, r.pointer, r.message, blocks_first_sync=True, subject=r.resource)
+        Problem(
+            Diagnosis.PROJECT_REFUSES_TASK,
+            r.resource.id,
+            r.pointer,
+            r.message,
+            blocks_first_sync=True,
+            subject=r.resource,
+        )
         for r in refusals
     ]
     return replace(plan, problems=(*refused_tasks, *_first_sync_problems(plan, resources)))
-
-
-# The rule that reports what the AppProject refuses of a sync's tasks.
-RULE_PROJECT = "appproject-permits-sync"
-
-
-def _is_namespace(task: Task, name: str | None) -> bool:
-    res = task.resource
-    return bool(name) and res.kind == "Namespace" and res.group == "" and res.name == name
-
-
-def _tasks_for(res: Resource, not_synced: list[NotSynced]) -> Iterable[Task]:
-    """sync_tasks.go / sync_phase.go: the tasks of one object (none when Argo CD never
-    applies it). Invalid annotation values are the annotation rules' to report."""
-    info = hook_info(res)
-    wave = sync_wave(res)
-    if not info.is_hook:
-        return [Task(res, Phase.SYNC, wave.value, hook=False)]
-    if info.types == ("Skip",):  # hook/hook.go Skip: only when Skip is the sole type
-        not_synced.append(NotSynced(res, "hook type Skip: never applied"))
-        return []
-    phases = [Phase(t) for t in info.types if t != "Skip"]
-    if not phases:
-        # controller/hook.go: PreDelete/PostDelete hooks run only when the Application is deleted.
-        why = (
-            f"{'/'.join(info.deletion)} hook: runs only when the Application is deleted"
-            if info.deletion
-            else "hook annotation with no valid type: Argo CD never applies it"
-        )
-        not_synced.append(NotSynced(res, why))
-        return []
-    policies, _ = delete_policies(res)
-    return [Task(res, phase, wave.value, hook=True, delete_policies=policies) for phase in phases]
-
-
-def _bubble_dependencies(tasks: list[Task]) -> list[Task]:
-    """sync_tasks.go adjustDeps: a Namespace (CRD) that sorts after its first user
-    moves right in front of it and takes that task's phase and wave."""
-
-    def namespace_key(t: Task) -> str | None:
-        r = t.resource
-        return f"ns:{r.name}" if r.kind == "Namespace" and r.group == "" else None
-
-    def namespace_users(t: Task) -> Iterable[str]:
-        return [f"ns:{t.resource.namespace}"] if t.resource.namespace else []
-
-    def crd_key(t: Task) -> str | None:
-        r = t.resource
-        if r.kind != "CustomResourceDefinition":
-            return None
-        spec = r.body.get("spec") or {}
-        names = spec.get("names") or {}
-        return f"crd:{spec.get('group', '')}/{names.get('kind', '')}"
-
-    def crd_users(t: Task) -> Iterable[str]:
-        return [f"crd:{t.resource.group}/{t.resource.kind}"]
-
-    tasks = _adjust(tasks, namespace_key, namespace_users)
-    return _adjust(tasks, crd_key, crd_users)
-
-
-def _adjust(
-    tasks: list[Task], key_of: Callable[[Task], str | None], users_of: Callable[[Task], Iterable[str]]
-) -> list[Task]:
-    out = list(tasks)
-    first_user: dict[str, int] = {}
-    i = 0
-    while i < len(out):
-        task = out[i]
-        key = key_of(task)
-        if key is not None:
-            j = first_user.get(key)
-            if j is not None:
-                user = out[j]
-                moved = replace(task, phase=user.phase, wave=user.wave, moved_before=user.resource.id)
-                del out[i]
-                out.insert(j, moved)
-                first_user = {k: (v + 1 if v >= j else v) for k, v in first_user.items()}
-        else:
-            for k in users_of(task):
-                first_user.setdefault(k, i)
-        i += 1
-    return out
-
-
-def _steps(tasks: list[Task]) -> tuple[Step, ...]:
-    groups: list[list[Task]] = []
-    for task in tasks:
-        if groups and (groups[-1][0].phase, groups[-1][0].wave) == (task.phase, task.wave):
-            groups[-1].append(task)
-        else:
-            groups.append([task])
-    steps: list[Step] = []
-    for n, group in enumerate(groups):
-        # sync_context.go Sync: "if it is the last phase/wave and the only remaining tasks
-        # are non-hooks, then we are successful EVEN if those objects subsequently
-        # degraded": such a final step waits for nothing. Any other step waits for its
-        # hooks and for its plain resources' health.
-        ends_at_apply = n == len(groups) - 1 and not any(t.hook for t in group)
-        # sync_context.go l.594-595 (gitops-engine v3.6.1): a sync of a single (phase,
-        # wave) is not multiStep (sync_tasks.go l.270), and then only running hooks are
-        # waited for, never a plain resource's health.
-        single_step = len(groups) == 1
-        waits: list[Wait] = []
-        for task in [] if ends_at_apply else [t for t in group if t.hook or not single_step]:
-            # A hook "completes" through its health (getOperationPhase); one without a
-            # health check (a ServiceAccount) is done once created: nothing to wait for.
-            check = health_check(task.resource)
-            if check:
-                kind = WaitKind.HOOK if task.hook else WaitKind.HEALTH
-                waits.append(Wait(kind, task.resource.id, check))
-        steps.append(Step(group[0].phase, group[0].wave, tuple(group), tuple(waits)))
-    return tuple(steps)
 
 
 NOT_RENDERED = -1
@@ -389,7 +221,7 @@ def _dependency_problem(
     where = f"{step.phase} wave {step.wave}"
     if found == NOT_RENDERED:
         yield Problem(
-            "hook-dependency-preexisting",
+            Diagnosis.DEPENDENCY_PREEXISTING,
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is not rendered: it must exist before the first sync "
@@ -397,7 +229,7 @@ def _dependency_problem(
         )
     elif found is None:
         yield Problem(
-            "hook-dependency-preexisting",
+            Diagnosis.DEPENDENCY_PREEXISTING,
             rid,
             dep.pointer,
             f"{dep.kind} {dep.name!r} is rendered but never applied: it must exist before the first sync",
@@ -415,7 +247,7 @@ def _dependency_problem(
         else:
             outcome = _outcome(task)
         yield Problem(
-            "hook-dependency-order",
+            Diagnosis.DEPENDENCY_ORDER,
             rid,
             dep.pointer,
             f"first sync cannot complete: {dep.kind} {dep.name!r} is applied at {later.phase} wave "
@@ -434,7 +266,7 @@ def _produced_problem(
     if found > n:
         later = plan.steps[found]
         yield Problem(
-            "hook-dependency-order",
+            Diagnosis.DEPENDENCY_ORDER,
             task.resource.id,
             dep.pointer,
             f"first sync cannot complete: Secret {dep.name!r} is created from {producer.kind} "
@@ -457,7 +289,7 @@ def _never_completes(task: Task, pod: podspec.PodSpec) -> Iterable[Problem]:
             pod, container
         ):
             yield Problem(
-                "hook-completes",
+                Diagnosis.HOOK_NEVER_COMPLETES,
                 task.resource.id,
                 container.pointer,
                 f"container {container.name!r} serves until stopped: as a plain sidecar it keeps the "
@@ -474,7 +306,7 @@ def _hook_namespace_problem(plan: SyncPlan, task: Task, namespaces: set[str]) ->
     if not ns or ns == plan.create_namespace or ns in namespaces or ns in created_first:
         return
     yield Problem(
-        "hook-namespace-exists",
+        Diagnosis.HOOK_NAMESPACE_MISSING,
         task.resource.id,
         "/metadata/namespace",
         f"namespace {ns!r} must exist before the first sync: set CreateNamespace=true on the "

@@ -1,1 +1,2 @@
-"""The check pipeline: load, judge, rules, findings. May import: targets and everything below it."""
+"""The check pipeline: load, judge, rules, findings. (Layers:
+tests/unit/test_layers.py.)"""

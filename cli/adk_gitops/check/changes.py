@@ -10,17 +10,14 @@ change to it affects everything.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from adk_gitops import CONFIG_FILE, bounded
+from adk_gitops import CONFIG_FILE, git
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kustomize import guard, kustomization
-from adk_gitops.targets.discover import Target, TargetKind
-
-GIT_TIMEOUT_S = 60.0
+from adk_gitops.targets.discover import Target, TargetKind, discover, targets_from_args
 
 
 def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> list[Target]:
@@ -51,48 +48,33 @@ def changed_since(root: Path, ref: str) -> list[Path]:
     if ref.startswith("-") or not ref.strip():
         raise AdkGitopsError(f"--changed-from {ref!r}: not a git revision")
     args = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", f"{ref}...HEAD", "--"]
-    names = git(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
+    names = git.run(root, *args, what=f"--changed-from {ref}").decode("utf-8", "surrogateescape").splitlines()
     return [root / name for name in names if name]
 
 
-def show(root: Path, ref: str, name: str, *, what: str) -> str | None:
-    """The text of the file ``name`` at the root of ``ref``'s tree; None if it has none.
-    Read from git's object store (no working tree, checkout or filter runs); a
-    failure is one line naming ``what`` (the option that gave the ref)."""
-    if ref.startswith("-") or not ref.strip():
-        raise AdkGitopsError(f"{what}: not a git revision")
-    listed = git(root, "ls-tree", "--name-only", ref, "--", name, what=what)
-    if not listed.strip():
-        return None
-    blob = git(root, "cat-file", "blob", f"{ref}:{name}", what=what)
-    if len(blob) > bounded.MAX_CONFIG_BYTES:
-        raise AdkGitopsError(f"{ref}:{name}: larger than {bounded.MAX_CONFIG_BYTES // 2**20} MiB")
-    try:
-        return blob.decode("utf-8")
-    except UnicodeDecodeError:
-        raise AdkGitopsError(f"{ref}:{name}: not UTF-8 text") from None
+@dataclass(frozen=True)
+class Selection:
+    """What ``check`` checks: ``targets``, out of every target ``discovered`` in the
+    repository, and what a change-based selection says about itself ("" otherwise)."""
+
+    targets: list[Target]
+    discovered: list[Target]
+    note: str = ""
 
 
-def git(root: Path, *args: str, what: str) -> bytes:
-    """Run git in ``root`` with no fsmonitor and a hardened environment (system and
-    global configuration ignored, no prompts); a failure is one line naming ``what``."""
-    from adk_gitops.kustomize.renderer import hardened_env
-
-    argv = ["git", "-c", "core.fsmonitor=false", *args]
-    try:
-        proc = subprocess.run(
-            argv,
-            cwd=root,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
-            env=hardened_env(os.environ, allow_remote=False),
-        )
-    except FileNotFoundError:
-        raise AdkGitopsError(f"{what}: needs git on PATH") from None
-    except subprocess.TimeoutExpired:
-        raise AdkGitopsError(f"{what}: git did not answer within {GIT_TIMEOUT_S:.0f}s") from None
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AdkGitopsError(f"{what}: {message[-1] if message else 'git failed'}")
-    return proc.stdout
+def select(
+    root: Path, paths: Sequence[str], *, changed: bool = False, changed_from: str | None = None
+) -> Selection:
+    """The named targets, those a change affects (``changed``: ``paths`` are the changed
+    files, as pre-commit passes them; ``changed_from``: the change since that git ref),
+    or every target of the repository. AdkGitopsError when there is nothing to check."""
+    discovered = discover(root)
+    if changed or changed_from:
+        files = [Path(p) for p in paths] if changed else changed_since(root, str(changed_from))
+        targets = affected(discovered, files, root)
+        note = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
+        return Selection(targets, discovered, note)
+    targets = targets_from_args(paths, root) if paths else discovered
+    if not targets:
+        raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
+    return Selection(targets, discovered)

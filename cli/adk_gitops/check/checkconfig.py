@@ -34,7 +34,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded, yamlread
+from adk_gitops import repoconfig
 from adk_gitops.check.model import Severity
 from adk_gitops.check.rules import ALL_RULES, ENGINE_RULES, REMOVED, unknown
 from adk_gitops.check.rules._rule import Rule
@@ -93,25 +93,15 @@ DEFAULT = CheckConfig()
 def load(root: Path, explicit: Path | None = None) -> CheckConfig:
     """``--config FILE``, else the ``check:`` block of ``adk-gitops.yaml`` at ``root``
     (absent: the defaults). CheckConfigError names the first invalid field."""
-    path = explicit if explicit is not None else root / CONFIG_FILE
-    if explicit is None and not path.is_file():
-        return DEFAULT
-    label = str(path) if explicit is not None else CONFIG_FILE
     try:
-        doc = yamlread.load(bounded.read_text(path, bounded.MAX_CONFIG_BYTES), label)
-    except FileNotFoundError:
-        raise CheckConfigError(f"--config {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CheckConfigError(f"{label}: cannot read: {exc}") from None
-    except yamlread.YamlError as exc:
+        config = repoconfig.read(root, explicit)
+    except repoconfig.RepoConfigError as exc:
         raise CheckConfigError(str(exc)) from None
-    if doc is None:
+    if config.data is None:
         return DEFAULT
-    if not isinstance(doc, dict):
-        raise CheckConfigError(f"{label}: must be a mapping")
     # adk-gitops.yaml holds a check: block; a --config file may be that block itself.
-    block = doc.get("check", {} if explicit is None else doc)
-    return parse(block, label)
+    block = config.check_block()
+    return parse({} if block is None and "check" not in config.data else block, config.label)
 
 
 def parse(block: Any, label: str) -> CheckConfig:

@@ -14,7 +14,7 @@ from adk_gitops.check.model import Finding, Severity
 from adk_gitops.check.rules import ALL_RULES, ENGINE_RULES, get, unknown
 from adk_gitops.check.rules._context import Context
 from adk_gitops.check.rules._rule import Rule
-from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.manifests import Resource, ResourceId
 from adk_gitops.kustomize.locate import Location, in_file, locate
 
 IGNORE_ANNOTATION = "adk-gitops.io/ignore"
@@ -69,9 +69,7 @@ def finding(
     rule: Rule,
     label: str,
     *,
-    kind: str = "",
-    namespace: str = "",
-    name: str = "",
+    subject: ResourceId | None = None,
     pointer: str = "",
     message: str,
     suppressed_by: str = "",
@@ -82,9 +80,7 @@ def finding(
 ) -> Finding:
     return Finding(
         overlay=printable(label),
-        kind=printable(kind),
-        namespace=printable(namespace),
-        name=printable(name),
+        subject=_printable_id(subject),
         rule=rule.id,
         pointer=printable(pointer),
         message=printable(message),
@@ -98,8 +94,16 @@ def finding(
     )
 
 
+def _printable_id(rid: ResourceId | None) -> ResourceId | None:
+    if rid is None:
+        return None
+    return ResourceId(
+        printable(rid.group), printable(rid.kind), printable(rid.namespace), printable(rid.name)
+    )
+
+
 def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
-    by_id: dict[tuple[str, str, str], Resource] = {(r.kind, r.namespace, r.name): r for r in ctx.resources}
+    by_id: dict[ResourceId, Resource] = {r.id: r for r in ctx.resources}
     suppressions = {
         key: parse_suppressions(res.annotations[IGNORE_ANNOTATION])
         for key, res in by_id.items()
@@ -125,20 +129,18 @@ def run_rules(ctx: Context, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
             )
             continue
         for v in violations:
-            key = (v.kind, v.namespace, v.name)
-            reason = suppressions.get(key, Suppressions({}, ())).reasons.get(rule.id, "")
-            res = v.resource or by_id.get(key)
+            suppressed = suppressions.get(v.subject) if v.subject is not None else None
+            reason = suppressed.reasons.get(rule.id, "") if suppressed is not None else ""
+            res = v.resource or (by_id.get(v.subject) if v.subject is not None else None)
             where = _location(ctx, res, v.pointer) if res is not None else None
-            source = res.source if res is not None else (v.name if v.kind == "Kustomization" else "")
+            source = res.source if res is not None else v.file
             if where is not None:
                 source = where[0]
             findings.append(
                 finding(
                     rule,
                     ctx.label,
-                    kind=v.kind,
-                    namespace=v.namespace,
-                    name=v.name,
+                    subject=v.subject,
                     pointer=v.pointer,
                     message=v.message,
                     suppressed_by=reason,
@@ -184,18 +186,14 @@ def _shown(root: Path | None, file: Path) -> str:
     return str(file)
 
 
-def _suppression_findings(
-    label: str, suppressions: dict[tuple[str, str, str], Suppressions]
-) -> Iterator[Finding]:
+def _suppression_findings(label: str, suppressions: dict[ResourceId, Suppressions]) -> Iterator[Finding]:
     rule = get("ignore-annotation-valid")
-    for (kind, namespace, name), parsed in suppressions.items():
+    for subject, parsed in suppressions.items():
         for problem in parsed.problems:
             yield finding(
                 rule,
                 label,
-                kind=kind,
-                namespace=namespace,
-                name=name,
+                subject=subject,
                 pointer="/metadata/annotations/adk-gitops.io~1ignore",
                 message=problem,
             )

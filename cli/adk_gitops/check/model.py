@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from adk_gitops.kube.manifests import ResourceId
+
 if TYPE_CHECKING:
     from adk_gitops.kube.manifests import Resource
 
@@ -23,23 +25,25 @@ class Severity(StrEnum):
 @dataclass(frozen=True)
 class Violation:
     """What a rule yields: where (the object and a JSON pointer in it) and what.
-    The engine adds the rule id, severity and overlay."""
+    The engine adds the rule id, severity and overlay. ``subject`` is None for a
+    finding about the target as a whole (an overlay that renders nothing)."""
 
     pointer: str
     message: str
-    kind: str = ""
-    namespace: str = ""
-    name: str = ""
+    subject: ResourceId | None = None
     severity: Severity | None = None  # this finding's own, when it differs from the rule's
     resource: Resource | None = field(default=None, compare=False)  # the object itself, when it is one
+    file: str = ""  # the file it is about, when that is not the object's source (a kustomization)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
+    """One rule's verdict on one place: the target (``overlay``), the object it is
+    about (``subject``, the same ResourceId the manifests and the sync plan use; None
+    when it is about the target as a whole), and the field (``pointer``)."""
+
     overlay: str
-    kind: str
-    namespace: str
-    name: str
+    subject: ResourceId | None
     rule: str
     pointer: str
     message: str = field(compare=False)
@@ -50,6 +54,26 @@ class Finding:
     file: str = field(compare=False, default="")  # the file to edit: the object's source, or a patch
     line: int = field(compare=False, default=0)  # 1-based, 0 when unknown
     column: int = field(compare=False, default=0)
+
+    # What reporters print of the subject ("" when there is none).
+    @property
+    def kind(self) -> str:
+        return self.subject.kind if self.subject else ""
+
+    @property
+    def namespace(self) -> str:
+        return self.subject.namespace if self.subject else ""
+
+    @property
+    def name(self) -> str:
+        return self.subject.name if self.subject else ""
+
+    def sort_key(self) -> tuple[str, ...]:
+        """Reports list findings by target, object, rule, then field."""
+        return (self.overlay, self.kind, self.namespace, self.name, self.rule, self.pointer)
+
+    def __lt__(self, other: Finding) -> bool:
+        return self.sort_key() < other.sort_key()
 
 
 @dataclass(frozen=True)

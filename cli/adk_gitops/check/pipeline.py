@@ -13,71 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adk_gitops.argocd.applications import application_for
 from adk_gitops.check.model import Report, Severity
-from adk_gitops.errors import AdkGitopsError, RenderError, RenderTimeout
-from adk_gitops.kube.manifests import Resource, load_stream, resources_from
-from adk_gitops.kustomize import guard
-from adk_gitops.kustomize.batch import BatchRun, BatchUnavailable, render_batch
-from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
-from adk_gitops.targets.discover import Loaded, Target, TargetKind, discover, repo_label
-from adk_gitops.targets.load import directory_files, load_file, read_stdin
+from adk_gitops.errors import RenderError, RenderTimeout
+from adk_gitops.kube.manifests import Resource, resources_from
+from adk_gitops.kustomize.batch import BatchRun, render_batch
+from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, find_renderer
+from adk_gitops.targets.discover import Loaded, Target, TargetKind, discover
+from adk_gitops.targets.load import load_target
 
 if TYPE_CHECKING:
     from adk_gitops.check.checkconfig import CheckConfig
-
-
-def _files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffixes))
-    return sorted(found)
-
-
-def _load(
-    target: Target, renderer: Renderer | None, root: Path, deadline: float, early: BatchRun | None = None
-) -> Loaded:
-    try:
-        if target.kind is TargetKind.KUSTOMIZATION:
-            assert renderer is not None and target.path is not None
-            remaining = deadline - time.monotonic()
-            try:  # a batch of one: the same wrapper, so findings know their source files
-                if early is not None:
-                    (docs,) = early.result()
-                else:
-                    (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
-            except BatchUnavailable:
-                text = renderer.build(target.path, root=root, timeout=remaining)
-                return Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
-            bodies = [body for body, _ in docs]
-            rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
-            return Loaded(target, rendered, "", renderer.description)
-        if target.kind is TargetKind.STDIN:
-            return Loaded(target, load_stream(read_stdin(), source="-"), "", "")
-        assert target.path is not None
-        if target.kind is TargetKind.FILE:
-            files = [target.path]
-        elif target.label == "argocd" and target.path == root / "argocd":
-            files = _files(target.path, (".yaml", ".yml"))  # this layout's Argo CD objects, every folder
-        else:
-            app = application_for(target.path)
-            files = directory_files(target.path, target.label, recurse=bool(app and app.recurse))
-        resources: list[Resource] = []
-        refused: list[guard.Refusal] = []
-        for file in files:
-            why = guard.outside_reason(file, root.resolve())
-            if why:
-                refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
-                continue
-            resources.extend(load_file(file, repo_label(file, root)))
-        return Loaded(target, tuple(resources), "", "", tuple(refused))
-    except UnsafeInput as exc:
-        return Loaded(target, (), "", "", exc.refusals)
-    except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
-        return Loaded(target, (), str(exc), "")
-    except OSError as exc:  # e.g. an unreadable folder while listing it
-        return Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
 
 
 ProgressFn = Callable[[str], None]
@@ -115,7 +60,7 @@ def _load_chunk(
     out of time fails every overlay in it (the run's deadline is spent). ``early``:
     the run's one overlay, already rendering."""
     if len(chunk) == 1 or renderer is None:
-        return [_load(t, renderer, root, deadline, early) for t in chunk]
+        return [load_target(t, renderer, root, deadline, early) for t in chunk]
     try:
         outputs = render_batch(
             renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()

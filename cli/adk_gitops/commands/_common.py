@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
+# What plan and run-hook read, named as every command names a target (targets.discover.resolve).
+TargetArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="PATH",
+        help="Overlay directory or environment name (overlays/NAME), rendered YAML file, or - for stdin.",
+    ),
+]
 RepoOpt = Annotated[
     Path | None,
     typer.Option(

@@ -43,7 +43,8 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Overlay directories, rendered YAML files or - for stdin. Default: every overlay "
+            help="Overlay directories or environment names (overlays/NAME), rendered YAML files or - for "
+            "stdin. Default: every overlay "
             "under overlays/ and the Argo CD manifests under argocd/."
         ),
     ] = None,
@@ -105,30 +106,18 @@ def check(
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or no renderer.
     """
 
-    from adk_gitops.check import pipeline
-    from adk_gitops.errors import AdkGitopsError
+    from adk_gitops.check import changes, pipeline
     from adk_gitops.kube import schemas
     from adk_gitops.kustomize.batch import BatchRun
-    from adk_gitops.targets.discover import discover, targets_from_args
 
     root = repo_root(repo)
     with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
-        discovered = discover(root)
-        if changed or changed_from:
-            from adk_gitops.check import changes
-
-            files = (
-                [Path(p) for p in paths or []] if changed else changes.changed_since(root, str(changed_from))
-            )
-            targets = changes.affected(discovered, files, root)
-            counts = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
-            say(f"adk-gitops: {counts}")
-        else:
-            targets = targets_from_args(paths, root) if paths else discovered
-        if not targets and not (changed or changed_from):
-            raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
+        selection = changes.select(root, paths or [], changed=changed, changed_from=changed_from)
+        if selection.note:
+            say(f"adk-gitops: {selection.note}")
+        targets = selection.targets
         renderer = None
         if any(t.kind == "kustomization" for t in targets):
             renderer = renderer_for(
@@ -144,7 +133,7 @@ def check(
                 kubernetes_versions=versions,
                 fail_on=fail_on,
                 repo_root=root,
-                discovered=discovered,
+                discovered=selection.discovered,
                 renderer=renderer,
                 jobs=jobs,
                 batch=batch,

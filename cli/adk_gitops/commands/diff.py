@@ -37,11 +37,19 @@ class ImpactChoice(StrEnum):
 def diff(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Overlays (or argocd) to diff; default: every one the change affects."),
+        typer.Argument(
+            help="Overlays or environment names (or argocd) to diff; default: every one the change affects."
+        ),
     ] = None,
     from_ref: Annotated[
         str | None,
-        typer.Option("--from", help="Diff against REF's merge base with HEAD (default: the default branch)."),
+        typer.Option(
+            "--changed-from",
+            "--from",
+            metavar="REF",
+            help="Diff the change since git REF (its merge base with HEAD), as check --changed-from "
+            "reads it (default: the default branch).",
+        ),
     ] = None,
     output_format: Annotated[
         DiffFormat,
@@ -69,7 +77,9 @@ def diff(
     shown like every object; Secret values are masked. Exit 0: no change; 1: a
     change (with --fail-on-impact, only that impact); 2: error.
     """
-    from adk_gitops.diff.preview import Impact, default_base, diff_repository
+    from adk_gitops.diff.impacts import Impact
+    from adk_gitops.diff.preview import diff_repository
+    from adk_gitops.diff.revisions import default_base
     from adk_gitops.reporters.diff import diff_json, diff_markdown, diff_text
 
     root = repo_root(repo)

@@ -34,10 +34,13 @@ def init(
 ) -> None:
     """Scaffold a GitOps repository for an ADK agent: bases, components, config,
     Argo CD project and app of apps, CI workflow, pre-commit hook, README."""
-    from adk_gitops.envgen.apply import write
-    from adk_gitops.envgen.scaffold import PLACEHOLDER_REPO_URL, ScaffoldOptions, git_origin, plan_init
-    from adk_gitops.errors import AdkGitopsError
-    from adk_gitops.txn import locked
+    from adk_gitops.envgen.scaffold import (
+        PLACEHOLDER_REPO_URL,
+        ScaffoldOptions,
+        git_origin,
+        plan_init,
+        write_init,
+    )
 
     url = repo_url or (git_origin(directory) if directory.is_dir() else None) or PLACEHOLDER_REPO_URL
     options = ScaffoldOptions(app=app, image=image, repo_url=url, revision=revision, dest_server=dest_server)
@@ -50,12 +53,7 @@ def init(
         if dry_run:
             say(f"init {directory}: would write (--dry-run, nothing written):\n{listing}".rstrip())
             return
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AdkGitopsError(f"{directory}: cannot create: {exc.strerror}") from None
-        with locked(directory):
-            write(directory, plan.create)
+        write_init(plan)
     say(f"init {directory}: wrote\n{listing}".rstrip())
     steps = [f"Next steps in {directory}:"]
     if url == PLACEHOLDER_REPO_URL:

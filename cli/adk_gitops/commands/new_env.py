@@ -105,7 +105,6 @@ def new_env(
     from adk_gitops.envgen.apply import ChangeStatus
     from adk_gitops.envgen.spec import EnvInput
     from adk_gitops.kustomize.renderer import find_renderer
-    from adk_gitops.txn import locked
 
     flags = EnvInput(
         namespace=namespace,
@@ -136,16 +135,19 @@ def new_env(
         google_cloud_location=google_cloud_location,
     )
     root = repo_root(repo)
-    with domain_errors(), locked(root, readonly=dry_run or output is not None):
-        plan = service.plan_new_env(root, name, flags, from_env=from_env, values_file=values_file)
+
+    def plan_of(at: Path) -> service.NewEnvPlan:
+        return service.plan_new_env(at, name, flags, from_env=from_env, values_file=values_file)
+
+    with domain_errors():
         if output is not None:
-            typer.echo(_objects(plan.changes, output), nl=False)
+            typer.echo(_objects(flow.planned(root, plan_of).changes, output), nl=False)
             raise typer.Exit(EXIT_CLEAN)
-        result = flow.land(
+        plan, result = flow.edit(
             root,
-            plan.changes,
+            plan_of,
+            lambda made: (made.changes, made.conflicts),
             f"overlays/{name}",
-            conflicts=plan.conflicts,
             force=force,
             dry_run=dry_run,
             check_first=not no_validate,

@@ -13,6 +13,7 @@ from adk_gitops.commands._common import (
     AllowRemoteOpt,
     NoSandboxOpt,
     RepoOpt,
+    TargetArg,
     domain_errors,
     renderer_for,
     repo_root,
@@ -27,7 +28,7 @@ class PlanFormat(StrEnum):
 
 
 def plan(
-    path: Annotated[str, typer.Argument(help="Overlay directory, rendered YAML file, or - for stdin.")],
+    path: TargetArg,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", "-o", help="Output format.")
     ] = PlanFormat.text,
@@ -59,47 +60,35 @@ def plan(
     """
 
     from adk_gitops.check import checkconfig
-    from adk_gitops.check.engine import run_rules
-    from adk_gitops.check.rules import SYNC_RULES, get
-    from adk_gitops.check.rules._context import Context, repo_index
+    from adk_gitops.check.rules._context import repo_index
+    from adk_gitops.check.syncfindings import sync_findings
     from adk_gitops.reporters.plan import plan_json, plan_text
+    from adk_gitops.targets.discover import STDIN, named
     from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():
         renderer = (
             renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
-            if Path(path).is_dir()
+            if path != "-" and named(path, root).is_dir()
             else None
         )
         rendered = read_rendered(path, root, renderer)
+        folder = None if path == STDIN else named(path, root)
         settings = checkconfig.load(root, config)
-    index = repo_index(root, settings.repo_url)
-    created, destination, found = index.deployment(
-        Path(path) if path != "-" and Path(path).is_dir() else None
-    )
-    if found is not None and create_namespace is None and created:
-        create_namespace = created
-        say(f"# CreateNamespace={create_namespace} from Application {found.name} ({found.file})")
-    ctx = Context(
+    judged = sync_findings(
         rendered.label,
         rendered.resources,
-        default_file=rendered.label,
-        settings=settings.for_target(rendered.label),
-        adk_selector=settings.adk_selector,
+        folder=folder if folder is not None and folder.is_dir() else None,
+        index=repo_index(root, settings.repo_url),
+        config=settings,
         create_namespace=create_namespace,
-        # CreateNamespace=true creates the destination's namespace: --create-namespace names it.
-        destination_namespace=destination or create_namespace,
-        repo=index,
-        application=found,
     )
-    findings = run_rules(ctx, SYNC_RULES)
-    if found is not None and not found.generated:
-        # What the AppProject refuses of the Application itself ends the sync too.
-        app_ctx = Context(found.file, (found.resource,), repo=index, default_file=found.file)
-        findings += run_rules(app_ctx, [get("appproject-permits-application")])
-    findings.sort()
-    result = ctx.plan
+    found = judged.application
+    if create_namespace is None and judged.create_namespace and found is not None:
+        say(f"# CreateNamespace={judged.create_namespace} from Application {found.name} ({found.file})")
+    findings = judged.findings
+    result = judged.plan
     text = (
         plan_json(result, findings)
         if output_format is PlanFormat.json

@@ -112,16 +112,16 @@ def _edit(
     it, then report how it went."""
     from adk_gitops.envgen import flow
     from adk_gitops.kustomize.renderer import find_renderer
-    from adk_gitops.txn import locked
 
     root = repo_root(repo)
-    with domain_errors(), locked(root, readonly=dry_run):
-        result = flow.land(
+    with domain_errors():
+        _, result = flow.edit(
             root,
-            plan(root),
+            plan,
+            lambda changes: (changes, ()),
             f"overlays/{env}",
             dry_run=dry_run,
             check_first=not no_validate,
             renderer=find_renderer,
         )
-        report(result, f"environment {env}")
+    report(result, f"environment {env}")

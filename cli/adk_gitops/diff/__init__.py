@@ -1,2 +1,2 @@
-"""What a change does to each environment, by rendering and checking both sides. May import: check
-and everything below it."""
+"""What a change does to each environment, by rendering and checking both sides. (Layers:
+tests/unit/test_layers.py.)"""

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded, yamlread
+from adk_gitops import CONFIG_FILE, bounded, repoconfig, yamlread
 from adk_gitops.adk.migration import DEFAULT as DEFAULT_MIGRATION
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.errors import AdkGitopsError
@@ -70,12 +70,14 @@ def read_yaml(path: Path, what: str) -> Any:
 
 
 def load_config(root: Path) -> RepoConfig:
-    path = root / CONFIG_FILE
-    if not path.is_file():
+    try:
+        doc = repoconfig.read(root).data
+    except repoconfig.RepoConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    if doc is None:
         raise ConfigError(
             f"no {CONFIG_FILE} in {root}: run `adk-gitops init`, or work from the repository root"
         )
-    doc = read_yaml(path, "config file")
     validate(doc, "config.schema.json", CONFIG_FILE)
     argocd: Mapping[str, Any] = doc["argocd"]
     app = str(doc["app"])

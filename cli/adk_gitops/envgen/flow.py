@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from adk_gitops import txn
 from adk_gitops.check.model import Report
@@ -31,6 +32,45 @@ class Result:
 
     def summary(self) -> str:
         return "".join(f"  {c.status:<9} {c.path}\n" for c in self.changes)
+
+
+P = TypeVar("P")
+
+
+def planned(root: Path, plan: Callable[[Path], P]) -> P:
+    """A plan made under the repository's shared lock, writing nothing (a preview)."""
+    with txn.locked(root, readonly=True):
+        return plan(root)
+
+
+def edit(
+    root: Path,
+    plan: Callable[[Path], P],
+    changes_of: Callable[[P], tuple[Sequence[FileChange], Sequence[FileChange]]],
+    overlay: str,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    check_first: bool = True,
+    renderer: Callable[[], Renderer],
+) -> tuple[P, Result]:
+    """Plan an edit and land it under the repository lock (shared for a dry run), so
+    nothing changes between reading the repository and writing it. ``changes_of``
+    gives the plan's changes and the ones that need --force."""
+    with txn.locked(root, readonly=dry_run):
+        made = plan(root)
+        changes, conflicts = changes_of(made)
+        result = land(
+            root,
+            changes,
+            overlay,
+            conflicts=conflicts,
+            force=force,
+            dry_run=dry_run,
+            check_first=check_first,
+            renderer=renderer,
+        )
+    return made, result
 
 
 def land(

@@ -8,12 +8,13 @@ from typing import Any
 from adk_gitops.adk.migration import strategy_of_components
 from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.config import ConfigError, read_yaml
-from adk_gitops.envgen.spec import DNS_LABEL, IMAGE_PLACEHOLDER, EnvInput, parse_image
+from adk_gitops.envgen.spec import IMAGE_PLACEHOLDER, EnvInput, parse_image
+from adk_gitops.kube.validation.names import dns1123_label
 from adk_gitops.syntax import ImageRef
 
 
 def env_dir(root: Path, name: str) -> Path:
-    if not DNS_LABEL.fullmatch(name):
+    if dns1123_label(name) is not None:
         raise ConfigError(f"environment {name!r} is not a DNS-1123 label")
     directory = root / "overlays" / name
     if not (directory / "kustomization.yaml").is_file():

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from adk_gitops import CONFIG_FILE, __version__
-from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for
+from adk_gitops import CONFIG_FILE, __version__, txn
+from adk_gitops.envgen.apply import ChangeStatus, FileChange, changes_for, write
 from adk_gitops.envgen.config import ConfigError, validate
 from adk_gitops.envgen.files import scalar
+from adk_gitops.errors import AdkGitopsError
 
 PLACEHOLDER_REPO_URL = "https://github.com/example/adk-agent-gitops.git"
 KUSTOMIZE_VERSION = "5.6.0"  # what the scaffolded CI renders with (the same as our pinned kubectl's)
@@ -305,6 +306,16 @@ class InitPlan:
     create: tuple[FileChange, ...]  # written
     kept: tuple[str, ...]  # existing files that differ from the scaffold: never overwritten
     unchanged: tuple[str, ...]
+
+
+def write_init(plan: InitPlan) -> None:
+    """Create the repository's folder and write the scaffold under its lock."""
+    try:
+        plan.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AdkGitopsError(f"{plan.root}: cannot create: {exc.strerror}") from None
+    with txn.locked(plan.root):
+        write(plan.root, plan.create)
 
 
 def plan_init(root: Path, options: ScaffoldOptions, *, force: bool) -> InitPlan:

@@ -13,38 +13,16 @@ from typing import Any
 from adk_gitops.adk.migration import Strategy
 from adk_gitops.envgen.choices import Db, Registration, SyncPolicy
 from adk_gitops.envgen.config import ConfigError, RepoConfig
+from adk_gitops.kube.validation.names import dns1123_label, dns1123_subdomain, label_value
+from adk_gitops.kube.validation.quantity import quantity as kube_quantity
 from adk_gitops.syntax import CONNECTION_NAME, DIGEST, GSA, REPOSITORY, TAG, ImageRef, split_image
 
 # The placeholder image name in bases/adk-agent; an env's images: entry rewrites it.
 IMAGE_PLACEHOLDER = "adk-agent"
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-# Kubernetes' quantity grammar (apimachinery resource.Quantity): a number, then a
-# binary or decimal SI suffix, or a decimal exponent (1e3, 1E-3); 'E' alone is exa.
-QUANTITY = re.compile(
-    r"\+?(?P<num>[0-9]+(\.[0-9]*)?|\.[0-9]+)"
-    r"(?:(?P<exp>[eE][+-]?[0-9]+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?"
-)
 REPO_URL = re.compile(r"(https?://|ssh://|git@)[^\s]+")
 SERVER_URL = re.compile(r"https://[^\s/]+(/[^\s]*)?")
 # A git revision: a branch, tag or commit; no whitespace or characters git refuses in refs.
 REVISION = re.compile(r"[^\s~^:?*\[\\\x00-\x1f\x7f]+")
-_SUFFIX: dict[str, Decimal | int] = {
-    "": 1,
-    "m": Decimal("0.001"),
-    "k": 10**3,
-    "M": 10**6,
-    "G": 10**9,
-    "T": 10**12,
-    "P": 10**15,
-    "E": 10**18,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-    "Pi": 2**50,
-    "Ei": 2**60,
-}
 MAX_NAME = 63
 
 
@@ -73,12 +51,11 @@ def parse_image(text: str, label: str = "--image") -> ImageRef:
 
 GOOGLE_PROJECT = re.compile(r"([a-z0-9.-]+:)?[a-z][-a-z0-9]{4,28}[a-z0-9]")
 GOOGLE_LOCATION = re.compile(r"[a-z][-a-z0-9]{0,30}[a-z0-9]")
-_LABEL_VALUE = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 
 
 def secret_name(value: str, label: str) -> str:
     """``value`` when it is a valid Secret name (a DNS-1123 subdomain), else SpecError."""
-    if len(value) > 253 or not DNS_SUBDOMAIN.fullmatch(value):
+    if dns1123_subdomain(value) is not None:
         raise SpecError(f"{label} {value!r} is not a valid Secret name")
     return value
 
@@ -94,7 +71,7 @@ def version_label(image: ImageRef) -> str:
     """An image's tag as a label value (at most 63, alphanumeric at both ends), or
     the digest's first 12 hex digits for an image pinned by digest alone."""
     text = (image.tag or image.digest.removeprefix("sha256:")[:12])[:63].strip("-_.")
-    return text if _LABEL_VALUE.fullmatch(text) else "unknown"
+    return text if text and label_value(text) is None else "unknown"
 
 
 # Argo CD Notifications' catalog triggers a failed migration and a broken rollout fire:
@@ -130,12 +107,12 @@ def subscriptions(given: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ..
 
 
 def quantity(text: str, option: str) -> Decimal:
-    match = QUANTITY.fullmatch(text.strip())
-    if not match:
+    """A resource amount as the API server parses it (kube.validation.quantity); a
+    negative one is refused, as the server refuses it in requests and limits."""
+    value = kube_quantity(text.strip())
+    if value is None or value < 0:
         raise SpecError(f"{option} {text!r} is not a Kubernetes quantity (e.g. 250m, 1, 512Mi, 2Gi)")
-    if match.group("exp"):
-        return Decimal(match.group("num")).scaleb(int(match.group("exp")[1:]))
-    return Decimal(match.group("num")) * Decimal(_SUFFIX[match.group("suffix") or ""])
+    return value
 
 
 @dataclass(frozen=True)
@@ -268,7 +245,7 @@ class EnvSpec:
 
 
 def _label(value: str, what: str) -> str:
-    if len(value) > MAX_NAME or not DNS_LABEL.fullmatch(value):
+    if dns1123_label(value) is not None:
         raise SpecError(
             f"{what} {value!r} is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)"
         )

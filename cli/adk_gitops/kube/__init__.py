@@ -1,2 +1,2 @@
 """Kubernetes objects read offline: manifests, pods, scopes, schemas and the API server's
-validation. May import: the root foundations only."""
+validation. (Layers: tests/unit/test_layers.py.)"""

@@ -1,2 +1,2 @@
-"""Kustomize: reading kustomizations, the guard, the sandboxed renderer and its batch. May import:
-kube, the root foundations."""
+"""Kustomize: reading kustomizations, the guard, the sandboxed renderer and its batch.
+(Layers: tests/unit/test_layers.py.)"""

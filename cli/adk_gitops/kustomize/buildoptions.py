@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from adk_gitops import CONFIG_FILE, bounded, yamlread
+from adk_gitops import CONFIG_FILE, repoconfig
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kustomize import remotebases
 from adk_gitops.kustomize.remotebases import RemoteBases
@@ -86,31 +86,20 @@ class RenderSettings:
 def load(root: Path, explicit: Path | None = None) -> RenderSettings:
     """The render settings of the repository at ``root`` (none when it has no
     configuration), or of ``--config FILE`` (which may be the check: block itself)."""
-    path = explicit if explicit is not None else root / CONFIG_FILE
-    if not path.is_file():
-        return RenderSettings()
-    label = str(path) if explicit is not None else CONFIG_FILE
     try:
-        text = bounded.read_text(path, bounded.MAX_CONFIG_BYTES)
-    except (OSError, UnicodeDecodeError):
+        return from_config(repoconfig.read(root, explicit))
+    except repoconfig.RepoConfigError:
         return RenderSettings()  # the full configuration load reports it, with its own line
-    return from_text(text, label, block_only=explicit is not None)
 
 
-def from_text(text: str, label: str, *, block_only: bool = False) -> RenderSettings:
-    """The render settings in a configuration's text (``block_only``: a --config file,
-    which may be the check: block itself). Unreadable YAML: none (the full
-    configuration load reports it); invalid settings: BuildOptionsError or RemoteBasesError."""
-    try:
-        doc = yamlread.load(text, label)
-    except yamlread.YamlError:
-        return RenderSettings()
-    if block_only and isinstance(doc, dict) and "check" not in doc:
-        doc = {"check": doc}
-    check = doc.get("check") if isinstance(doc, dict) else None
+def from_config(config: repoconfig.ConfigFile) -> RenderSettings:
+    """The render settings of one configuration. Invalid settings: BuildOptionsError
+    or RemoteBasesError."""
+    check = config.check_block()
     kustomize = check.get("kustomize") if isinstance(check, dict) else None
     if not isinstance(kustomize, dict):
         return RenderSettings()
+    label = config.label
     return RenderSettings(
         parse(kustomize.get("buildOptions"), f"{label}: {WHERE}"),
         remotebases.parse(kustomize.get("remoteBases"), f"{label}: {remotebases.WHERE}", label),
@@ -139,10 +128,11 @@ def configure(
     settings = load(root, config)
     remote_bases = settings.remote_bases
     if trusted_ref is not None and config is None:
-        from adk_gitops.check.changes import show
-
-        text = show(root, trusted_ref, CONFIG_FILE, what=f"{ref_option} {trusted_ref}")
-        remote_bases = from_text(text or "", f"{trusted_ref}:{CONFIG_FILE}").remote_bases
+        try:
+            trusted = repoconfig.at_ref(root, trusted_ref, what=f"{ref_option} {trusted_ref}")
+        except repoconfig.RepoConfigError:
+            trusted = repoconfig.ConfigFile(f"{trusted_ref}:{CONFIG_FILE}")  # unreadable there: no list
+        remote_bases = from_config(trusted).remote_bases
         if remote_bases != replace(settings.remote_bases, source=remote_bases.source):
             notices.append(
                 f"adk-gitops: {CONFIG_FILE}: check.kustomize.remoteBases differs from {trusted_ref}'s; "

@@ -9,8 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops import bounded, yamlread
+from adk_gitops.kube.manifests import ResourceId
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# kustomize's own API group for a kustomization (kustomize.config.k8s.io/v1beta1).
+GROUP = "kustomize.config.k8s.io"
+
+
+def kustomization_id(path: str) -> ResourceId:
+    """A kustomization file as the object it is (kind Kustomization, in kustomize's own
+    API group), named by its path in the repository: findings about it carry this."""
+    return ResourceId(GROUP, "Kustomization", "", path)
 
 
 def kustomization_file(directory: Path) -> Path | None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -39,8 +38,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
+from adk_gitops import git
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
 from adk_gitops.kustomize import egress, guard
+from adk_gitops.kustomize.failures import NO_MESSAGE, stopped, summarize_kustomize_error
 from adk_gitops.kustomize.remotebases import RemoteBases
 from adk_gitops.kustomize.sandbox import (
     SANDBOX_MEMORY_BYTES,
@@ -53,9 +54,6 @@ from adk_gitops.kustomize.sandbox import (
 ENV_VAR = "ADK_GITOPS_KUSTOMIZE"
 BUILD_TIMEOUT_S = 120.0
 MAX_OUTPUT_BYTES = 64 * 2**20  # a fleet of 1,000 environments renders to ~20 MB
-# A port nothing listens on: with remote references refused, any HTTP fetch that
-# slipped through fails at once instead of reaching the network.
-_NO_PROXY_ADDRESS = "http://127.0.0.1:9"
 VERSION_TIMEOUT_S = 20.0
 INSTALL_HINT = (
     "no Kustomize renderer found: install kustomize or kubectl, set $ADK_GITOPS_KUSTOMIZE to one, "
@@ -125,39 +123,6 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def hardened_env(environ: Mapping[str, str], *, allow_remote: bool) -> dict[str, str]:
-    """The renderer's environment: the caller's, minus git's own variables, plus
-    a git that ignores system and global config, has no credential helper, never
-    prompts, and may use https only (nothing at all unless remote is allowed)."""
-    env = {k: v for k, v in environ.items() if not k.startswith("GIT_")}
-    extra_config = {
-        "credential.helper": "",
-        "core.askPass": "",
-        "core.sshCommand": "false",
-        "protocol.file.allow": "never",
-        "protocol.ext.allow": "never",
-        "submodule.recurse": "false",
-    }
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_TERMINAL_PROMPT="0",
-        GIT_ASKPASS="false",
-        SSH_ASKPASS="false",
-        GIT_ALLOW_PROTOCOL="https" if allow_remote else "none",
-        GIT_CONFIG_COUNT=str(len(extra_config)),
-    )
-    for i, (key, value) in enumerate(extra_config.items()):
-        env[f"GIT_CONFIG_KEY_{i}"] = key
-        env[f"GIT_CONFIG_VALUE_{i}"] = value
-    if not allow_remote:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            env[name] = _NO_PROXY_ADDRESS
-        for name in ("NO_PROXY", "no_proxy"):
-            env.pop(name, None)
-    return env
-
-
 @dataclass(frozen=True)
 class Renderer:
     """One way to run Kustomize: ``kustomize build DIR`` or ``kubectl kustomize DIR``."""
@@ -198,7 +163,7 @@ class Renderer:
                 text=True,
                 timeout=VERSION_TIMEOUT_S,
                 check=False,
-                env=hardened_env(os.environ, allow_remote=False),
+                env=git.hardened_env(os.environ, allow_remote=False),
             )
         except (OSError, subprocess.TimeoutExpired):
             return "unknown"
@@ -232,7 +197,7 @@ class Renderer:
         )
         if seen.refusals:
             raise UnsafeInput(seen.refusals)
-        env = hardened_env(os.environ, allow_remote=bool(seen.remotes))
+        env = git.hardened_env(os.environ, allow_remote=bool(seen.remotes))
         if self.sandbox is None:
             return self._start([*self.argv_prefix, str(path)], env, path, timeout, None)
         # The real path: inside the sandbox only the repository's real path exists.
@@ -327,7 +292,7 @@ class Running:
             err.seek(max(0, err.tell() - 65536))
             message = summarize_kustomize_error(err.read().decode("utf-8", errors="replace"))
             if message == NO_MESSAGE:
-                message = _stopped(proc.returncode, int(timeout) + 1)
+                message = stopped(proc.returncode, int(timeout) + 1)
             if self.renderer.sandbox is not None and "out of memory" in message:
                 limit = SANDBOX_MEMORY_BYTES // 2**30
                 message += f" (the sandbox allows kustomize {limit} GiB: does it read a file that large?)"
@@ -344,106 +309,6 @@ class Running:
             return out.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise RenderError(f"{path}: kustomize output is not UTF-8 (byte {exc.start})") from None
-
-
-# kubectl logs its failure through klog: E1125 03:05:29.9 4239 run.go:72] "command failed" err="..."
-_KLOG_ERR = re.compile(r'^E\d{4} .*\] "command failed" err="(?P<msg>(?:[^"\\]|\\.)*)"')
-NO_MESSAGE = "kustomize failed with no message"
-
-
-def _stopped(code: int, cpu_seconds: int) -> str:
-    """Why kustomize ended silently: a signal (negative when it ran directly; 128 + N
-    as bwrap and shells report a child killed by signal N)."""
-    number = -code if code < 0 else code - 128 if code > 128 else 0
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        return f"{NO_MESSAGE} (exit {code})"
-    if name == "SIGXCPU":
-        return f"kustomize used up its CPU time ({cpu_seconds} s, from --timeout): raise --timeout"
-    if name == "SIGKILL":
-        return "kustomize was killed (SIGKILL): out of memory or of CPU time; raise --timeout, or render less"
-    return f"kustomize was stopped by {name}"
-
-
-_KLOG_ERR_BLOCK = re.compile(r'^E\d{4} .*\] "command failed" err=<$')
-_ERROR_PREFIX = re.compile(r"^error: ", re.IGNORECASE)
-
-
-def explain_failure(message: str, built: Path, root: Path, overlays: Sequence[Path] = ()) -> str:
-    """kustomize's failure as a reader of the repository wants it: without the
-    folder that was built when it is a wrapper (the batch, its per-overlay entries),
-    with repository-relative paths, the innermost cause first, and what to do for
-    the failures that have a known fix."""
-    text = message.removeprefix(f"{built}: ")
-    # Drop the wrappers' levels: what follows the last "recursed accumulation of path
-    # '<overlay>': " is the overlay's own failure.
-    for overlay in overlays:
-        marker = f"recursed accumulation of path '{overlay.resolve()}': "
-        if marker in text:
-            text = text.rsplit(marker, 1)[1]
-    missing = _MISSING.search(text)
-    restricted = _RESTRICTED.search(text)
-    entry = _ENTRY.findall(text)
-    named = f"resources entry {entry[-1]!r}: " if entry else ""
-    if missing:
-        text = f"{named}{missing['path']} does not exist"
-    elif restricted:
-        text = (
-            f"{named}{restricted['file']} is not in or below {restricted['folder']}, and kustomize reads "
-            "nowhere else (as Argo CD's default --load-restrictor LoadRestrictionsRootOnly): use a "
-            "kustomization in that folder as a resource, or a component; if your Argo CD sets "
-            "kustomize.buildOptions to --load-restrictor LoadRestrictionsNone, say so in adk-gitops.yaml "
-            "(check.kustomize.buildOptions)"
-        )
-    elif entry:
-        text = f"resources entry {entry[-1]!r}: {text.rsplit(chr(39) + ': ', 1)[-1]}"
-    base = str(root.resolve())
-    text = text.replace(base + "/", "").replace(base, ".")
-    for hint_when, hint in _HINTS:
-        if hint_when in text:
-            text += f" ({hint})"
-    return " ".join(text.split())
-
-
-# kustomize's file-or-directory attempt ends in lstat's error for a missing entry.
-_MISSING = re.compile(r"lstat (?P<path>\S+): no such file or directory")
-_ENTRY = re.compile(r"accumulating resources from '([^']*)'")
-_RESTRICTED = re.compile(r"security; file '(?P<file>[^']*)' is not in or below '(?P<folder>[^']*)'")
-_HINTS = (
-    (
-        "--enable-helm",
-        "kustomize inflates helmCharts only with `--enable-helm`: if your Argo CD sets it in "
-        "kustomize.buildOptions, say so in adk-gitops.yaml (check.kustomize.buildOptions: --enable-helm)",
-    ),
-)
-
-
-def summarize_kustomize_error(stderr: str) -> str:
-    """kustomize's error as one line, the same whichever renderer printed it
-    (``Error: …`` from kustomize, ``error: …`` or a klog line from kubectl)."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        # Go's runtime: "fatal error: runtime: out of memory", then goroutine dumps.
-        if line.startswith(("fatal error: ", "panic: ")):
-            return line
-    for i, line in enumerate(lines):
-        klog = _KLOG_ERR.match(line)
-        if klog:
-            return klog.group("msg").replace('\\"', '"')
-        if _KLOG_ERR_BLOCK.match(line):
-            # A multi-line value: `err=<`, its lines indented, then `>` (klog's text format).
-            block = []
-            for rest in lines[i + 1 :]:
-                if rest == ">":
-                    break
-                block.append(rest)
-            return " ".join(block) or NO_MESSAGE
-    errors = [i for i, line in enumerate(lines) if _ERROR_PREFIX.match(line)]
-    if len(errors) == 1:  # one error, maybe over several lines (a generator's config quoted in it)
-        return " ".join([_ERROR_PREFIX.sub("", lines[errors[0]]), *lines[errors[0] + 1 :]])
-    chosen = [_ERROR_PREFIX.sub("", lines[i]) for i in errors] or lines[-1:] or [NO_MESSAGE]
-    return " ".join(chosen)
 
 
 def _flavour_of(executable: str) -> str:

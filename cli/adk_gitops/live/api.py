@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import threading
-import time
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,23 +22,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from adk_gitops import __version__
-from adk_gitops.errors import AdkGitopsError
+from adk_gitops.errors import ClusterUnreachable
 from adk_gitops.live.kubeconfig import KubeconfigError, Loaded, expired
 from adk_gitops.live.kubeconfig import load as load_kubeconfig
+from adk_gitops.live.responses import MAX_JSON_DEPTH, bounded, last_line, within_depth
 
-REQUEST_TIMEOUT_S = 30.0  # for the whole answer, headers and body: a server that drips is cut off
-# An answer larger than this is refused: a list of a namespace's Jobs, pods and events
-# is kilobytes to a few megabytes; a hostile or broken server can send gigabytes.
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-# Kubernetes objects nest a few dozen levels (a CRD's schema the deepest); a body
-# nested deeper is refused before anything walks it.
-MAX_JSON_DEPTH = 128
 FIELD_MANAGER = "adk-gitops-preflight"
 USER_AGENT = f"adk-gitops/{__version__}"
-
-
-class ClusterUnreachable(AdkGitopsError):
-    """No kubeconfig, no such context, or the API server did not answer."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +109,7 @@ class Cluster:
             headers["Content-Type"] = content_type
         url = f"{self.server}{path}" + (f"?{urlencode(list(query))}" if query else "")
         encoded = None if body is None else json.dumps(body).encode()
-        status, data, said = _bounded(self.pool, self.server, method, url, encoded, headers)
+        status, data, said = bounded(self.pool, self.server, method, url, encoded, headers)
         text = data.decode("utf-8", errors="replace")
         too_deep = f"{self.server}: answered JSON nested over {MAX_JSON_DEPTH} levels deep"
         decoded: Any
@@ -132,7 +119,7 @@ class Cluster:
             decoded = text
         except RecursionError:  # deeper than the interpreter's stack
             raise ClusterUnreachable(too_deep) from None
-        if not _within_depth(decoded, MAX_JSON_DEPTH):
+        if not within_depth(decoded, MAX_JSON_DEPTH):
             raise ClusterUnreachable(too_deep)
         if status == 401:
             raise ClusterUnreachable(f"{self.server}: not authorized (401): the kubeconfig's credentials")
@@ -153,7 +140,7 @@ class Cluster:
                 "authorization"
             )
         except Exception as exc:  # an exec credential plugin that fails
-            raise ClusterUnreachable(f"{self.server}: credentials: {_last_line(str(exc))}") from None
+            raise ClusterUnreachable(f"{self.server}: credentials: {last_line(str(exc))}") from None
         if token:
             return {"Authorization": str(token)}
         if getattr(config, "username", None) and getattr(config, "password", None):
@@ -242,101 +229,6 @@ class Cluster:
         return self.request("GET", path, query=query)
 
 
-def _bounded(
-    pool: Any, server: str, method: str, url: str, body: bytes | None, headers: Mapping[str, str]
-) -> tuple[int, bytes, list[str]]:
-    """(status, body, Warning headers) of one request, within REQUEST_TIMEOUT_S for the
-    whole answer and MAX_RESPONSE_BYTES of body. urllib3's timeouts are per socket read,
-    so a server sending a byte every few seconds would hold the run forever: the
-    request runs in a worker thread, and at the deadline its socket is shut down."""
-    import urllib3
-
-    result: list[tuple[int, bytes, list[str]]] = []
-    failure: list[str] = []
-    responses: list[Any] = []
-    started = time.monotonic()
-
-    def fetch() -> None:
-        try:
-            with warnings.catch_warnings():
-                # The kubeconfig asked for it (insecure-skip-tls-verify); kubectl
-                # does not warn on every request either.
-                warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
-                raw = pool.request(
-                    method,
-                    url,
-                    body=body,
-                    headers=dict(headers),
-                    timeout=urllib3.Timeout(connect=REQUEST_TIMEOUT_S, read=REQUEST_TIMEOUT_S),
-                    retries=False,
-                    redirect=False,
-                    preload_content=False,
-                )
-            responses.append(raw)
-            length = raw.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > MAX_RESPONSE_BYTES:
-                failure.append(f"{server}: answered {int(length)} bytes, more than {MAX_RESPONSE_BYTES}")
-                return
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := raw.read1(65536):
-                size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    failure.append(f"{server}: answered more than {MAX_RESPONSE_BYTES} bytes")
-                    return
-                chunks.append(chunk)
-            result.append((raw.status, b"".join(chunks), list(raw.headers.getlist("Warning"))))
-        except urllib3.exceptions.HTTPError as exc:  # refused, timed out, TLS, proxy, cut off
-            failure.append(f"cannot reach {server}: {_last_line(str(exc))}")
-        except OSError as exc:  # the socket shut down at the deadline
-            failure.append(f"cannot reach {server}: {exc.strerror or exc}")
-        except Exception as exc:  # anything else the client raises: one line, never lost in the thread
-            failure.append(f"cannot reach {server}: {type(exc).__name__}: {_last_line(str(exc))}")
-        finally:
-            for raw in responses:
-                if result:
-                    raw.release_conn()
-                else:
-                    raw.close()  # never back to the pool half-read
-
-    worker = threading.Thread(target=fetch, name="adk-gitops-request", daemon=True)
-    worker.start()
-    worker.join(REQUEST_TIMEOUT_S)
-    if worker.is_alive():
-        # Unblocks a read of the body (urllib3 >= 2.3). A server still dripping its
-        # headers holds only the daemon worker, until its per-read timeout.
-        for raw in responses:
-            raw.shutdown()
-        seconds = time.monotonic() - started
-        raise ClusterUnreachable(f"{server}: no complete answer in {seconds:.0f} s") from None
-    if failure:
-        raise ClusterUnreachable(failure[0]) from None
-    return result[0]
-
-
-def _within_depth(value: Any, limit: int) -> bool:
-    """Whether decoded JSON nests at most ``limit`` levels (walked without recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return False
-        stack.extend((child, depth + 1) for child in children)
-    return True
-
-
-def _last_line(text: str | None) -> str:
-    """The last non-empty line: where urllib3 and the kubeconfig loader say why."""
-    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else "no answer"
-
-
 def connect(kubeconfig: Path | None, context: str | None) -> Cluster:
     """A cluster from a kubeconfig (``--kubeconfig``, else $KUBECONFIG, else
     ~/.kube/config) and a context (``--context``, else the current one), as
@@ -369,12 +261,12 @@ def _configure(kubeconfig: Path | None, context: str | None) -> tuple[Any, Loade
             loaded.config, context=context, client_configuration=configuration, persist_config=False
         )
     except ConfigException as exc:
-        raise ClusterUnreachable(f"{loaded.location}: {_last_line(str(exc))}") from None
+        raise ClusterUnreachable(f"{loaded.location}: {last_line(str(exc))}") from None
     except OSError as exc:  # a certificate file named by the kubeconfig
         raise ClusterUnreachable(f"{loaded.location}: cannot read {exc.filename}: {exc.strerror}") from None
     except Exception as exc:  # a kubeconfig of the wrong shape, an auth provider that fails
         raise ClusterUnreachable(
-            f"{loaded.location}: not a usable kubeconfig: {_last_line(str(exc))}"
+            f"{loaded.location}: not a usable kubeconfig: {last_line(str(exc))}"
         ) from None
     return configuration, loaded
 

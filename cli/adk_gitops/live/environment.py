@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from adk_gitops.argocd.annotations import hook_info
 from adk_gitops.argocd.applications import AppInfo, application_for
-from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource
 from adk_gitops.kube.podspec import pod_dependencies, pod_spec
 
@@ -48,22 +47,13 @@ class Target:
         return resource.namespace or self.namespace
 
 
-def overlay_path(root: Path, env: str) -> Path:
-    """ENV is an environment name (``overlays/ENV``) or an overlay path."""
-    named = root / "overlays" / env
-    if "/" not in env and env not in (".", "..") and named.is_dir():
-        return named
-    path = Path(env)
-    if path.is_dir():
-        return path
-    raise AdkGitopsError(f"{env}: no environment overlays/{env} and no such directory")
-
-
 def load(root: Path, env: str, renderer: Renderer) -> Target:
-    """The environment ENV of the repository ``root``, rendered with the real renderer."""
+    """The environment ENV (a name, ``overlays/ENV``, or an overlay path) of the
+    repository ``root``, rendered with the real renderer."""
+    from adk_gitops.targets.discover import resolve
     from adk_gitops.targets.load import read_rendered
 
-    overlay = overlay_path(root, env)
+    overlay = resolve(env, root, directory=True)
     rendered = read_rendered(str(overlay), root, renderer)
     return target_for(env, overlay, rendered.resources)
 

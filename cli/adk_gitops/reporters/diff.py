@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adk_gitops.diff.preview import DiffReport, EnvironmentDiff, ObjectChange
+from adk_gitops.diff.objects import ObjectChange
+from adk_gitops.diff.preview import DiffReport, EnvironmentDiff
 from adk_gitops.redact import safe
 
 SCHEMA_VERSION = 1

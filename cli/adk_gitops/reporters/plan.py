@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adk_gitops.argocd.syncplan import Step, SyncPlan, Task, Wait, WaitKind
+from adk_gitops.argocd.syncplan import SyncPlan
+from adk_gitops.argocd.synctasks import Step, Task, Wait, WaitKind
 from adk_gitops.check.model import Finding
 from adk_gitops.redact import safe
 from adk_gitops.reporters.check_json import finding_json

@@ -1,2 +1,2 @@
-"""What a command reads: discovering targets and loading their objects. May import: adk, argocd,
-kustomize, kube, the root foundations."""
+"""What a command reads: discovering targets and loading their objects. (Layers:
+tests/unit/test_layers.py.)"""

@@ -50,7 +50,7 @@ def discover(root: Path) -> list[Target]:
                 targets.append(Target(repo_label(directory, root), directory, TargetKind.KUSTOMIZATION))
     argocd = root / "argocd"
     if argocd.is_dir():
-        targets.append(_target_for(argocd, repo_label(argocd, root)))
+        targets.append(target_of(argocd, repo_label(argocd, root)))
     return targets
 
 
@@ -63,24 +63,57 @@ def _folders(top: Path) -> list[Path]:
     return sorted(found)
 
 
+STDIN = "-"
+
+
+def named(raw: str, root: Path) -> Path:
+    """What a command's target argument names, without judging it: the path as given
+    when it exists, else the environment ``overlays/NAME`` of the repository for a bare
+    NAME that is one, else the path as given."""
+    path = Path(raw)
+    if path.exists() or "/" in raw or raw in (".", ".."):
+        return path
+    environment = root / "overlays" / raw
+    return environment if environment.is_dir() else path
+
+
+def resolve(raw: str, root: Path, *, directory: bool = False) -> Path:
+    """A command's target, the same way in every command: a path, or an environment's
+    name (``overlays/NAME``); it must exist (a directory, with ``directory``) and lie
+    inside the repository ``root``. AdkGitopsError, one line, otherwise."""
+    path = named(raw, root)
+    if not (path.is_dir() if directory else path.exists()):
+        what = "directory" if directory else "file or directory"
+        if "/" in raw or raw in (".", ".."):
+            raise AdkGitopsError(f"{raw}: no such {what}")
+        raise AdkGitopsError(f"{raw}: no environment overlays/{raw} and no such {what}")
+    why = guard.outside_reason(path, root.resolve())
+    if why:
+        raise AdkGitopsError(f"{raw}: {why} ({root}); pass --repo to use another repository")
+    return path
+
+
+def label_of(raw: str, path: Path, root: Path) -> str:
+    """How findings and reports name a target: as the user wrote its path, or, for an
+    environment named by its name, its folder in the repository (overlays/NAME), so
+    per-path configuration applies to it alike."""
+    return raw if path == Path(raw) else repo_label(path, root)
+
+
 def targets_from_args(paths: Sequence[str], root: Path) -> list[Target]:
-    """The targets the user named; each must be inside the repository ``root``."""
+    """The targets the user named (``-``: standard input); each must be inside the
+    repository ``root``."""
     out = []
     for raw in paths:
-        if raw == "-":
-            out.append(Target("-", None, TargetKind.STDIN))
-            continue
-        path = Path(raw)
-        if not path.exists():
-            raise AdkGitopsError(f"{raw}: no such file or directory")
-        why = guard.outside_reason(path, root.resolve())
-        if why:
-            raise AdkGitopsError(f"{raw}: {why} ({root}); pass --repo to check another repository")
-        out.append(_target_for(path, raw))
+        if raw == STDIN:
+            out.append(Target(STDIN, None, TargetKind.STDIN))
+        else:
+            path = resolve(raw, root)
+            out.append(target_of(path, label_of(raw, path, root)))
     return out
 
 
-def _target_for(path: Path, label: str) -> Target:
+def target_of(path: Path, label: str) -> Target:
     if path.is_dir():
         if kustomization.kustomization_file(path):
             if kustomization.is_component(path):

@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import bounded, yamlread
+from adk_gitops.argocd.applications import application_for
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource, flatten, load_stream, resources_from
-from adk_gitops.kustomize import locate
-from adk_gitops.kustomize.guard import outside_reason
+from adk_gitops.kustomize import guard, locate
+from adk_gitops.kustomize.batch import BatchRun, BatchUnavailable, render_batch
 from adk_gitops.kustomize.kustomization import KUSTOMIZATION_FILES
-from adk_gitops.kustomize.renderer import Renderer, find_renderer
+from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, UnsafeInput, find_renderer
+from adk_gitops.targets.discover import (
+    STDIN,
+    Loaded,
+    Target,
+    TargetKind,
+    label_of,
+    repo_label,
+    resolve,
+    target_of,
+)
 
 
 @dataclass(frozen=True)
@@ -58,30 +70,8 @@ def directory_files(path: Path, label: str, *, recurse: bool = False) -> list[Pa
     return sorted(found)
 
 
-def read_directory(path: Path, root: Path, label: str, *, recurse: bool = False) -> tuple[Resource, ...]:
-    """A directory of manifests, as Argo CD reads it; a file outside the repository is refused."""
-    real_root = root.resolve()
-    files = directory_files(path, label, recurse=recurse)
-    for file in files:
-        why = outside_reason(file, real_root)
-        if why:
-            raise AdkGitopsError(f"{label}/{file.relative_to(path)}: {why}")
-    resources: list[Resource] = []
-    for file in files:
-        resources.extend(load_file(file, f"{label.rstrip('/')}/{file.relative_to(path).as_posix()}"))
-    return tuple(resources)
-
-
 def is_kustomization_dir(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
-
-
-def _recurse(path: Path) -> bool:
-    """Whether the Application that deploys this directory reads it recursively."""
-    from adk_gitops.argocd.applications import application_for
-
-    found = application_for(path)
-    return found.recurse if found else False
 
 
 def read_stdin() -> str:
@@ -92,20 +82,80 @@ def read_stdin() -> str:
         raise AdkGitopsError(f"-: standard input is not UTF-8 (byte {exc.start})") from None
 
 
+def _argocd_files(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffixes))
+    return sorted(found)
+
+
+def load_target(
+    target: Target, renderer: Renderer | None, root: Path, deadline: float, early: BatchRun | None = None
+) -> Loaded:
+    """One target's objects, as every command reads it: an overlay rendered by the real
+    renderer (as a batch of one, so findings know their source files; ``early``: its
+    render, already started), a rendered file, standard input, a folder of manifests as
+    Argo CD's directory source reads it, or this layout's argocd/ folder. Per-target
+    failures are returned, not raised: what the guard refused, or one line."""
+    try:
+        if target.kind is TargetKind.KUSTOMIZATION:
+            assert renderer is not None and target.path is not None
+            remaining = deadline - time.monotonic()
+            try:  # a batch of one: the same wrapper, so findings know their source files
+                if early is not None:
+                    (docs,) = early.result()
+                else:
+                    (docs,) = render_batch(renderer, [target.path], root, timeout=remaining)
+            except BatchUnavailable:
+                text = renderer.build(target.path, root=root, timeout=remaining)
+                return Loaded(target, load_stream(text, source=target.default_file), "", renderer.description)
+            bodies = [body for body, _ in docs]
+            rendered = resources_from(bodies, target.default_file, [origin for _, origin in docs])
+            return Loaded(target, rendered, "", renderer.description)
+        if target.kind is TargetKind.STDIN:
+            return Loaded(target, load_stream(read_stdin(), source="-"), "", "")
+        assert target.path is not None
+        if target.kind is TargetKind.FILE:
+            files = [target.path]
+        elif target.label == "argocd" and target.path == root / "argocd":
+            files = _argocd_files(
+                target.path, (".yaml", ".yml")
+            )  # this layout's Argo CD objects, every folder
+        else:
+            app = application_for(target.path)
+            files = directory_files(target.path, target.label, recurse=bool(app and app.recurse))
+        resources: list[Resource] = []
+        refused: list[guard.Refusal] = []
+        for file in files:
+            why = guard.outside_reason(file, root.resolve())
+            if why:
+                refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
+                continue
+            resources.extend(load_file(file, repo_label(file, root)))
+        return Loaded(target, tuple(resources), "", "", tuple(refused))
+    except UnsafeInput as exc:
+        return Loaded(target, (), "", "", exc.refusals)
+    except AdkGitopsError as exc:  # the renderer was found before: these are per-target failures
+        return Loaded(target, (), str(exc), "")
+    except OSError as exc:  # e.g. an unreadable folder while listing it
+        return Loaded(target, (), f"{target.label}: cannot read: {exc.strerror or exc}", "")
+
+
 def read_rendered(target: str, root: Path, renderer: Renderer | None = None) -> Rendered:
-    """Render or read ``target``, which must lie inside the repository ``root``;
-    raise AdkGitopsError with a one-line reason."""
-    if target == "-":
-        return Rendered("-", load_stream(read_stdin(), source="<stdin>"), None)
-    path = Path(target)
-    if not path.exists():
-        raise AdkGitopsError(f"{target}: no such file or directory")
-    why = outside_reason(path, root.resolve())
-    if why:
-        raise AdkGitopsError(f"{target}: {why} ({root}); pass --repo to use another repository")
-    if path.is_dir():
-        if not is_kustomization_dir(path):
-            return Rendered(target, read_directory(path, root, target, recurse=_recurse(path)), None)
-        used = renderer or find_renderer()
-        return Rendered(target, load_stream(used.build(path, root=root), source=target), used)
-    return Rendered(target, load_file(path, target), None)
+    """Render or read ``target`` (a path or an environment's name, inside the repository
+    ``root``) as ``load_target`` does for check; raise AdkGitopsError with a one-line
+    reason, or UnsafeInput with what the guard refused."""
+    if target == STDIN:
+        return Rendered(STDIN, load_stream(read_stdin(), source="<stdin>"), None)
+    path = resolve(target, root)
+    found = target_of(path, label_of(target, path, root))
+    used = (renderer or find_renderer()) if found.kind is TargetKind.KUSTOMIZATION else None
+    loaded = load_target(found, used, root, time.monotonic() + BUILD_TIMEOUT_S)
+    if loaded.refusals and found.kind is TargetKind.KUSTOMIZATION:
+        raise UnsafeInput(loaded.refusals)
+    if loaded.refusals:  # a folder's file through a link out of the repository
+        raise AdkGitopsError(f"{loaded.refusals[0].entry}: {loaded.refusals[0].detail}")
+    if loaded.error:
+        raise AdkGitopsError(loaded.error)
+    return Rendered(found.label, loaded.resources, used)

@@ -14,18 +14,21 @@ from adk_gitops import __version__
 from adk_gitops.check.model import Finding, Report, Severity, TargetResult
 from adk_gitops.check.rules import ALL_RULES
 from adk_gitops.check.rules._rule import Category, Rule
+from adk_gitops.kube.manifests import ResourceId
+from adk_gitops.kustomize.kustomization import kustomization_id
 from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "reporters"
 
 
-def finding(rule: str, severity: Severity, **kw: str | bool) -> Finding:
+MIGRATION_JOB = ResourceId("batch", "Job", "adk-agent-prod", "adk-agent-db-migration")
+
+
+def finding(rule: str, severity: Severity, **kw: str | bool | ResourceId | None) -> Finding:
     base: dict[str, object] = {
         "overlay": "overlays/prod",
-        "kind": "Job",
-        "namespace": "adk-agent-prod",
-        "name": "adk-agent-db-migration",
+        "subject": MIGRATION_JOB,
         "pointer": "",
         "message": "m",
         "fix": "f",
@@ -69,9 +72,7 @@ REPORT = Report(
                 finding(
                     "kustomize-deprecated-fields",
                     Severity.WARNING,
-                    kind="Kustomization",
-                    namespace="",
-                    name="overlays/prod/kustomization.yaml",
+                    subject=kustomization_id("overlays/prod/kustomization.yaml"),
                     pointer="/commonLabels",
                     message="commonLabels is deprecated: use labels, 50% of the time: now",
                     file="overlays/prod/kustomization.yaml",
@@ -80,9 +81,7 @@ REPORT = Report(
                     "render-failed",
                     Severity.ERROR,
                     overlay="overlays/broken",
-                    kind="",
-                    namespace="",
-                    name="",
+                    subject=None,
                     message="overlays/broken: accumulating resources: 'missing.yaml': no such file",
                     file="overlays/broken/kustomization.yaml",
                 ),
@@ -196,7 +195,8 @@ def test_reporters_take_the_rules_they_report_on_and_carry_file_line_and_column(
     """A two-rule registry of its own: nothing is read from the global catalogue."""
     rules = (_fake_rule("first-rule", Severity.ERROR), _fake_rule("second-rule", Severity.WARNING))
     located = Finding(
-        overlay="overlays/prod", kind="Job", namespace="p", name="m", rule="second-rule", pointer="/spec/x",
+        overlay="overlays/prod", subject=ResourceId("batch", "Job", "p", "m"), rule="second-rule",
+        pointer="/spec/x",
         message="bad x", severity=Severity.WARNING, fix="Fix it.", file="bases/app/job.yaml",
         line=12, column=7,
     )  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 
 from adk_gitops.adk.migration import strategy_of
 from adk_gitops.adk.workloads import argv
+from adk_gitops.argocd.syncplan import Diagnosis
 from adk_gitops.check.model import Severity, Violation
 from adk_gitops.check.rules._context import Context
 from adk_gitops.kube import podspec
@@ -16,7 +17,7 @@ from adk_gitops.kube.manifests import Resource
 
 
 def violation(res: Resource, pointer: str, message: str) -> Violation:
-    return Violation(pointer, message, res.kind, res.namespace, res.name, resource=res)
+    return Violation(pointer, message, res.id, resource=res)
 
 
 # Pod Security "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
@@ -42,13 +43,13 @@ def hardening_violation(
     return found if hardened(ctx, res) else replace(found, severity=relaxed)
 
 
-def plan_problems(ctx: Context, rule: str) -> Iterator[Violation]:
-    """The sync model's facts that rule ``rule`` judges, as violations."""
+def plan_problems(ctx: Context, diagnosis: Diagnosis) -> Iterator[Violation]:
+    """The sync model's facts of one diagnosis, as the violations of its rule."""
     for problem in ctx.plan.problems:
-        if problem.rule == rule:
+        if problem.rule is diagnosis:
             rid = problem.resource
             res = problem.subject or ctx.find(rid.kind, rid.name, rid.namespace)
-            yield Violation(problem.pointer, problem.message, rid.kind, rid.namespace, rid.name, resource=res)
+            yield Violation(problem.pointer, problem.message, rid, resource=res)
 
 
 def pods(ctx: Context) -> Iterator[tuple[Resource, podspec.PodSpec]]:

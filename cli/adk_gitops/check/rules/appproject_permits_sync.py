@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adk_gitops.argocd.syncplan import RULE_PROJECT
+from adk_gitops.argocd.syncplan import Diagnosis
 from adk_gitops.check.model import Severity, Violation
 from adk_gitops.check.rules._context import Context
 from adk_gitops.check.rules._helpers import plan_problems
@@ -47,12 +47,12 @@ from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    return plan_problems(ctx, RULE.id)
+    return plan_problems(ctx, Diagnosis.PROJECT_REFUSES_TASK)
 
 
 RULE = Rule(
     category=Category.SYNC_ORDER,
-    id=RULE_PROJECT,
+    id=Diagnosis.PROJECT_REFUSES_TASK.value,
     severity=Severity.ERROR,
     summary="The Application's AppProject permits every object its sync applies.",
     fix="Allow the kind (and name) in the AppProject's resource lists, or its namespace in destinations.",

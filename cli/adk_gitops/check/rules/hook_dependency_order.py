@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from adk_gitops.argocd.syncplan import Diagnosis
 from adk_gitops.check.model import Severity, Violation
 from adk_gitops.check.rules._context import Context
 from adk_gitops.check.rules._helpers import plan_problems
@@ -50,7 +51,7 @@ from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _check(ctx: Context) -> Iterator[Violation]:
-    return plan_problems(ctx, "hook-dependency-order")
+    return plan_problems(ctx, Diagnosis.DEPENDENCY_ORDER)
 
 
 RULE = Rule(

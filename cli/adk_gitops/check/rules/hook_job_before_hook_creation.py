@@ -46,9 +46,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 "/metadata/annotations",
                 "fixed-name hook Job deleted only on success (HookSucceeded): after a failed sync the kept "
                 "Job is re-applied, not re-run, and a new image fails as immutable",
-                res.kind,
-                res.namespace,
-                res.name,
+                res.id,
                 Severity.WARNING,
             )
         else:

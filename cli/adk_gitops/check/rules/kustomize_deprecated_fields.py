@@ -34,6 +34,7 @@ from adk_gitops.check.model import Severity, Violation
 from adk_gitops.check.rules._context import Context
 from adk_gitops.check.rules._rule import Category, Rule
 from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.kustomize.kustomization import kustomization_id
 
 REPLACEMENTS = {
     "commonLabels": "labels (with includeSelectors: false)",
@@ -51,12 +52,9 @@ def _check(ctx: Context) -> Iterator[Violation]:
     for file, doc, _ in kustomization.walk(ctx.overlay_dir, is_remote=guard.is_remote):
         for field, instead in REPLACEMENTS.items():
             if field in doc:
+                path = ctx.repo_path(file)
                 yield Violation(
-                    f"/{field}",
-                    f"{field} is deprecated: use {instead}",
-                    "Kustomization",
-                    "",
-                    ctx.repo_path(file),
+                    f"/{field}", f"{field} is deprecated: use {instead}", kustomization_id(path), file=path
                 )
 
 

@@ -31,6 +31,7 @@ from adk_gitops.check.rules._context import Context
 from adk_gitops.check.rules._helpers import containers
 from adk_gitops.check.rules._rule import Category, Rule
 from adk_gitops.kustomize import kustomization
+from adk_gitops.kustomize.kustomization import kustomization_id
 from adk_gitops.syntax import split_image
 
 
@@ -53,13 +54,9 @@ def _check(ctx: Context) -> Iterator[Violation]:
             for image in rendered
         )
         if not used:
-            yield Violation(
-                f"/images/{i}",
-                f"images entry {entry['name']!r} changed no container image",
-                "Kustomization",
-                "",
-                ctx.repo_path(file) if file else str(ctx.overlay_dir),
-            )
+            path = ctx.repo_path(file) if file else str(ctx.overlay_dir)
+            message = f"images entry {entry['name']!r} changed no container image"
+            yield Violation(f"/images/{i}", message, kustomization_id(path), file=path)
 
 
 RULE = Rule(

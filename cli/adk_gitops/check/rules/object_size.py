@@ -99,9 +99,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 f"the object is {size} bytes as JSON: a client-side apply stores it in an annotation, and "
                 f"annotations may total {MAX_ANNOTATIONS_BYTES} bytes; sync with ServerSideApply=true",
             )
-            yield Violation(
-                found.pointer, found.message, found.kind, found.namespace, found.name, Severity.WARNING, res
-            )
+            yield Violation(found.pointer, found.message, found.subject, Severity.WARNING, res)
 
 
 RULE = Rule(

@@ -39,7 +39,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
         if _custom(res.group):  # a CRD's object: expected to be unknown offline
             yield Violation(
                 "", f"{res.api_version} {res.kind} is a custom resource: not validated offline",
-                res.kind, res.namespace, res.name, Severity.INFO,
+                res.id, Severity.INFO,
             )  # fmt: skip
         else:
             yield violation(res, "", f"no schema for {res.api_version} {res.kind}: not validated (a typo?)")

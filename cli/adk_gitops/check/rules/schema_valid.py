@@ -60,9 +60,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
                 yield Violation(
                     pointer,
                     f"{message}{where} (Validate=false: Argo CD syncs it unvalidated)",
-                    res.kind,
-                    res.namespace,
-                    res.name,
+                    res.id,
                     Severity.INFO,
                 )
             else:

@@ -30,6 +30,7 @@ from typing import Any
 
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource
+from adk_gitops.kube.schemas.messages import YAML_11_HINT, bool_for_string, out_of_range, unsupported
 from adk_gitops.syntax import pointer
 
 MIN_VERSION = (1, 28)
@@ -153,8 +154,6 @@ def _registry(version: str) -> Any:
 
 _DEFS_REF = "#/$defs/"  # "/api/_definitions.json#/$defs/X" in kind files, "#/$defs/X" inside definitions
 _ABSOLUTE_REF = "/api/_definitions.json#/$defs/"
-
-
 # Keywords whose value maps names to schemas: a key there is a name (a field called
 # `description`, as in every CustomResourceDefinition's schema), never annotation text.
 _NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
@@ -345,43 +344,18 @@ class SchemaSet:
             raise NoSchema(f"{resource.api_version}/{resource.kind}")
 
 
-_INT_NAMES = {2**31 - 1: "int32", -(2**31): "int32", 2**63 - 1: "int64", -(2**63): "int64"}
-
-
-def _out_of_range(value: Any, limit: Any, maximum: bool) -> str:
-    """A number Go cannot decode into the field, in words close to the server's."""
-    size = _INT_NAMES.get(limit)
-    bound = "no more than" if maximum else "no less than"
-    return f"Invalid value: {value}: must be {bound} {limit}" + (f" ({size})" if size else "")
-
-
-_YAML_11_HINT = " (kubectl reads yes/no/on/off/y/n unquoted as booleans: quote the value)"
-
-
-def _bool_for_string(value: Any, types: Any) -> bool:
-    """A boolean where a string belongs: most often `ENABLED: y` written unquoted."""
-    wanted = [types] if isinstance(types, str) else list(types or [])
-    return isinstance(value, bool) and "string" in wanted and "boolean" not in wanted
-
-
-def _unsupported(value: Any, options: Sequence[Any]) -> str:
-    """An enum error in the API server's words (field.NotSupported)."""
-    allowed = ", ".join(json.dumps(o) for o in options if o is not None)
-    return f"Unsupported value: {json.dumps(value)}: supported values: {allowed}"
-
-
 def _rs_error(version: str, error: Any) -> SchemaError:
     pointer = _pointer(error.instance_path)
     message = str(error.message)
     kind = getattr(error.kind, "name", "")
     if kind == "enum":
-        message = _unsupported(error.instance, error.kind.options)
+        message = unsupported(error.instance, error.kind.options)
     elif kind in ("maximum", "minimum"):
-        message = _out_of_range(error.instance, error.kind.limit, kind == "maximum")
+        message = out_of_range(error.instance, error.kind.limit, kind == "maximum")
     elif kind == "pattern" and error.kind.pattern == _FORMAT_BOUNDS["byte"]["pattern"]:
         message = "Invalid value: illegal base64 data"
-    elif kind == "type" and _bool_for_string(error.instance, error.kind.as_dict().get("types")):
-        message += _YAML_11_HINT
+    elif kind == "type" and bool_for_string(error.instance, error.kind.as_dict().get("types")):
+        message += YAML_11_HINT
     if error.kind.name == "additionalProperties" or type(error.kind).__name__ == "AdditionalProperties":
         extra = sorted(error.kind.unexpected)
         if len(extra) == 1:
@@ -394,13 +368,13 @@ def _schema_error(version: str, error: Any) -> SchemaError:
     pointer = _pointer(error.absolute_path)
     message = str(error.message)
     if error.validator == "enum":
-        message = _unsupported(error.instance, error.validator_value)
+        message = unsupported(error.instance, error.validator_value)
     elif error.validator in ("maximum", "minimum"):
-        message = _out_of_range(error.instance, error.validator_value, error.validator == "maximum")
+        message = out_of_range(error.instance, error.validator_value, error.validator == "maximum")
     elif error.validator == "pattern" and error.validator_value == _FORMAT_BOUNDS["byte"]["pattern"]:
         message = "Invalid value: illegal base64 data"
-    elif error.validator == "type" and _bool_for_string(error.instance, error.validator_value):
-        message += _YAML_11_HINT
+    elif error.validator == "type" and bool_for_string(error.instance, error.validator_value):
+        message += YAML_11_HINT
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set((error.schema or {}).get("properties", {}))
         extra = sorted(k for k in error.instance if k not in known)

@@ -1,2 +1,2 @@
-"""What the kube-apiserver refuses, by kind, judged offline (names, quantities, cron, pods,
-workloads, services, networks)."""
+"""What the kube-apiserver refuses, by kind, judged offline (names, quantities, cron,
+pods, workloads, services, networks). (Layers: tests/unit/test_layers.py.)"""

@@ -84,3 +84,10 @@ def test_a_crashing_rule_becomes_an_internal_error_finding() -> None:
 
 def test_engine_rules_are_the_ones_without_checks() -> None:
     assert {r.id for r in ALL_RULES if r.check.__name__ == "no_check"} == ENGINE_RULES
+
+
+def test_every_sync_diagnosis_has_its_rule() -> None:
+    from adk_gitops.argocd.syncplan import Diagnosis
+    from adk_gitops.check.rules import SYNC_RULES
+
+    assert sorted(d.value for d in Diagnosis if d.value not in {r.id for r in SYNC_RULES}) == []

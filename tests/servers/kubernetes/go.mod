@@ -1,4 +1,4 @@
-module github.com/adk-gitops/adk-gitops/cluster/kubernetes
+module github.com/adk-gitops/adk-gitops/tests/servers/kubernetes
 
 go 1.24.0
 

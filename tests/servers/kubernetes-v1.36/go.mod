@@ -1,4 +1,4 @@
-module github.com/adk-gitops/adk-gitops/cluster/kubernetes-v1.36
+module github.com/adk-gitops/adk-gitops/tests/servers/kubernetes-v1.36
 
 go 1.26.0
 

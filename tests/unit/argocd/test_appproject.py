@@ -9,11 +9,10 @@ from adk_gitops.argocd.appproject import (
     AppProject,
     Destination,
     Restriction,
-    _filepath_match,
-    _glob,
     destination_cluster,
     normalize_git_url,
 )
+from adk_gitops.argocd.globs import filepath_match, glob
 
 
 def project(**fields: object) -> AppProject:
@@ -47,7 +46,7 @@ def project(**fields: object) -> AppProject:
     ],
 )
 def test_glob(pattern: str, value: str, separators: str, matches: bool) -> None:
-    assert _glob(pattern, value, separators) is matches
+    assert glob(pattern, value, separators) is matches
 
 
 @pytest.mark.parametrize(
@@ -63,7 +62,7 @@ def test_glob(pattern: str, value: str, separators: str, matches: bool) -> None:
     ],
 )
 def test_filepath_match(pattern: str, value: str, matches: bool) -> None:
-    assert _filepath_match(pattern, value) is matches
+    assert filepath_match(pattern, value) is matches
 
 
 def test_cluster_whitelist_empty_or_absent_allows_nothing() -> None:

@@ -1,7 +1,7 @@
 // The Argo CD components a sync needs (application-controller, repo-server and
 // the git credential helper), built from argo-cd v3.6.1's own packages for the
 // real-Argo CD tests. scripts/install-argocd.py builds it with Go 1.27.3.
-module github.com/adk-gitops/adk-gitops/cluster/argocd
+module github.com/adk-gitops/adk-gitops/tests/servers/argocd
 
 go 1.27.0
 
