@@ -97,7 +97,10 @@ RENDERERS = {
     "text.txt": lambda r: check_text.render(r, color=False),
     "text-color.txt": lambda r: check_text.render(r, color=True),
     "json.json": check_json.render,
-    "sarif.json": lambda r: check_sarif.render(r, ALL_RULES),
+    # The rules the report names, in catalogue order: a new rule leaves this golden as it is.
+    "sarif.json": lambda r: check_sarif.render(
+        r, [x for x in ALL_RULES if x.id in {f.rule for f in r.findings}]
+    ),
     "junit.xml": check_junit.render,
     "github.txt": check_github.render,
 }
