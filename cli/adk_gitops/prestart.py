@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the module loads with the standard library alone
-    from adk_gitops.kustomize.batch import BatchRun
+    from adk_gitops.check.changes import HeadStart, Selection
 
 # check's options that do not change what is rendered, and whether each takes a value.
 _NEUTRAL = {
@@ -66,12 +66,13 @@ def overlay_of(argv: list[str]) -> str | None:
     return found[0][0]
 
 
-def begin(argv: list[str]) -> BatchRun | None:
+def begin(argv: list[str]) -> HeadStart | None:
     """Start the render ``check`` will ask for; None when the command line is not one
     this recognises, or the render cannot start here (the command will say why)."""
     found = planned(argv)
     if found is None or not found[0] or (not found[1] and len(found[0]) != 1):
         return None
+    from adk_gitops.check.changes import HeadStart
     from adk_gitops.kustomize import guard, kustomization
     from adk_gitops.kustomize.batch import start_batch
     from adk_gitops.kustomize.buildoptions import configure
@@ -80,8 +81,10 @@ def begin(argv: list[str]) -> BatchRun | None:
     try:
         words, changed = found
         root = guard.find_root(Path.cwd())
+        selection = None
         if changed:
-            path = _the_overlay_changed(words, root)
+            selection = _selected(words, root)
+            path = _the_overlay(selection)
             if path is None:
                 return None
         else:
@@ -93,17 +96,23 @@ def begin(argv: list[str]) -> BatchRun | None:
             if guard.outside_reason(path, root.resolve()) or kustomization.is_component(path):
                 return None
         renderer, _ = configure(root)
-        return start_batch(renderer, [path], root, timeout=BUILD_TIMEOUT_S)
+        return HeadStart(start_batch(renderer, [path], root, timeout=BUILD_TIMEOUT_S), selection)
     except Exception:  # no head start: the command reports whatever this was
         return None
 
 
-def _the_overlay_changed(files: list[str], root: Path) -> Path | None:
-    """The one overlay a change to ``files`` affects (changes.affected, as check
-    computes it; the kustomizations it parses stay cached for check), or None."""
+def _selected(files: list[str], root: Path) -> Selection:
+    """What ``check --changed FILE...`` checks, selected as check selects it (and handed
+    to it, so the repository is walked once)."""
     from adk_gitops.check import changes
-    from adk_gitops.targets.discover import TargetKind, discover
 
-    picked = changes.affected(discover(root), [Path(f) for f in files], root)
+    return changes.select(root, files, changed=True)
+
+
+def _the_overlay(selection: Selection) -> Path | None:
+    """The one overlay a selection holds, or None."""
+    from adk_gitops.targets.discover import TargetKind
+
+    picked = selection.targets
     overlays = [t.path for t in picked if t.kind is TargetKind.KUSTOMIZATION and t.path is not None]
     return overlays[0] if len(overlays) == 1 else None

@@ -105,14 +105,14 @@ def test_the_head_start_imports_nothing_heavy(tmp_path: Path, renderer: Renderer
 
 def test_check_takes_the_head_start_it_would_have_started(root: Path, started: list[Path]) -> None:
     head = prestart.begin(["check", "overlays/postgres"])
-    assert head is not None and not head.ended and len(started) == 1
+    assert head is not None and not head.run.ended and len(started) == 1
     command_renderer, _ = configure(root)
     targets = targets_from_args(["overlays/postgres"], root)
     report = pipeline.check(
-        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
+        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head.run
     )
     assert len(started) == 1  # no second kustomize: the head start's output was used
-    assert head.ended and head.running.proc.returncode == 0
+    assert head.run.ended and head.run.running.proc.returncode == 0
     assert [t.resources for t in report.targets] == [5]
     # Asked for another render (a different deadline): the head start is stopped, and
     # the run renders as always.
@@ -123,10 +123,10 @@ def test_check_takes_the_head_start_it_would_have_started(root: Path, started: l
         kubernetes_versions=("1.34",),
         repo_root=root,
         renderer=command_renderer,
-        head_start=other,
+        head_start=other.run,
         render_timeout=30,
     )
-    assert other.ended and len(started) == 3
+    assert other.run.ended and len(started) == 3
     assert [t.resources for t in again.targets] == [5]
     assert not list((root / "overlays").glob(".adk-gitops-batch-*"))
 
@@ -184,7 +184,7 @@ def test_a_change_that_reaches_one_overlay_gets_a_head_start(
 ) -> None:
     head = prestart.begin(["check", "--changed", *changed])
     try:
-        assert (head.overlays[0].relative_to(root).as_posix() if head else None) == overlay
+        assert (head.run.overlays[0].relative_to(root).as_posix() if head else None) == overlay
     finally:
         if head is not None:
             head.discard()
@@ -198,7 +198,7 @@ def test_check_changed_takes_the_head_start(root: Path, started: list[Path]) -> 
     targets = changes.affected(discover(root), [Path("overlays/postgres/values.yaml")], root)
     command_renderer, _ = configure(root)
     report = pipeline.check(
-        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head
+        targets, kubernetes_versions=("1.34",), repo_root=root, renderer=command_renderer, head_start=head.run
     )
-    assert len(started) == 1 and head.ended and head.running.proc.returncode == 0
+    assert len(started) == 1 and head.run.ended and head.run.running.proc.returncode == 0
     assert [(t.label, t.resources) for t in report.targets] == [("overlays/postgres", 5)]

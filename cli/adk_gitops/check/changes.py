@@ -17,6 +17,7 @@ from pathlib import Path
 from adk_gitops import CONFIG_FILE, git
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kustomize import guard, kustomization
+from adk_gitops.kustomize.batch import BatchRun
 from adk_gitops.targets.discover import Target, TargetKind, discover, targets_from_args
 
 
@@ -55,26 +56,50 @@ def changed_since(root: Path, ref: str) -> list[Path]:
 @dataclass(frozen=True)
 class Selection:
     """What ``check`` checks: ``targets``, out of every target ``discovered`` in the
-    repository, and what a change-based selection says about itself ("" otherwise)."""
+    repository, and what a change-based selection says about itself ("" otherwise).
+    ``asked``: the question it answers (root, paths, changed, changed_from)."""
 
     targets: list[Target]
     discovered: list[Target]
     note: str = ""
+    asked: tuple[object, ...] = ()
 
 
 def select(
-    root: Path, paths: Sequence[str], *, changed: bool = False, changed_from: str | None = None
+    root: Path,
+    paths: Sequence[str],
+    *,
+    changed: bool = False,
+    changed_from: str | None = None,
+    known: Selection | None = None,
 ) -> Selection:
     """The named targets, those a change affects (``changed``: ``paths`` are the changed
     files, as pre-commit passes them; ``changed_from``: the change since that git ref),
-    or every target of the repository. AdkGitopsError when there is nothing to check."""
+    or every target of the repository. AdkGitopsError when there is nothing to check.
+    ``known``: this very question answered moments ago in this process (kustomize's
+    head start), taken instead of walking the repository again."""
+    asked = (root.absolute(), tuple(paths), changed, changed_from)
+    if known is not None and known.asked == asked:
+        return known
     discovered = discover(root)
     if changed or changed_from:
         files = [Path(p) for p in paths] if changed else changed_since(root, str(changed_from))
         targets = affected(discovered, files, root)
         note = f"{len(files)} changed file(s) affect {len(targets)} of {len(discovered)} target(s)"
-        return Selection(targets, discovered, note)
+        return Selection(targets, discovered, note, asked)
     targets = targets_from_args(paths, root) if paths else discovered
     if not targets:
         raise AdkGitopsError(f"nothing to check: no overlays/ or argocd/ in {root} and no PATH given")
-    return Selection(targets, discovered)
+    return Selection(targets, discovered, "", asked)
+
+
+@dataclass(frozen=True)
+class HeadStart:
+    """What started before the command line was parsed (prestart.py): the render of
+    the one overlay checked and, for ``check --changed``, the selection that found it."""
+
+    run: BatchRun
+    selection: Selection | None = None
+
+    def discard(self) -> None:
+        self.run.discard()

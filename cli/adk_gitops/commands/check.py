@@ -108,13 +108,19 @@ def check(
 
     from adk_gitops.check import changes, pipeline
     from adk_gitops.kube import schemas
-    from adk_gitops.kustomize.batch import BatchRun
 
     root = repo_root(repo)
     with domain_errors():
         wanted = kubernetes_version or [schemas.DEFAULT_VERSION]
         versions = tuple(dict.fromkeys(schemas.normalize_version(v) for v in wanted))
-        selection = changes.select(root, paths or [], changed=changed, changed_from=changed_from)
+        head = ctx.obj if isinstance(ctx.obj, changes.HeadStart) else None
+        selection = changes.select(
+            root,
+            paths or [],
+            changed=changed,
+            changed_from=changed_from,
+            known=head.selection if head is not None else None,
+        )
         if selection.note:
             say(f"adk-gitops: {selection.note}")
         targets = selection.targets
@@ -140,7 +146,7 @@ def check(
                 render_timeout=timeout,
                 config=lambda: _load_config(root, config),  # loaded while kustomize runs
                 on_progress=advance,
-                head_start=ctx.obj if isinstance(ctx.obj, BatchRun) else None,
+                head_start=head.run if head is not None else None,
             )
     # The reporters (SARIF's rule catalogue among them) load after kustomize has run.
     from adk_gitops.check.rules import ALL_RULES

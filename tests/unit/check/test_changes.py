@@ -11,7 +11,7 @@ import pytest
 
 from adk_gitops.check import changes
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.targets.discover import discover
+from adk_gitops.targets.discover import Target, discover
 from tests.conftest import REPO
 
 
@@ -83,3 +83,23 @@ def test_graphs_shared_through_a_memo_equal_graphs_walked_alone(tmp_path: Path) 
     assert shared == alone
     every = {(tmp_path / n / f).resolve() for n in "ab" for f in ("kustomization.yaml", "cm.yaml")}
     assert alone["a"] == alone["b"] == frozenset(every)
+
+
+def test_a_selection_answered_moments_ago_is_taken_only_for_the_same_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """kustomize's head start selects what check --changed checks; check takes that
+    answer instead of walking the repository again, and only for the same question."""
+    walks: list[Path] = []
+    def counted(root: Path) -> list[Target]:
+        walks.append(root)
+        return discover(root)
+
+    monkeypatch.setattr(changes, "discover", counted)
+    values = ["overlays/postgres/values.yaml"]
+    first = changes.select(REPO, values, changed=True)
+    assert [t.label for t in first.targets] == ["overlays/postgres"] and len(walks) == 1
+    assert changes.select(REPO, values, changed=True, known=first) is first
+    assert len(walks) == 1
+    other = changes.select(REPO, ["components/db-cloudsql/proxy-sidecar.yaml"], changed=True, known=first)
+    assert [t.label for t in other.targets] == ["overlays/cloudsql"] and len(walks) == 2
