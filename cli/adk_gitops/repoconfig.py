@@ -77,7 +77,7 @@ def _read(path: str, label: str, explicit: bool, size: int, mtime_ns: int) -> Co
 def parse(text: str, label: str, *, explicit: bool = False) -> ConfigFile:
     """A configuration's text, as ``read`` judges a file's."""
     try:
-        doc = yamlread.load(text, label)
+        doc = yamlread.load(text, label, keep=True)
     except yamlread.YamlError as exc:
         raise RepoConfigError(str(exc)) from None
     if doc is None:

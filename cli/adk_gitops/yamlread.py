@@ -17,18 +17,31 @@
   boolean the API server rejects, not the string PyYAML would make of it.
 
 Errors are one line: ``SOURCE: line N: what``.
+
+- **Kept between runs** (``keep=True``): the small files read on every run of a fleet
+  (each overlay's kustomization, each Application, ``adk-gitops.yaml``) are unchanged
+  from one run to the next; their parse is kept in the user's cache (usercache.py),
+  named by a digest of this module's code, PyYAML's and the text itself, so a kept
+  parse is exactly the one this text gives. Only a text that parsed is kept: a refused
+  one is parsed, and refused with its own words, every time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import math
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from adk_gitops import usercache
 from adk_gitops.errors import ManifestError
 
 # Far above any real manifest (a large Deployment is ~500 nodes), far below what
@@ -276,10 +289,44 @@ def error_of(exc: yaml.YAMLError, source: str) -> YamlError:
     return YamlError(f"{source}:{where} invalid YAML: {' '.join(str(problem).split())}")
 
 
-def load_all(text: str, source: str, *, kubectl: bool = False) -> list[Any]:
+def load_all(text: str, source: str, *, kubectl: bool = False, keep: bool = False) -> list[Any]:
     """Every document of a YAML stream; YamlError (one line) if refused.
-    ``kubectl``: plain scalars as kubectl and Argo CD read manifests."""
-    return [doc for _, doc in _documents(text, source, kubectl)]
+    ``kubectl``: plain scalars as kubectl and Argo CD read manifests. ``keep``: a
+    small file read on every run, whose parse is kept between runs."""
+    entry = _kept(text, kubectl) if keep and len(text) <= KEPT_TEXT_BYTES else None
+    if entry is not None:
+        data = usercache.read(entry)
+        if data is not None:
+            try:
+                kept: list[Any] = marshal.loads(data)
+                return kept
+            except (EOFError, ValueError, TypeError):
+                pass  # a damaged entry: parse again, and replace it
+    docs = [doc for _, doc in _documents(text, source, kubectl)]
+    if entry is not None:
+        # Nothing a parse gives is unmarshallable; if it were, it is simply not kept.
+        with contextlib.suppress(ValueError):
+            usercache.store(entry, marshal.dumps(docs))
+    return docs
+
+
+# The files worth keeping are kustomizations and Applications, a few KiB each.
+KEPT_TEXT_BYTES = 256 * 1024
+
+
+@cache
+def _kept_folder() -> Path:
+    """Named by everything that decides a parse besides the text: this module's code,
+    PyYAML's version and which loader (libyaml or pure Python) it uses."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{yaml.__version__} {_Base.__name__}".encode())
+    return usercache.home() / "yaml" / digest.hexdigest()[:16]
+
+
+def _kept(text: str, kubectl: bool) -> Path:
+    digest = hashlib.sha256(b"kubectl\0" if kubectl else b"yaml\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return _kept_folder() / digest.hexdigest()
 
 
 def load_all_nodes(text: str, source: str, *, kubectl: bool = False) -> tuple[list[Any], list[Node]]:
@@ -306,9 +353,9 @@ def _documents(text: str, source: str, kubectl: bool) -> Iterator[tuple[Node, An
         loader.dispose()
 
 
-def load(text: str, source: str) -> Any:
+def load(text: str, source: str, *, keep: bool = False) -> Any:
     """A single-document YAML text (None when empty); YamlError if refused."""
-    docs = load_all(text, source)
+    docs = load_all(text, source, keep=keep)
     if len(docs) > 1:
         raise YamlError(f"{source}: expected one YAML document, found {len(docs)}")
     return docs[0] if docs else None

@@ -32,7 +32,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("commands",),  # Typer: options, one library call, a reporter, an exit code
     ("startup",),  # the console entry point and kustomize's head start
 )
-FOUNDATIONS = frozenset({"errors", "bounded", "yamlread", "syntax", "txn", "redact", "git", "repoconfig"})
+FOUNDATIONS = frozenset(
+    {"errors", "bounded", "yamlread", "syntax", "txn", "redact", "git", "repoconfig", "usercache"}
+)
 STARTUP = frozenset({"entry", "__main__", "prestart"})
 
 

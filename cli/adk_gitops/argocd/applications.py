@@ -327,7 +327,7 @@ def argocd_objects(root: Path) -> Iterator[tuple[Path, Resource]]:
         if outside_reason(file, real_root) or not file.is_file():
             continue
         try:
-            resources = load_stream(bounded.read_text(file), source=str(file))
+            resources = load_stream(bounded.read_text(file), source=str(file), keep=True)
         except (ManifestError, OSError, UnicodeDecodeError):
             continue
         for res in resources:

@@ -77,10 +77,10 @@ class Resource:
         return ResourceId(self.group, self.kind, self.namespace, self.name)
 
 
-def parse_documents(text: str, *, source: str = "<stream>") -> list[Mapping[str, Any]]:
+def parse_documents(text: str, *, source: str = "<stream>", keep: bool = False) -> list[Mapping[str, Any]]:
     """The objects of a multi-document YAML stream; empty documents are skipped,
-    and ``kind: List`` is flattened as kubectl does."""
-    return list(flatten(yamlread.load_all(text, source, kubectl=True), source))
+    and ``kind: List`` is flattened as kubectl does. ``keep``: see yamlread.load_all."""
+    return list(flatten(yamlread.load_all(text, source, kubectl=True, keep=keep), source))
 
 
 def resources_from(
@@ -91,8 +91,8 @@ def resources_from(
     )
 
 
-def load_stream(text: str, *, source: str = "<stream>") -> tuple[Resource, ...]:
-    return resources_from(parse_documents(text, source=source), source)
+def load_stream(text: str, *, source: str = "<stream>", keep: bool = False) -> tuple[Resource, ...]:
+    return resources_from(parse_documents(text, source=source, keep=keep), source)
 
 
 def flatten(docs: list[Any], source: str) -> Iterator[Mapping[str, Any]]:

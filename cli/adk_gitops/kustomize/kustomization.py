@@ -55,7 +55,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> tuple[Mapping[str, Any], str
     # Keyed by modification time and size: a fleet's overlays share their base and
     # components, which are read once per run instead of once per overlay.
     try:
-        doc = yamlread.load(bounded.read_text(path), path.name)
+        doc = yamlread.load(bounded.read_text(path), path.name, keep=True)
     except OSError as exc:
         return {}, f"cannot read: {exc.strerror}"
     except UnicodeDecodeError:

@@ -91,6 +91,7 @@ def test_a_selection_answered_moments_ago_is_taken_only_for_the_same_question(
     """kustomize's head start selects what check --changed checks; check takes that
     answer instead of walking the repository again, and only for the same question."""
     walks: list[Path] = []
+
     def counted(root: Path) -> list[Target]:
         walks.append(root)
         return discover(root)

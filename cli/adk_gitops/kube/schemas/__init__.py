@@ -20,7 +20,6 @@ import hashlib
 import importlib.resources
 import importlib.util
 import json
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from adk_gitops import usercache
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource
 from adk_gitops.kube.schemas.messages import YAML_11_HINT, bool_for_string, out_of_range, unsupported
@@ -258,20 +258,12 @@ def _cache_dir() -> Path:
     digest.update(str(root).encode())
     version = root.parent / "version.py"
     digest.update(version.read_bytes() if version.is_file() else b"")
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return home / "adk-gitops" / "schemas" / digest.hexdigest()[:16]
+    return usercache.home() / "schemas" / digest.hexdigest()[:16]
 
 
 def _store(path: Path, schema: dict[str, Any]) -> None:
-    """Write ``schema`` to the cache, whole or not at all; a cache that cannot be
-    written (a read-only home) is simply not used."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-        partial.write_text(json.dumps(schema, separators=(",", ":")))
-        partial.replace(path)
-    except OSError:
-        pass
+    """Write ``schema`` to the cache, whole or not at all (usercache.store)."""
+    usercache.store(path, json.dumps(schema, separators=(",", ":")).encode())
 
 
 @cache
