@@ -67,19 +67,21 @@ def plan(
     from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
+    folder = None if path == STDIN else named(path, root)
+    if folder is not None and not folder.is_dir():
+        folder = None  # a rendered file: nothing to render, no Application of its own
     with domain_errors():
         renderer = (
             renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox, config=config)
-            if path != "-" and named(path, root).is_dir()
+            if folder is not None
             else None
         )
         rendered = read_rendered(path, root, renderer)
-        folder = None if path == STDIN else named(path, root)
         settings = checkconfig.load(root, config)
     judged = sync_findings(
         rendered.label,
         rendered.resources,
-        folder=folder if folder is not None and folder.is_dir() else None,
+        folder=folder,
         index=repo_index(root, settings.repo_url),
         config=settings,
         create_namespace=create_namespace,

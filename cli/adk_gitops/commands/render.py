@@ -42,7 +42,7 @@ def render(
         import yaml
 
         with domain_errors():
-            rendered = read_rendered(str(path), root)
+            rendered = read_rendered(target, root)
         typer.echo(yaml.safe_dump_all([dict(r.body) for r in rendered.resources], sort_keys=False), nl=False)
         say(f"# read {shown} as a directory source ({len(rendered.resources)} objects), as Argo CD does")
         return

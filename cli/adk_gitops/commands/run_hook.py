@@ -43,14 +43,14 @@ def run_hook(
 
     from adk_gitops.adk import podenv, runhook
     from adk_gitops.adk.migration import explain_failure
-    from adk_gitops.targets.discover import named
+    from adk_gitops.targets.discover import STDIN, named
     from adk_gitops.targets.load import read_rendered
 
     root = repo_root(repo)
     with domain_errors():
         renderer = (
             renderer_for(root, allow_remote=allow_remote, no_sandbox=no_sandbox)
-            if path != "-" and named(path, root).is_dir()
+            if path != STDIN and named(path, root).is_dir()
             else None
         )
         rendered = read_rendered(path, root, renderer)
