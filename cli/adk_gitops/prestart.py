@@ -72,8 +72,8 @@ def begin(argv: list[str]) -> HeadStart | None:
     found = planned(argv)
     if found is None or not found[0] or (not found[1] and len(found[0]) != 1):
         return None
-    from adk_gitops.check.changes import HeadStart
-    from adk_gitops.kustomize import guard, kustomization
+    from adk_gitops.check import changes
+    from adk_gitops.kustomize import guard
     from adk_gitops.kustomize.batch import start_batch
     from adk_gitops.kustomize.buildoptions import configure
     from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S
@@ -81,32 +81,16 @@ def begin(argv: list[str]) -> HeadStart | None:
     try:
         words, changed = found
         root = guard.find_root(Path.cwd())
-        selection = None
-        if changed:
-            selection = _selected(words, root)
-            path = _the_overlay(selection)
-            if path is None:
-                return None
-        else:
-            from adk_gitops.targets.discover import named
-
-            path = named(words[0], root)  # a path, or an environment's name, as check reads it
-            if not path.is_dir() or kustomization.kustomization_file(path) is None:
-                return None
-            if guard.outside_reason(path, root.resolve()) or kustomization.is_component(path):
-                return None
+        # What check will check, selected as check selects it (the named overlay, or what
+        # the changed files affect) and handed to it, so the repository is walked once.
+        selection = changes.select(root, words, changed=changed)
+        path = _the_overlay(selection)
+        if path is None:
+            return None
         renderer, _ = configure(root)
-        return HeadStart(start_batch(renderer, [path], root, timeout=BUILD_TIMEOUT_S), selection)
+        return changes.HeadStart(start_batch(renderer, [path], root, timeout=BUILD_TIMEOUT_S), selection)
     except Exception:  # no head start: the command reports whatever this was
         return None
-
-
-def _selected(files: list[str], root: Path) -> Selection:
-    """What ``check --changed FILE...`` checks, selected as check selects it (and handed
-    to it, so the repository is walked once)."""
-    from adk_gitops.check import changes
-
-    return changes.select(root, files, changed=True)
 
 
 def _the_overlay(selection: Selection) -> Path | None:

@@ -96,10 +96,10 @@ def select(
 @dataclass(frozen=True)
 class HeadStart:
     """What started before the command line was parsed (prestart.py): the render of
-    the one overlay checked and, for ``check --changed``, the selection that found it."""
+    the one overlay checked, and the selection that found it."""
 
     run: BatchRun
-    selection: Selection | None = None
+    selection: Selection
 
     def discard(self) -> None:
         self.run.discard()

@@ -66,12 +66,17 @@ def _folders(top: Path) -> list[Path]:
 STDIN = "-"
 
 
+def _a_name(raw: str) -> bool:
+    """Whether ``raw`` could name an environment: one word, not ``.`` or ``..``."""
+    return "/" not in raw and raw not in (".", "..")
+
+
 def named(raw: str, root: Path) -> Path:
     """What a command's target argument names, without judging it: the path as given
     when it exists, else the environment ``overlays/NAME`` of the repository for a bare
     NAME that is one, else the path as given."""
     path = Path(raw)
-    if path.exists() or "/" in raw or raw in (".", ".."):
+    if path.exists() or not _a_name(raw):
         return path
     environment = root / "overlays" / raw
     return environment if environment.is_dir() else path
@@ -84,7 +89,7 @@ def resolve(raw: str, root: Path, *, directory: bool = False) -> Path:
     path = named(raw, root)
     if not (path.is_dir() if directory else path.exists()):
         what = "directory" if directory else "file or directory"
-        if "/" in raw or raw in (".", ".."):
+        if not _a_name(raw):
             raise AdkGitopsError(f"{raw}: no such {what}")
         raise AdkGitopsError(f"{raw}: no environment overlays/{raw} and no such {what}")
     why = guard.outside_reason(path, root.resolve())

@@ -119,16 +119,16 @@ def load_target(
         if target.kind is TargetKind.FILE:
             files = [target.path]
         elif target.label == "argocd" and target.path == root / "argocd":
-            files = _argocd_files(
-                target.path, (".yaml", ".yml")
-            )  # this layout's Argo CD objects, every folder
+            # This layout's Argo CD objects, in every folder.
+            files = _argocd_files(target.path, (".yaml", ".yml"))
         else:
             app = application_for(target.path)
             files = directory_files(target.path, target.label, recurse=bool(app and app.recurse))
         resources: list[Resource] = []
         refused: list[guard.Refusal] = []
+        real_root = root.resolve()
         for file in files:
-            why = guard.outside_reason(file, root.resolve())
+            why = guard.outside_reason(file, real_root)
             if why:
                 refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
                 continue
