@@ -1,4 +1,5 @@
-"""Reading input files with a ceiling, whatever they claim to be.
+"""Reading input files with a ceiling, whatever they claim to be, and from inside the
+repository only (``outside_reason``: symlinks followed, as kustomize follows them).
 
 Every file the tool reads from a repository or the command line goes through
 ``read_text``: it must be a regular file (a FIFO would block, /dev/zero never
@@ -57,3 +58,14 @@ def read_text(path: Path | str, limit: int = MAX_INPUT_BYTES) -> str:
 
 def _size(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit // 2**10} KiB"
+
+
+def outside_reason(path: Path, root: Path) -> str | None:
+    """Why reading ``path`` (symlinks followed) is refused, or None. ``root``: the
+    repository's real path."""
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        return "resolves outside the repository"
+    if real.is_relative_to(root / ".git"):
+        return "resolves into .git/"
+    return None

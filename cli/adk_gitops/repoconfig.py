@@ -46,12 +46,18 @@ class ConfigFile:
 
 def read(root: Path, explicit: Path | None = None) -> ConfigFile:
     """``--config FILE`` when given, else the repository's ``adk-gitops.yaml`` at
-    ``root`` (absent: a ConfigFile without data). RepoConfigError when it cannot be read
-    or is not a YAML mapping."""
+    ``root`` (absent: a ConfigFile without data). RepoConfigError when it cannot be read,
+    leaves the repository through a link, or is not a YAML mapping."""
     path = explicit if explicit is not None else root / CONFIG_FILE
     label = str(path) if explicit is not None else CONFIG_FILE
     if explicit is None and not path.is_file():
         return ConfigFile(label)
+    # The repository's own file is the repository's: a committed link out of it is not
+    # followed (its target's words could reach a CI log through a YAML error). A file
+    # given with --config is the user's own choice, wherever it is.
+    why = bounded.outside_reason(path, root.resolve()) if explicit is None else None
+    if why:
+        raise RepoConfigError(f"{label}: {why}")
     try:
         stat = path.stat()
     except FileNotFoundError:

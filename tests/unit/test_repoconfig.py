@@ -70,6 +70,20 @@ def test_a_bad_file_is_one_line(tmp_path: Path, text: str, error: str) -> None:
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("target", ["/etc/passwd", ".git/config"])
+def test_a_committed_link_out_of_the_repository_is_not_followed(tmp_path: Path, target: str) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("a: 1\n")
+    (tmp_path / "adk-gitops.yaml").symlink_to(target if target.startswith("/") else tmp_path / target)
+    with pytest.raises(
+        repoconfig.RepoConfigError, match=r"^adk-gitops\.yaml: resolves (outside the repository|into \.git/)$"
+    ):
+        repoconfig.read(tmp_path)
+    assert buildoptions.load(tmp_path).build_options == ()  # the full load reports it, in its own line
+    with pytest.raises(checkconfig.CheckConfigError, match=r"^adk-gitops\.yaml: resolves"):
+        checkconfig.load(tmp_path)
+
+
 def test_a_missing_config_option_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(repoconfig.RepoConfigError, match=r"^--config .*nowhere\.yaml: no such file$"):
         repoconfig.read(tmp_path, tmp_path / "nowhere.yaml")

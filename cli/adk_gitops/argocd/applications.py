@@ -320,7 +320,7 @@ def application_for(overlay: Path, index: Sequence[AppInfo] | None = None) -> Ap
 
 def argocd_objects(root: Path) -> Iterator[tuple[Path, Resource]]:
     """Every readable object under ``root/argocd`` (symlinks out of the repository skipped)."""
-    from adk_gitops.kustomize.guard import outside_reason
+    from adk_gitops.bounded import outside_reason
 
     real_root = root.resolve()
     for file in sorted((root / "argocd").rglob("*.y*ml")):

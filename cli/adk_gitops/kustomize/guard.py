@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import CONFIG_FILE
+from adk_gitops.bounded import outside_reason
 from adk_gitops.kustomize import kustomization
 from adk_gitops.kustomize.remotebases import RemoteBases
 
@@ -91,16 +92,6 @@ def _https(entry: str) -> bool:
     """Whether kustomize would fetch ``entry`` over https (a bare host path means https)."""
     text = entry.strip().lower().removeprefix("git::")
     return text.startswith("https://") or ("://" not in text and not text.startswith(("git@", "gh:", "ssh:")))
-
-
-def outside_reason(path: Path, root: Path) -> str | None:
-    """Why reading ``path`` (symlinks followed) is refused, or None."""
-    real = path.resolve()
-    if not real.is_relative_to(root):
-        return "resolves outside the repository"
-    if real.is_relative_to(root / ".git"):
-        return "resolves into .git/"
-    return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from adk_gitops import bounded
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource
 from adk_gitops.kustomize import guard, kustomization
@@ -92,7 +93,7 @@ def resolve(raw: str, root: Path, *, directory: bool = False) -> Path:
         if not _a_name(raw):
             raise AdkGitopsError(f"{raw}: no such {what}")
         raise AdkGitopsError(f"{raw}: no environment overlays/{raw} and no such {what}")
-    why = guard.outside_reason(path, root.resolve())
+    why = bounded.outside_reason(path, root.resolve())
     if why:
         raise AdkGitopsError(f"{raw}: {why} ({root}); pass --repo to use another repository")
     return path

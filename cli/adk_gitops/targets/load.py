@@ -128,7 +128,7 @@ def load_target(
         refused: list[guard.Refusal] = []
         real_root = root.resolve()
         for file in files:
-            why = guard.outside_reason(file, real_root)
+            why = bounded.outside_reason(file, real_root)
             if why:
                 refused.append(guard.Refusal(file, repo_label(file, root), guard.Why.OUTSIDE, why))
                 continue

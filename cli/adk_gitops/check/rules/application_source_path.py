@@ -62,7 +62,7 @@ def _check(ctx: Context) -> Iterator[Violation]:
 
 def _is_folder(root: Path, path: str) -> bool:
     """Whether ``path`` is a folder of the repository, through no link that leaves it."""
-    from adk_gitops.kustomize.guard import outside_reason
+    from adk_gitops.bounded import outside_reason
 
     folder = root / path
     return not outside_reason(folder, root.resolve()) and folder.is_dir()

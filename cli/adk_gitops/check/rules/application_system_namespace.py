@@ -35,6 +35,7 @@ from typing import Any
 
 from adk_gitops import bounded
 from adk_gitops.argocd.applications import destination, source_paths, system_namespace
+from adk_gitops.bounded import outside_reason
 from adk_gitops.check.model import Severity, Violation
 from adk_gitops.check.rules._apps import applications
 from adk_gitops.check.rules._context import Context
@@ -42,7 +43,6 @@ from adk_gitops.check.rules._helpers import violation
 from adk_gitops.check.rules._rule import Category, Rule
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kube.manifests import Resource
-from adk_gitops.kustomize.guard import outside_reason
 from adk_gitops.targets.load import load_file
 
 _ARGOCD_KINDS = frozenset({"Application", "ApplicationSet", "AppProject"})
