@@ -23,14 +23,13 @@ exist. Output is bounded, and a build can be killed from another thread (Ctrl-C)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,10 +37,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
-from adk_gitops import git
+from adk_gitops import git, usercache
 from adk_gitops.errors import RendererNotFound, RenderError, RenderTimeout
 from adk_gitops.kustomize import egress, guard
 from adk_gitops.kustomize.failures import NO_MESSAGE, stopped, summarize_kustomize_error
+from adk_gitops.kustomize.processes import Processes, kill_group, wait_exact
 from adk_gitops.kustomize.remotebases import RemoteBases
 from adk_gitops.kustomize.sandbox import (
     SANDBOX_MEMORY_BYTES,
@@ -69,58 +69,25 @@ class UnsafeInput(RenderError):
         super().__init__("; ".join(str(r) for r in self.refusals))
 
 
-class Processes:
-    """The kustomize processes a run has started, so Ctrl-C can stop them at once."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._live: set[subprocess.Popen[bytes]] = set()
-        self.cancelled = False
-
-    def start(
-        self, argv: Sequence[str], env: Mapping[str, str], out: IO[bytes], err: IO[bytes]
-    ) -> subprocess.Popen[bytes]:
-        with self._lock:
-            if self.cancelled:
-                raise RenderError("interrupted")
-            # Its own process group, so a kill also takes the git it may have started.
-            proc = subprocess.Popen(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                env=dict(env),
-                start_new_session=True,
-            )
-            self._live.add(proc)
-            return proc
-
-    def adopt(self, running: Running) -> None:
-        """Take over a build another renderer started (a head start): this run's Ctrl-C
-        then stops it too."""
-        with self._lock:
-            running.renderer.processes.done(running.proc)
-            self._live.add(running.proc)
-            if self.cancelled:
-                kill_group(running.proc)
-
-    def done(self, proc: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._live.discard(proc)
-
-    def kill_all(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            for proc in self._live:
-                kill_group(proc)
-
-
-def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL a process started by ``Processes.start`` and everything in its group."""
+def kept_version_entry(executable: str, flavour: str) -> Path | None:
+    """Where an executable's Kustomize version is kept: named by the binary's identity
+    (its real path, device, inode, size, modification and change times), so a replaced or
+    upgraded binary is asked again. None (ask every time) unless the executable is itself
+    the renderer: a version manager's shim (asdf's script, mise's link to itself) chooses
+    a version per folder, so its identity does not decide the answer."""
+    real = Path(os.path.realpath(executable))
+    if real.name not in (flavour, f"{flavour}.exe"):
+        return None
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
+        with real.open("rb") as binary:
+            if binary.read(2) == b"#!":
+                return None
+        st = real.stat()
+    except OSError:
+        return None
+    identity = f"{real}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    name = hashlib.sha256(f"{flavour}\0{identity}".encode()).hexdigest()[:16]
+    return usercache.home() / "renderer-version" / name
 
 
 @dataclass(frozen=True)
@@ -151,7 +118,19 @@ class Renderer:
 
     @cached_property
     def version(self) -> str:
-        """The embedded or standalone Kustomize version, e.g. ``v5.5.0``; ``unknown`` if unreadable."""
+        """The embedded or standalone Kustomize version, e.g. ``v5.5.0``; ``unknown`` if
+        unreadable. Kept between runs for a given executable (kept_version_entry): asking
+        is a process of ~80 ms of CPU that, on a small machine, competes with the render."""
+        entry = kept_version_entry(self.executable, self.flavour)
+        kept = usercache.read(entry) if entry is not None else None
+        if kept is not None:
+            return kept.decode("utf-8", "replace")
+        version = self._asked_version()
+        if entry is not None and version != "unknown":
+            usercache.store(entry, version.encode())
+        return version
+
+    def _asked_version(self) -> str:
         if self.flavour == "kustomize":
             argv = [self.executable, "version"]
         else:
@@ -280,7 +259,7 @@ class Running:
     def _wait(self) -> str:
         path, proc, out, err, timeout = self.path, self.proc, self.out, self.err, self.timeout
         try:
-            proc.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+            wait_exact(proc, max(0.0, self.deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             kill_group(proc)
             proc.wait()
