@@ -149,6 +149,7 @@ def check(
     config: CheckConfig | Callable[[], CheckConfig] | None = None,
     on_progress: ProgressFn | None = None,
     head_start: BatchRun | None = None,
+    while_rendering: Callable[[], object] | None = None,
 ) -> Report:
     """Check every target; raise AdkGitopsError only for what stops the whole run.
     ``discovered``: the repository's overlays when the caller already listed them
@@ -158,7 +159,8 @@ def check(
     starts first: the rules, their configuration (``config``, or a function that
     loads it) and the schemas load while it runs. ``head_start``: the render of the
     one overlay checked, started before this run (prestart.py); taken when it is the
-    render this run would start, else stopped."""
+    render this run would start, else stopped. ``while_rendering``: the caller's own
+    preparation (its report's imports), done while kustomize runs, after the rules'."""
     root = repo_root.absolute()
     needs_renderer = any(t.kind is TargetKind.KUSTOMIZATION for t in targets)
     if needs_renderer and renderer is None:
@@ -182,6 +184,8 @@ def check(
 
         resolved = judge.configuration(config)
         judge.warm_schemas(kubernetes_versions)
+        if while_rendering is not None:
+            while_rendering()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -147,8 +147,8 @@ def check(
                 config=lambda: _load_config(root, config),  # loaded while kustomize runs
                 on_progress=advance,
                 head_start=head.run if head is not None else None,
+                while_rendering=_import_reporters,  # ~25 ms (rich), off the critical path
             )
-    # The reporters (SARIF's rule catalogue among them) load after kustomize has run.
     from adk_gitops.check.rules import ALL_RULES
     from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
 
@@ -167,6 +167,14 @@ def check(
     }[output_format]()
     write_output(text, output)
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+
+
+def _import_reporters() -> None:
+    """Import what the report needs, the text reporter's rich above all."""
+    from adk_gitops.reporters import check_github, check_json, check_junit, check_sarif, check_text
+
+    check_text.prepare()
+    del check_github, check_json, check_junit, check_sarif
 
 
 def _load_config(root: Path, explicit: Path | None) -> CheckConfig:
