@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import random
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,3 +182,22 @@ def test_generated_kustomizations(tmp_path: Path, renderer: Renderer, seed: int)
     for name, marker in markers.items():
         if marker in rendered:
             assert tmp_path / name in seen, f"kustomize read {name}, the guard did not see it:\n{text}"
+
+
+def test_a_link_loop_is_refused_in_one_line(tmp_path: Path, renderer: Renderer) -> None:
+    """A link that leads to itself: kustomize cannot read through it (Go's
+    EvalSymlinks: too many links), and the guard says so in one line; it used to stop
+    the run with a RuntimeError."""
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "kustomization.yaml").write_text("resources: [loop/cm.yaml]\n")
+    kustomization._parse.cache_clear()
+    found = guard.refusals(tmp_path, tmp_path)
+    assert [(r.entry, r.why, r.detail) for r in found] == [
+        ("loop/cm.yaml", guard.Why.OUTSIDE, "a symbolic link loop: it resolves nowhere")
+    ]
+    with pytest.raises(RenderError, match="a symbolic link loop"):
+        renderer.build(tmp_path, root=tmp_path)
+    bare = subprocess.run(
+        [*renderer.argv_prefix, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert bare.returncode != 0 and "EvalSymlinks: too many links" in bare.stderr

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adk_gitops import CONFIG_FILE, git
+from adk_gitops.bounded import RealPaths
 from adk_gitops.errors import AdkGitopsError
 from adk_gitops.kustomize import guard, kustomization
 from adk_gitops.kustomize.batch import BatchRun
@@ -23,8 +24,9 @@ from adk_gitops.targets.discover import Target, TargetKind, discover, targets_fr
 
 def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> list[Target]:
     """The targets a change to the files ``changed`` affects, in order."""
-    real_root = root.resolve()
-    paths = {(p if p.is_absolute() else root / p).resolve() for p in changed}
+    real_paths = RealPaths()  # the fleet's folders and links, each looked at once
+    real_root = real_paths.resolve(root)
+    paths = {real_paths.resolve(p if p.is_absolute() else root / p) for p in changed}
     if (real_root / CONFIG_FILE) in paths:
         return list(targets)
     argocd = real_root / "argocd"
@@ -34,10 +36,12 @@ def affected(targets: Sequence[Target], changed: Sequence[Path], root: Path) -> 
         if target.path is None:
             continue
         if target.kind is TargetKind.KUSTOMIZATION:
-            graph = kustomization.graph_files(target.path, is_remote=guard.is_remote, memo=memo)
+            graph = kustomization.graph_files(
+                target.path, is_remote=guard.is_remote, memo=memo, real_paths=real_paths
+            )
             if graph & paths:
                 picked.append(target)
-        elif target.path.resolve() == argocd and any(p.is_relative_to(argocd) for p in paths):
+        elif real_paths.resolve(target.path) == argocd and any(p.is_relative_to(argocd) for p in paths):
             picked.append(target)
     return picked
 

@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from adk_gitops import CONFIG_FILE
-from adk_gitops.bounded import outside_reason
+from adk_gitops.bounded import RealPaths, outside_reason
 from adk_gitops.kustomize import kustomization
 from adk_gitops.kustomize.remotebases import RemoteBases
 
@@ -121,15 +121,17 @@ def inspect(
     https one with ``allow_remote``; else those ``remote_bases`` admits). ``helm``:
     kustomize inflates helmCharts (--enable-helm), reading their values files and
     chart folders, which must be in the repository (a chart is never pulled)."""
-    root = root.resolve()
+    # One resolver for the walk: a batch's overlays share their bases and components.
+    real_paths = RealPaths()
+    root = real_paths.resolve(root)
     found: list[Refusal] = []
     remotes: list[str] = []
     start = directory.absolute()
-    why = outside_reason(start, root)
+    why = outside_reason(start, root, real_paths)
     if why:
         return Inspection((Refusal(start, str(directory), Why.OUTSIDE, why),), ())
     seen: set[Path] = set()
-    stack = [start.resolve()]
+    stack = [real_paths.resolve(start)]
     while stack:
         current = stack.pop()
         if current in seen:
@@ -138,14 +140,15 @@ def inspect(
         file = kustomization.kustomization_file(current)
         if file is None:
             continue
-        if outside_reason(file, root):
-            found.append(Refusal(file, file.name, Why.OUTSIDE, outside_reason(file, root) or ""))
+        why = outside_reason(file, root, real_paths)
+        if why:
+            found.append(Refusal(file, file.name, Why.OUTSIDE, why))
             continue
-        problem = kustomization.problem(current)
+        doc, problem = kustomization.read(current, real_paths)
         if problem:  # fail closed: what we cannot read, kustomize may read differently
             found.append(Refusal(file, file.name, Why.UNREADABLE, problem))
             continue
-        for entry, may_be_dir in kustomization.path_entries(kustomization.load(current)):
+        for entry, may_be_dir in kustomization.path_entries(doc):
             remote = remote_reason(entry, current)
             if remote:
                 if _DANGEROUS_REF.search(entry):
@@ -161,17 +164,17 @@ def inspect(
                     remotes.append(entry)
                 continue
             target = kustomization.entry_path(current, entry)
-            why = outside_reason(target, root)
+            why = outside_reason(target, root, real_paths)
             if why:
                 found.append(Refusal(file, entry, Why.OUTSIDE, why))
             elif may_be_dir and target.is_dir():
-                stack.append(target.resolve())
+                stack.append(real_paths.resolve(target))
         if helm:
-            found += _helm_refusals(file, current, root)
+            found += _helm_refusals(file, current, root, real_paths)
     return Inspection(tuple(found), tuple(dict.fromkeys(remotes)))
 
 
-def _helm_refusals(file: Path, current: Path, root: Path) -> list[Refusal]:
+def _helm_refusals(file: Path, current: Path, root: Path, real_paths: RealPaths) -> list[Refusal]:
     """What inflating the kustomization's helmCharts would read or fetch that is not
     allowed. A chart missing from its chartHome would be pulled by ``helm pull
     --untardir`` into the repository, which the sandbox mounts read-only (as Argo CD
@@ -182,7 +185,7 @@ def _helm_refusals(file: Path, current: Path, root: Path) -> list[Refusal]:
             found.append(Refusal(file, entry, Why.REMOTE, "a remote values file: vendor it"))
             continue
         target = kustomization.entry_path(current, entry)
-        why = outside_reason(target, root)
+        why = outside_reason(target, root, real_paths)
         if why:
             found.append(Refusal(file, entry, Why.OUTSIDE, why))
         elif repo is not None and not target.is_dir():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adk_gitops import bounded, yamlread
+from adk_gitops.bounded import RealPaths
 from adk_gitops.kube.manifests import ResourceId
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -29,17 +30,18 @@ def kustomization_file(directory: Path) -> Path | None:
     return None
 
 
-def load(directory: Path) -> Mapping[str, Any]:
+def load(directory: Path, real_paths: RealPaths | None = None) -> Mapping[str, Any]:
     """The kustomization in ``directory`` as a mapping ({} if absent or unreadable)."""
-    return _read(directory)[0]
+    return read(directory, real_paths)[0]
 
 
 def problem(directory: Path) -> str | None:
     """Why the kustomization in ``directory`` cannot be read (None if it can, or is absent)."""
-    return _read(directory)[1]
+    return read(directory)[1]
 
 
-def _read(directory: Path) -> tuple[Mapping[str, Any], str | None]:
+def read(directory: Path, real_paths: RealPaths | None = None) -> tuple[Mapping[str, Any], str | None]:
+    """``load`` and ``problem`` at once. ``real_paths``: the caller's walk's resolver."""
     path = kustomization_file(directory)
     if path is None:
         return {}, None
@@ -47,7 +49,7 @@ def _read(directory: Path) -> tuple[Mapping[str, Any], str | None]:
         stat = path.stat()
     except OSError as exc:
         return {}, f"cannot read: {exc.strerror}"
-    return _parse(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    return _parse((real_paths or RealPaths()).resolve(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=4096)
@@ -192,13 +194,15 @@ def _list(value: Any) -> list[Any]:
 
 
 def walk(
-    directory: Path, *, is_remote: Callable[[str], bool]
+    directory: Path, *, is_remote: Callable[[str], bool], real_paths: RealPaths | None = None
 ) -> Iterator[tuple[Path, Mapping[str, Any], list[Path]]]:
     """The kustomization at ``directory`` and every local one it includes, each once:
     (its file, its document, the local files it names that are no kustomization
-    directory). ``is_remote`` tells remote references, which are skipped."""
+    directory). ``is_remote`` tells remote references, which are skipped.
+    ``real_paths``: a resolver shared with the caller's other walks."""
+    real_paths = real_paths or RealPaths()
     seen: set[Path] = set()
-    stack = [directory.resolve()]
+    stack = [real_paths.resolve(directory)]
     while stack:
         current = stack.pop()
         if current in seen:
@@ -207,16 +211,16 @@ def walk(
         file = kustomization_file(current)
         if file is None:
             continue
-        doc = load(current)
+        doc = load(current, real_paths)
         named: list[Path] = []
         for entry, may_be_dir in path_entries(doc):
             if is_remote(entry):
                 continue
             target = entry_path(current, entry)
             if may_be_dir and target.is_dir():
-                stack.append(target.resolve())
+                stack.append(real_paths.resolve(target))
             else:
-                named.append(target.resolve())
+                named.append(real_paths.resolve(target))
         yield file, doc, named
 
 
@@ -225,12 +229,16 @@ def graph_files(
     *,
     is_remote: Callable[[str], bool],
     memo: dict[Path, frozenset[Path]] | None = None,
+    real_paths: RealPaths | None = None,
 ) -> frozenset[Path]:
     """Every local file the kustomization at ``directory`` reads: its own file, the
     kustomizations it includes and their files (resolved). ``memo``: each included
     kustomization's own graph, shared between calls, so a fleet's overlays walk their
-    common base and components once (``changes.affected``)."""
-    return _graph(directory.resolve(), is_remote, {} if memo is None else memo, ())[0]
+    common base and components once (``changes.affected``); ``real_paths``: the
+    resolver shared between those calls."""
+    real_paths = real_paths or RealPaths()
+    memo = {} if memo is None else memo
+    return _graph(real_paths.resolve(directory), is_remote, memo, (), real_paths)[0]
 
 
 def _graph(
@@ -238,6 +246,7 @@ def _graph(
     is_remote: Callable[[str], bool],
     memo: dict[Path, frozenset[Path]],
     above: tuple[Path, ...],
+    real_paths: RealPaths,
 ) -> tuple[frozenset[Path], bool]:
     """(the graph's files, whether it is complete). A kustomization that includes one
     above it (a cycle, which kustomize refuses) yields what is gathered where the cycle
@@ -250,18 +259,20 @@ def _graph(
     if file is None:
         memo[current] = frozenset()
         return memo[current], True
-    files = {file.resolve()}
+    files = {real_paths.resolve(file)}
     complete = True
-    for entry, may_be_dir in path_entries(load(current)):
+    for entry, may_be_dir in path_entries(load(current, real_paths)):
         if is_remote(entry):
             continue
         target = entry_path(current, entry)
         if may_be_dir and target.is_dir():
-            included, whole = _graph(target.resolve(), is_remote, memo, (*above, current))
+            included, whole = _graph(
+                real_paths.resolve(target), is_remote, memo, (*above, current), real_paths
+            )
             files |= included
             complete = complete and whole
         else:
-            files.add(target.resolve())
+            files.add(real_paths.resolve(target))
     found = frozenset(files)
     if complete:
         memo[current] = found

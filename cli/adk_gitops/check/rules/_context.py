@@ -12,6 +12,7 @@ from adk_gitops.adk.workloads import adk_workloads
 from adk_gitops.argocd import appproject
 from adk_gitops.argocd.appproject import AppProject, Refusal
 from adk_gitops.argocd.syncplan import SyncPlan, build_plan
+from adk_gitops.bounded import RealPaths
 from adk_gitops.check.rules._settings import TargetSettings
 from adk_gitops.kube.manifests import Resource
 
@@ -33,6 +34,8 @@ class RepoIndex:
     # overlay path relative to root -> (group, kind, namespace, name) of each object it
     # renders in this run: what an Application of that path would own.
     overlay_objects: Mapping[str, frozenset[tuple[str, str, str, str]]] = field(default_factory=dict)
+    # How the repository's paths resolve in this run, shared by every target's walks.
+    real_paths: RealPaths = field(default_factory=RealPaths, compare=False, repr=False)
 
     @cached_property
     def application_by_path(self) -> Mapping[str, AppInfo]:

@@ -49,7 +49,8 @@ REPLACEMENTS = {
 def _check(ctx: Context) -> Iterator[Violation]:
     if ctx.overlay_dir is None:
         return
-    for file, doc, _ in kustomization.walk(ctx.overlay_dir, is_remote=guard.is_remote):
+    real_paths = ctx.repo.real_paths if ctx.repo is not None else None
+    for file, doc, _ in kustomization.walk(ctx.overlay_dir, is_remote=guard.is_remote, real_paths=real_paths):
         for field, instead in REPLACEMENTS.items():
             if field in doc:
                 path = ctx.repo_path(file)
