@@ -100,8 +100,9 @@ class RealPaths:
 
     def walk(self, path: Path | str) -> tuple[Path, bool]:
         """(the real path, whether every link on the way resolved: False for a loop)."""
-        # getcwd is itself a real path, so joining it first changes nothing realpath gives.
-        text = os.path.join(os.getcwd(), os.fspath(path))
+        text = os.fspath(path)
+        if not text.startswith("/"):  # getcwd is a real path: joining it changes no answer
+            text = os.path.join(os.getcwd(), text)
         real, whole = self._join("/", text, [])
         if whole:
             return Path(real), True

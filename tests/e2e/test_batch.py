@@ -3,18 +3,21 @@ one render per overlay on any failure, leaving no trace in the repository."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
 from adk_gitops.check import pipeline
+from adk_gitops.check.checkconfig import CheckConfig
 from adk_gitops.envgen import flow, service
 from adk_gitops.envgen.choices import Db
 from adk_gitops.envgen.spec import EnvInput
 from adk_gitops.errors import RenderError
 from adk_gitops.kube.manifests import parse_documents
 from adk_gitops.kustomize.batch import BATCH_PREFIX, render_batch
+from adk_gitops.kustomize.processes import Processes
 from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.targets.discover import Target, discover
 from tests.conftest import REPO
@@ -92,6 +95,46 @@ def test_colliding_objects_fall_back_too(fleet: Path, renderer: Renderer) -> Non
         overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
     )
     assert not report.failed
+
+
+def test_a_batch_the_guard_stops_renders_overlay_by_overlay(fleet: Path, renderer: Renderer) -> None:
+    """The batch starts before check turns to its rules; when it cannot start (the guard
+    refuses one overlay), each overlay renders alone, and only that one is refused."""
+    kustomization = fleet / "overlays/qa/kustomization.yaml"
+    text = kustomization.read_text().replace(
+        "resources:\n", "resources:\n  - https://github.com/example/remote//base\n"
+    )
+    kustomization.write_text(text)
+    report = pipeline.check(
+        overlay_targets(fleet), kubernetes_versions=("1.34",), repo_root=fleet, renderer=renderer
+    )
+    assert [(f.overlay, f.rule) for f in report.findings if f.severity == "error"] == [
+        ("overlays/qa", "remote-reference")
+    ]
+    assert [t.resources > 0 for t in report.targets] == [True, True, True, False, True]
+    assert not list((fleet / "overlays").glob(f"{BATCH_PREFIX}*"))
+
+
+def test_an_interrupted_check_leaves_no_batch_behind(fleet: Path, renderer: Renderer) -> None:
+    """Ctrl-C while kustomize renders (here: while the configuration loads): the
+    batches already started are stopped and their folders removed."""
+
+    def interrupted() -> CheckConfig:
+        raise KeyboardInterrupt
+
+    own = dataclasses.replace(renderer, processes=Processes())  # the shared one is not cancelled
+
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.check(
+            overlay_targets(fleet),
+            kubernetes_versions=("1.34",),
+            repo_root=fleet,
+            renderer=own,
+            jobs=1,
+            config=interrupted,
+        )
+    assert not list((fleet / "overlays").glob(f"{BATCH_PREFIX}*"))
+    assert own.processes.cancelled
 
 
 def test_batched_and_unbatched_checks_agree(fleet: Path, renderer: Renderer) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from adk_gitops.check.model import Report, Severity
 from adk_gitops.errors import RenderError, RenderTimeout
 from adk_gitops.kube.manifests import Resource, resources_from
-from adk_gitops.kustomize.batch import BatchRun, render_batch
+from adk_gitops.kustomize.batch import BatchRun, start_batch
 from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, find_renderer
 from adk_gitops.targets.discover import Loaded, Target, TargetKind, discover
 from adk_gitops.targets.load import load_target
@@ -48,23 +48,48 @@ def _adopted(
     return None
 
 
+def _is_batch(chunk: Sequence[Target], renderer: Renderer | None) -> bool:
+    return len(chunk) > 1 and renderer is not None
+
+
+def _started(chunk: Sequence[Target], renderer: Renderer, root: Path, deadline: float) -> BatchRun | None:
+    """A batch chunk's render, started by the caller's thread before it turns to its own
+    work: the guard's walk and the batch folder are many small system calls, each slow
+    in a worker that must win the GIL back from a thread importing modules (~4x here).
+    None when the batch cannot start (then each overlay is rendered alone)."""
+    try:
+        return start_batch(
+            renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
+        )
+    except RenderError:
+        return None
+
+
 def _load_chunk(
     chunk: Sequence[Target],
     renderer: Renderer | None,
     root: Path,
     deadline: float,
     early: BatchRun | None = None,
+    started: BatchRun | None = None,
 ) -> list[Loaded] | None:
     """Render a chunk of overlays in one kustomize process. None when the batch
     failed for a reason one render per overlay would pin down; a batch that ran
     out of time fails every overlay in it (the run's deadline is spent). ``early``:
-    the run's one overlay, already rendering."""
-    if len(chunk) == 1 or renderer is None:
+    the run's one overlay, already rendering; ``started``: this chunk's batch, already
+    started (``_started``)."""
+    if not _is_batch(chunk, renderer):
         return [load_target(t, renderer, root, deadline, early) for t in chunk]
+    assert renderer is not None
     try:
-        outputs = render_batch(
-            renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
-        )
+        if started is None:
+            started = start_batch(
+                renderer,
+                [t.path for t in chunk if t.path is not None],
+                root,
+                timeout=deadline - time.monotonic(),
+            )
+        outputs = started.result()
     except RenderTimeout as exc:
         return [Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
     except RenderError:
@@ -171,10 +196,18 @@ def check(
     by_target: dict[int, Loaded] = {}
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        pending = {
-            pool.submit(_load_chunk, chunk, renderer, root, deadline, early): chunk
-            for chunk in _chunks(targets, workers, batch and renderer is not None)
-        }
+        pending = {}
+        started: list[BatchRun] = []
+        for chunk in _chunks(targets, workers, batch and renderer is not None):
+            run = None
+            if renderer is not None and _is_batch(chunk, renderer):
+                run = _started(chunk, renderer, root, deadline)
+                if run is None:  # one render per overlay pins down why the batch cannot start
+                    for target in chunk:
+                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
+                    continue
+                started.append(run)
+            pending[pool.submit(_load_chunk, chunk, renderer, root, deadline, early, run)] = chunk
         # While kustomize runs: ask the renderer its version (a process of its own, which
         # each result names; waited for by a worker, not by this thread), import the rules,
         # load the configuration, warm the schemas.
@@ -202,7 +235,11 @@ def check(
     except BaseException:  # Ctrl-C above all: stop kustomize now, not when it finishes
         if renderer is not None:
             renderer.processes.kill_all()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # The workers end at once (their kustomize is dead) and remove their batch
+        # folders; then so are the folders of batches no worker took.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for run in started:
+            run.discard()
         raise
     pool.shutdown()
     loaded = [by_target[id(t)] for t in targets]
