@@ -28,6 +28,10 @@ class ManifestError(AdkGitopsError):
     """A YAML stream is not a list of Kubernetes objects."""
 
 
+class YamlError(ManifestError):
+    """A YAML text this tool refuses to read (yamlread.py)."""
+
+
 class PodEnvError(AdkGitopsError):
     """A container cannot be started the way the kubelet would start it."""
 

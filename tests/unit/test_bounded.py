@@ -33,14 +33,14 @@ def test_the_ceiling_is_counted_in_bytes_read(tmp_path: Path) -> None:
 
 
 def test_a_large_document_without_aliases_is_not_called_an_alias_bomb() -> None:
-    from adk_gitops import yamlread
+    from adk_gitops import yamlparse
 
     plain = "[" + ", ".join(str(i) for i in range(2000)) + "]"
     aliased = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [" + ", ".join(["*a"] * 300) + "]\n"
     with pytest.raises(ValueError, match="a document of more than 1,000 nodes: too large"):
-        yamlread.expanded_size(yaml_node(plain), budget=1000)
+        yamlparse.expanded_size(yaml_node(plain), budget=1000)
     with pytest.raises(ValueError, match="alias bomb"):
-        yamlread.expanded_size(yaml_node(aliased), budget=1000)
+        yamlparse.expanded_size(yaml_node(aliased), budget=1000)
 
 
 def yaml_node(text: str) -> yaml.Node:

@@ -33,7 +33,18 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("startup",),  # the console entry point and kustomize's head start
 )
 FOUNDATIONS = frozenset(
-    {"errors", "bounded", "yamlread", "syntax", "txn", "redact", "git", "repoconfig", "usercache"}
+    {
+        "errors",
+        "bounded",
+        "yamlread",
+        "yamlparse",
+        "syntax",
+        "txn",
+        "redact",
+        "git",
+        "repoconfig",
+        "usercache",
+    }
 )
 STARTUP = frozenset({"entry", "__main__", "prestart"})
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adk_gitops import yamlread
+from adk_gitops import yamlparse, yamlread
 
 
 def _value(text: str) -> Any:
@@ -70,7 +70,7 @@ def test_map_keys_become_json_keys() -> None:
      (-2.25, "-2.25"), (123456.7, "123456.7")],
 )  # fmt: skip
 def test_float_keys_format_as_go_does(value: float, go: str) -> None:
-    assert yamlread.go_key(value) == go
+    assert yamlparse.go_key(value) == go
 
 
 def test_other_yaml_keeps_pyyaml_reading() -> None:
@@ -86,17 +86,17 @@ def _node(text: str) -> Any:
 
 def test_the_expanded_size_counts_each_alias_as_its_whole_node() -> None:
     plain = _node("a: [1, 2]\nb: {c: d}\n")
-    assert yamlread.expanded_size(plain) == 1 + 2 + 3 + 3  # the root, two keys, [1, 2], {c: d}
+    assert yamlparse.expanded_size(plain) == 1 + 2 + 3 + 3  # the root, two keys, [1, 2], {c: d}
     shared = _node("a: &x [1, 2]\nb: *x\nc: [*x, *x]\n")
     # the root, three keys, [1, 2] four times (3 nodes each), the list that holds two
-    assert yamlread.expanded_size(shared) == 1 + 3 + 4 * 3 + 1
-    assert yamlread.expanded_size(shared, budget=17) == 17  # exactly at the budget: allowed
+    assert yamlparse.expanded_size(shared) == 1 + 3 + 4 * 3 + 1
+    assert yamlparse.expanded_size(shared, budget=17) == 17  # exactly at the budget: allowed
     with pytest.raises(ValueError, match="alias bomb"):
-        yamlread.expanded_size(shared, budget=16)
+        yamlparse.expanded_size(shared, budget=16)
 
 
 def test_a_recursive_alias_is_named_as_one_whatever_the_budget() -> None:
     loop = _node("&a [1, *a]")  # PyYAML composes the cycle
     for budget in (10, 200_000):
         with pytest.raises(ValueError, match="a recursive alias"):
-            yamlread.expanded_size(loop, budget=budget)
+            yamlparse.expanded_size(loop, budget=budget)

@@ -10,7 +10,7 @@ from adk_gitops import yamlread
 from adk_gitops.errors import ManifestError
 
 if TYPE_CHECKING:
-    from adk_gitops.kustomize.locate import Origin
+    from adk_gitops.kustomize.origin import Origin
 
 
 @dataclass(frozen=True, order=True)

@@ -24,7 +24,7 @@ from typing import Any
 from adk_gitops.errors import ManifestError, RenderError, RenderTimeout
 from adk_gitops.kube.manifests import parse_documents
 from adk_gitops.kustomize.failures import explain_failure
-from adk_gitops.kustomize.locate import ORIGIN, TRANSFORMATIONS, Origin, parse_origin
+from adk_gitops.kustomize.origin import ORIGIN, TRANSFORMATIONS, Origin, parse_origin
 from adk_gitops.kustomize.renderer import BUILD_TIMEOUT_S, Renderer, Running
 
 TAG = "adk-gitops.io/batch-overlay"

@@ -31,22 +31,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from adk_gitops import bounded, yamlread
+from adk_gitops import bounded
 from adk_gitops.kustomize import kustomization
+from adk_gitops.kustomize.origin import Origin, join
 from adk_gitops.syntax import pointer_segments
-
-ORIGIN = "config.kubernetes.io/origin"
-TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where kustomize took an object from, and which kustomizations changed it."""
-
-    file: Path | None  # absolute; None for a generated object (configMapGenerator, ...)
-    generated_by: Path | None  # the kustomization whose generator made it
-    patched_in: tuple[Path, ...]  # kustomizations whose PatchTransformers applied, in order
-    replaced_in: tuple[Path, ...]  # kustomizations whose ReplacementTransformers applied
 
 
 @dataclass(frozen=True)
@@ -54,48 +42,6 @@ class Location:
     file: Path
     line: int  # 1-based; 0 when unknown
     column: int  # 1-based; 0 when unknown
-
-
-def parse_origin(annotations: Mapping[str, str], base: Path) -> Origin | None:
-    """The Origin in kustomize's annotations; paths are relative to ``base``."""
-    if ORIGIN not in annotations:
-        return None
-    try:
-        origin = yamlread.load(annotations[ORIGIN], ORIGIN) or {}
-        changes = yamlread.load(annotations.get(TRANSFORMATIONS, "") or "[]", TRANSFORMATIONS) or []
-    except yamlread.YamlError:
-        return None
-    if not isinstance(origin, dict) or not isinstance(changes, list):
-        return None
-    path = origin.get("path")
-    configured_in = origin.get("configuredIn")
-    patched, replaced = [], []
-    for change in changes:
-        if not isinstance(change, dict) or not isinstance(change.get("configuredIn"), str):
-            continue
-        kind = (
-            (change.get("configuredBy") or {}).get("kind")
-            if isinstance(change.get("configuredBy"), dict)
-            else ""
-        )
-        where = _join(base, change["configuredIn"])
-        if kind == "PatchTransformer" and where not in patched:
-            patched.append(where)
-        elif kind == "ReplacementTransformer" and where not in replaced:
-            replaced.append(where)
-    return Origin(
-        _join(base, path) if isinstance(path, str) and not origin.get("repo") else None,
-        _join(base, configured_in) if isinstance(configured_in, str) else None,
-        tuple(patched),
-        tuple(replaced),
-    )
-
-
-def _join(base: Path, relative: str) -> Path:
-    # Pure path arithmetic: the batch folder kustomize ran in is gone by now.
-    import os.path
-
-    return Path(os.path.normpath(base / relative))
 
 
 def _steps(text: str) -> list[str]:
@@ -257,10 +203,10 @@ def _patch_files(kustomization_file: Path) -> Iterator[Path]:
     doc = kustomization.load(kustomization_file.parent)
     for item in doc.get("patches") or []:
         if isinstance(item, dict) and isinstance(item.get("path"), str):
-            yield _join(kustomization_file.parent, item["path"])
+            yield join(kustomization_file.parent, item["path"])
     for item in doc.get("patchesStrategicMerge") or []:
         if isinstance(item, str) and "\n" not in item:
-            yield _join(kustomization_file.parent, item)
+            yield join(kustomization_file.parent, item)
 
 
 def _in_patch(file: Path, kind: str, pointer: str, body: Any) -> Location | None:
@@ -302,7 +248,7 @@ def _replacement_source(kustomization_file: Path, value: str) -> Location | None
     for entry in doc.get("resources") or []:
         if not isinstance(entry, str) or not entry.endswith((".yaml", ".yml")):
             continue
-        file = _join(kustomization_file.parent, entry)
+        file = join(kustomization_file.parent, entry)
         for source in _documents(file):
             found = _scalar(source, value)
             if found is not None:

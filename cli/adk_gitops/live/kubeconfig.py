@@ -35,7 +35,7 @@ import yaml
 
 from adk_gitops import bounded
 from adk_gitops.errors import AdkGitopsError
-from adk_gitops.yamlread import error_of
+from adk_gitops.yamlparse import error_of
 
 EXEC_TIMEOUT_S = 60.0  # a plugin that waits for a browser login or a hung network
 MAX_KUBECONFIG_BYTES = 4 * 2**20  # embedded certificates make a kubeconfig tens of KiB
