@@ -66,9 +66,9 @@ def parse_origin(annotations: Mapping[str, str], base: Path) -> Origin | None:
 
 @lru_cache(maxsize=1024)
 def _annotation(text: str, name: str) -> Any:
-    """An annotation's YAML, parsed once per text: every overlay's copy of a shared base
-    says the same (paths relative to the batch folder), so a fleet's hundreds of objects
-    carry a few dozen texts. Read, never changed, by ``parse_origin``."""
+    """An annotation's YAML, parsed once per text: every overlay's copy of a shared base's
+    object names the same source file (relative to the batch folder), so a fleet's objects
+    repeat their origins. Read, never changed, by ``parse_origin``."""
     return yamlread.load(text, name)
 
 
