@@ -4,6 +4,7 @@ render before importing it (prestart.py); then hands everything to the Typer app
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -16,6 +17,12 @@ HELP_FILE = Path(__file__).resolve().parent / "commands" / "help.txt"
 
 
 def main() -> None:
+    # A run allocates hundreds of thousands of objects that live until it ends (modules,
+    # parsed manifests) and almost none in cycles; at Python's default first threshold
+    # (700 allocations) the collector walks them again and again, and a full pass over a
+    # 100-environment fleet's data is ~30 ms on the critical path. Collections happen,
+    # ~70x less often: mypy does the same (mypy/main.py, gc.set_threshold).
+    gc.set_threshold(50_000, 20, 20)
     argv = sys.argv[1:]
     if argv == ["--version"]:
         print(f"adk-gitops {__version__}")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,6 +218,7 @@ def check(
 
         resolved = judge.configuration(config)
         judge.warm_schemas(kubernetes_versions)
+        import_module("adk_gitops.yamlparse")  # the render's output is parsed with it (yamlread.py)
         if while_rendering is not None:
             while_rendering()
         while pending:
