@@ -38,3 +38,8 @@ class PodEnvError(AdkGitopsError):
 
 class ClusterUnreachable(AdkGitopsError):
     """No kubeconfig, no such context, or the API server did not answer."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, an editor stopping its check): the run stops as Ctrl-C
+    stops it, its kustomize processes killed and its temporary folders removed."""

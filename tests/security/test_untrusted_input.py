@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from adk_gitops.kustomize.batch import BATCH_PREFIX
 from adk_gitops.kustomize.renderer import Renderer
 from adk_gitops.targets.discover import Target, TargetKind
 from tests.conftest import copy_example
@@ -246,7 +247,17 @@ def test_6_a_hung_renderer_ends_the_run_at_the_deadline(repo: Path, tmp_path: Pa
     assert hung_children() == []
 
 
-def test_6_ctrl_c_stops_kustomize_at_once(repo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGINT, 130, "adk-gitops: interrupted"), (signal.SIGTERM, 143, "adk-gitops: terminated")],
+)
+def test_6_ctrl_c_or_sigterm_stops_kustomize_at_once(
+    repo: Path, tmp_path: Path, signum: signal.Signals, code: int, said: str
+) -> None:
+    """Ctrl-C, or SIGTERM (a cancelled CI job): kustomize is stopped at once and the
+    batch folders beside the overlays are gone (SIGTERM used to leave both)."""
+    for i in range(4):  # six overlays: rendered in batches
+        add_overlay(repo, f"extra{i}", "resources: [../postgres]\n")
     env = hung_renderer(tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "adk_gitops", "check"],
@@ -260,13 +271,15 @@ def test_6_ctrl_c_stops_kustomize_at_once(repo: Path, tmp_path: Path) -> None:
     while not hung_children() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert hung_children(), "the renderer never started"
+    assert list((repo / "overlays").glob(f"{BATCH_PREFIX}*"))
     started = time.monotonic()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=10)
     assert time.monotonic() - started < 3
-    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "adk-gitops: interrupted"
+    assert proc.returncode == code and err.strip().splitlines()[-1] == said
     assert "Traceback" not in err
     assert hung_children() == []
+    assert not list((repo / "overlays").glob(f"{BATCH_PREFIX}*"))
 
 
 IMAGE = "us-docker.pkg.dev/my-project/adk/adk-agent:2026.11.1"

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from adk_gitops.errors import AdkGitopsError
+from adk_gitops.errors import AdkGitopsError, Terminated
 
 if TYPE_CHECKING:
     from adk_gitops.kustomize.renderer import Renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 # What plan and run-hook read, named as every command names a target (targets.discover.resolve).
 TargetArg = Annotated[
@@ -108,12 +109,15 @@ def fail(message: str) -> NoReturn:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn library errors into one stderr line and exit code 2, and Ctrl-C into
-    one line and exit 130 (the library has already stopped its children)."""
+    """Turn library errors into one stderr line and exit code 2, and Ctrl-C (SIGTERM)
+    into one line and exit 130 (143): the library has already stopped its children."""
     try:
         yield
     except AdkGitopsError as exc:
         fail(str(exc))
+    except Terminated:
+        say("adk-gitops: terminated")
+        raise typer.Exit(EXIT_TERMINATED) from None
     except KeyboardInterrupt:
         say("adk-gitops: interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
