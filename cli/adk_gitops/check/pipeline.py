@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -125,31 +125,80 @@ def render_targets(
 ) -> list[Rendered]:
     """Every target rendered (or read) exactly as ``check`` does it, in parallel
     batches with one deadline; in the order given."""
-    workers = max(1, jobs or os.cpu_count() or 1)
-    deadline = time.monotonic() + render_timeout
-    loaded: dict[int, Loaded] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = {
-            pool.submit(_load_chunk, chunk, renderer, root, deadline): chunk
-            for chunk in _chunks(targets, workers, renderer is not None)
-        }
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = pending.pop(future)
-                items = future.result()
-                if items is None:
-                    for target in chunk:
-                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
-                    continue
-                for item in items:
-                    loaded[id(item.target)] = item
+    renders = _Renders(renderer, root, jobs=jobs, deadline=time.monotonic() + render_timeout)
+    try:
+        renders.start(targets, batch=renderer is not None)
+        loaded = renders.loaded()
+    except BaseException:
+        renders.stop()
+        raise
+    renders.close()
     out = []
     for target in targets:
         item = loaded[id(target)]
         refused = "; ".join(str(r) for r in item.refusals)
         out.append(Rendered(target, item.resources, item.error or refused))
     return out
+
+
+class _Renders:
+    """A run's renders: its chunks handed to a pool of workers, each batch's kustomize
+    started first from the calling thread (``_started``); ``loaded`` waits for them all,
+    rendering a failed batch's overlays one by one."""
+
+    def __init__(self, renderer: Renderer | None, root: Path, *, jobs: int | None, deadline: float) -> None:
+        self.renderer, self.root, self.deadline = renderer, root, deadline
+        self.workers = max(1, jobs or os.cpu_count() or 1)
+        self.pool = ThreadPoolExecutor(max_workers=self.workers)
+        self.pending: dict[Future[list[Loaded] | None], list[Target]] = {}
+        self.started: list[BatchRun] = []
+
+    def start(self, targets: Sequence[Target], *, batch: bool, early: BatchRun | None = None) -> None:
+        renderer = self.renderer
+        for chunk in _chunks(targets, self.workers, batch):
+            run = None
+            if renderer is not None and _is_batch(chunk, renderer):
+                run = _started(chunk, renderer, self.root, self.deadline)
+                if run is None:  # one render per overlay pins down why the batch cannot start
+                    self._one_by_one(chunk)
+                    continue
+                self.started.append(run)
+            future = self.pool.submit(_load_chunk, chunk, renderer, self.root, self.deadline, early, run)
+            self.pending[future] = chunk
+
+    def _one_by_one(self, chunk: Sequence[Target]) -> None:
+        for target in chunk:
+            future = self.pool.submit(_load_chunk, [target], self.renderer, self.root, self.deadline)
+            self.pending[future] = [target]
+
+    def loaded(self, on_progress: ProgressFn | None = None) -> dict[int, Loaded]:
+        """Each target's load, by ``id`` of the target."""
+        by_target: dict[int, Loaded] = {}
+        while self.pending:
+            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = self.pending.pop(future)
+                items = future.result()
+                if items is None:  # the batch failed: one render per overlay, in parallel
+                    self._one_by_one(chunk)
+                    continue
+                for item in items:
+                    by_target[id(item.target)] = item
+                    if on_progress is not None:
+                        on_progress(item.target.label)
+        return by_target
+
+    def stop(self) -> None:
+        """Stop everything at once (Ctrl-C): kustomize is killed, so the workers end now
+        and remove their batch folders; then so go the folders of batches no worker took."""
+        if self.renderer is not None:
+            self.renderer.processes.kill_all()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for run in self.started:
+            run.discard()
+
+    def close(self) -> None:
+        self.pool.shutdown()
 
 
 def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[Target]]:
@@ -192,28 +241,14 @@ def check(
     if needs_renderer and renderer is None:
         renderer = find_renderer()
     early = _adopted(head_start, targets, renderer, root, render_timeout)
-    workers = max(1, jobs or os.cpu_count() or 1)
-    deadline = time.monotonic() + render_timeout
-    by_target: dict[int, Loaded] = {}
-    pool = ThreadPoolExecutor(max_workers=workers)
+    renders = _Renders(renderer, root, jobs=jobs, deadline=time.monotonic() + render_timeout)
     try:
-        pending = {}
-        started: list[BatchRun] = []
-        for chunk in _chunks(targets, workers, batch and renderer is not None):
-            run = None
-            if renderer is not None and _is_batch(chunk, renderer):
-                run = _started(chunk, renderer, root, deadline)
-                if run is None:  # one render per overlay pins down why the batch cannot start
-                    for target in chunk:
-                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
-                    continue
-                started.append(run)
-            pending[pool.submit(_load_chunk, chunk, renderer, root, deadline, early, run)] = chunk
+        renders.start(targets, batch=batch and renderer is not None, early=early)
         # While kustomize runs: ask the renderer its version (a process of its own, which
         # each result names; waited for by a worker, not by this thread), import the rules,
         # load the configuration, warm the schemas.
         if renderer is not None:
-            pool.submit(lambda: renderer.version)
+            renders.pool.submit(lambda: renderer.version)
         from adk_gitops.check import judge
 
         resolved = judge.configuration(config)
@@ -221,29 +256,11 @@ def check(
         import_module("adk_gitops.yamlparse")  # the render's output is parsed with it (yamlread.py)
         if while_rendering is not None:
             while_rendering()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = pending.pop(future)
-                items = future.result()
-                if items is None:  # the batch failed: one render per overlay, in parallel
-                    for target in chunk:
-                        pending[pool.submit(_load_chunk, [target], renderer, root, deadline)] = [target]
-                    continue
-                for item in items:
-                    by_target[id(item.target)] = item
-                    if on_progress is not None:
-                        on_progress(item.target.label)
+        by_target = renders.loaded(on_progress)
     except BaseException:  # Ctrl-C above all: stop kustomize now, not when it finishes
-        if renderer is not None:
-            renderer.processes.kill_all()
-        # The workers end at once (their kustomize is dead) and remove their batch
-        # folders; then so are the folders of batches no worker took.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for run in started:
-            run.discard()
+        renders.stop()
         raise
-    pool.shutdown()
+    renders.close()
     loaded = [by_target[id(t)] for t in targets]
     return judge.judge(
         loaded,
