@@ -91,10 +91,15 @@ def _masked(res: Resource, other: Resource | None) -> dict[str, Any]:
     return body
 
 
+# libyaml's emitter when PyYAML has it: ~12x faster than the pure-Python one, with the
+# same text (tests/unit/diff/test_objects.py holds the two equal on awkward values).
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _lines(body: Mapping[str, Any] | None) -> list[str]:
     if body is None:
         return []
-    text = yaml.safe_dump(dict(body), sort_keys=False, default_flow_style=False, width=1 << 16)
+    text = yaml.dump(dict(body), Dumper=_DUMPER, sort_keys=False, default_flow_style=False, width=1 << 16)
     return text.splitlines()
 
 
