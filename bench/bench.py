@@ -212,10 +212,13 @@ def table(results: list[dict[str, float]]) -> str:
 
 def best_render(renderer: object, overlays: list[Path], root: Path) -> float:
     """The best render-only strategy: check's own batching, without rules or reports."""
+    from adk_gitops.check.pipeline import _chunks
     from adk_gitops.kustomize.batch import render_batch
+    from adk_gitops.targets.discover import Target, TargetKind
 
     workers = os.cpu_count() or 1
-    chunks = [overlays[i::workers] for i in range(workers)]
+    targets = [Target(str(p), p, TargetKind.KUSTOMIZATION) for p in overlays]
+    chunks = [[p for t in chunk if (p := t.path) is not None] for chunk in _chunks(targets, workers, True)]
     start = time.perf_counter()
     from concurrent.futures import ThreadPoolExecutor
 

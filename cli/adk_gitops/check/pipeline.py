@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[str], None]
 MIN_BATCH = 4  # below this, one process per overlay is as fast
+# Past ~200 overlays one kustomize process gets slower per overlay (measured on 1,000
+# environments: ~61 ms each in batches of 100-200, ~75 ms in batches of 400-500).
+MAX_BATCH = 150
 
 
 def _adopted(
@@ -155,9 +158,11 @@ class _Renders:
 
     def start(self, targets: Sequence[Target], *, batch: bool, early: BatchRun | None = None) -> None:
         renderer = self.renderer
+        ahead = self.workers  # batches started here; more would only queue for a CPU
         for chunk in _chunks(targets, self.workers, batch):
             run = None
-            if renderer is not None and _is_batch(chunk, renderer):
+            if renderer is not None and _is_batch(chunk, renderer) and ahead > 0:
+                ahead -= 1
                 run = _started(chunk, renderer, self.root, self.deadline)
                 if run is None:  # one render per overlay pins down why the batch cannot start
                     self._one_by_one(chunk)
@@ -206,7 +211,7 @@ def _chunks(targets: Sequence[Target], workers: int, batch: bool) -> list[list[T
     others = [[t] for t in targets if t.kind is not TargetKind.KUSTOMIZATION]
     if not batch or len(overlays) < MIN_BATCH:
         return [[t] for t in overlays] + others
-    count = min(workers, max(1, len(overlays) // MIN_BATCH))
+    count = max(min(workers, len(overlays) // MIN_BATCH), -(-len(overlays) // MAX_BATCH), 1)
     return [overlays[i::count] for i in range(count)] + others
 
 
