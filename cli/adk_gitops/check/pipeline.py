@@ -56,15 +56,19 @@ def _is_batch(chunk: Sequence[Target], renderer: Renderer | None) -> bool:
     return len(chunk) > 1 and renderer is not None
 
 
+def _start(chunk: Sequence[Target], renderer: Renderer, root: Path, deadline: float) -> BatchRun:
+    """A batch chunk's kustomize, started; RenderError when it cannot start."""
+    overlays = [t.path for t in chunk if t.path is not None]
+    return start_batch(renderer, overlays, root, timeout=deadline - time.monotonic())
+
+
 def _started(chunk: Sequence[Target], renderer: Renderer, root: Path, deadline: float) -> BatchRun | None:
     """A batch chunk's render, started by the caller's thread before it turns to its own
     work: the guard's walk and the batch folder are many small system calls, each slow
     in a worker that must win the GIL back from a thread importing modules (~4x here).
     None when the batch cannot start (then each overlay is rendered alone)."""
     try:
-        return start_batch(
-            renderer, [t.path for t in chunk if t.path is not None], root, timeout=deadline - time.monotonic()
-        )
+        return _start(chunk, renderer, root, deadline)
     except RenderError:
         return None
 
@@ -86,14 +90,7 @@ def _load_chunk(
         return [load_target(t, renderer, root, deadline, early) for t in chunk]
     assert renderer is not None
     try:
-        if started is None:
-            started = start_batch(
-                renderer,
-                [t.path for t in chunk if t.path is not None],
-                root,
-                timeout=deadline - time.monotonic(),
-            )
-        outputs = started.result()
+        outputs = (started or _start(chunk, renderer, root, deadline)).result()
     except RenderTimeout as exc:
         return [Loaded(t, (), f"{t.label}: rendered with {len(chunk) - 1} others: {exc}", "") for t in chunk]
     except RenderError:

@@ -35,13 +35,9 @@ def load(directory: Path, real_paths: RealPaths | None = None) -> Mapping[str, A
     return read(directory, real_paths)[0]
 
 
-def problem(directory: Path) -> str | None:
-    """Why the kustomization in ``directory`` cannot be read (None if it can, or is absent)."""
-    return read(directory)[1]
-
-
 def read(directory: Path, real_paths: RealPaths | None = None) -> tuple[Mapping[str, Any], str | None]:
-    """``load`` and ``problem`` at once. ``real_paths``: the caller's walk's resolver."""
+    """The kustomization in ``directory`` and why it cannot be read (None if it can, or
+    is absent). ``real_paths``: the caller's walk's resolver."""
     path = kustomization_file(directory)
     if path is None:
         return {}, None
